@@ -1,0 +1,79 @@
+using ActorEvolve.Core.Fitness;
+using ActorEvolve.Core.Genes;
+using ActorEvolve.Core.Randomness;
+
+namespace ActorEvolve.Core.Evolution;
+
+public sealed record GenerationSummary(
+    int Generation, double Best, double Mean, double Worst, string BestGenome, int Trained, int Cached, int Failed);
+
+/// <summary>
+/// The whole state of a search as pure transitions, independent of actors: which generation we are in, its
+/// population, and every fitness measured so far (the cache that guarantees no genome is trained twice).
+/// Each generation's randomness derives from (seed, generation), so the state can be rebuilt from its facts alone.
+/// </summary>
+public sealed class SearchState
+{
+    readonly Dictionary<string, FitnessResult> _cache = new(StringComparer.Ordinal);
+    readonly List<GenerationSummary> _history = [];
+    readonly Evolver _evolver;
+    readonly HashSet<string> _trainedThisGeneration = new(StringComparer.Ordinal);
+    int _cachedThisGeneration;
+
+    public SearchSpace Space { get; }
+    public GaSettings Settings { get; }
+    public long Seed { get; }
+    public int Generation { get; private set; }
+    public IReadOnlyList<Genome> Population { get; private set; }
+    public IReadOnlyDictionary<string, FitnessResult> Cache => _cache;
+    public IReadOnlyList<GenerationSummary> History => _history;
+    public bool IsFinished => _history.Count == Settings.Generations;
+
+    public SearchState(SearchSpace space, GaSettings settings, long seed)
+    {
+        Space = space;
+        Settings = settings.Validated();
+        Seed = seed;
+        _evolver = new Evolver(space, Settings);
+        Population = _evolver.RandomPopulation(DeterministicRng.Derive(seed, "initial-population"));
+        CountCacheHits();
+    }
+
+    /// <summary>Distinct genomes of the current generation that still need a fitness, in population order.</summary>
+    public IReadOnlyList<Genome> PendingEvaluations =>
+        Population.DistinctBy(g => g.Key).Where(g => !_cache.ContainsKey(g.Key)).ToArray();
+
+    public bool IsGenerationComplete => Population.All(g => _cache.ContainsKey(g.Key));
+
+    public void RecordFitness(Genome genome, FitnessResult result)
+    {
+        if (_cache.TryAdd(genome.Key, result)) _trainedThisGeneration.Add(genome.Key);
+    }
+
+    public IReadOnlyList<(Genome Genome, FitnessResult Fitness)> RankedPopulation =>
+        Evolver.Rank(Population.Select(g => (g, _cache[g.Key])));
+
+    public (Genome Genome, FitnessResult Fitness) Best =>
+        Evolver.Rank(_cache.Select(kv => (Genome.Parse(kv.Key), kv.Value)))[0];
+
+    /// <summary>Closes the current generation and, unless it was the last, breeds the next one.</summary>
+    public GenerationSummary CompleteGeneration()
+    {
+        if (!IsGenerationComplete) throw new InvalidOperationException($"generation {Generation} still has pending evaluations");
+        var ranked = RankedPopulation;
+        var scores = ranked.Select(r => r.Fitness.Failed ? 0 : r.Fitness.Accuracy).ToArray();
+        var summary = new GenerationSummary(Generation, scores.Max(), scores.Average(), scores.Min(), ranked[0].Genome.Key,
+            _trainedThisGeneration.Count, _cachedThisGeneration, ranked.Count(r => r.Fitness.Failed));
+        _history.Add(summary);
+        if (!IsFinished)
+        {
+            Population = _evolver.NextGeneration(ranked, DeterministicRng.Derive(Seed, "breed", Generation + 1));
+            Generation++;
+            _trainedThisGeneration.Clear();
+            CountCacheHits();
+        }
+        return summary;
+    }
+
+    void CountCacheHits() => _cachedThisGeneration = Population.Count(g => _cache.ContainsKey(g.Key));
+}

@@ -1,0 +1,20 @@
+namespace ActorEvolve.Core.Fitness;
+
+/// <summary>What one evaluation of a genome produced. A failed evaluation (diverged, crashed, timed out every
+/// attempt) keeps the run going and ranks below every successful one.</summary>
+public sealed record FitnessResult(
+    double Accuracy,
+    double ValidationLoss,
+    int Epochs,
+    double Seconds,
+    string Trainer,
+    string? FailureReason = null)
+{
+    public bool Failed => FailureReason is not null;
+
+    /// <summary>The value selection ranks by.</summary>
+    public double Score => Failed ? double.NegativeInfinity : Accuracy;
+
+    public static FitnessResult Failure(string reason, string trainer, double seconds = 0, int epochs = 0) =>
+        new(0, double.NaN, epochs, seconds, trainer, reason);
+}

@@ -1,0 +1,15 @@
+using ActorEvolve.Core.Genes;
+
+namespace ActorEvolve.Core.Fitness;
+
+/// <summary>Evaluates a genome. Implementations block (training) and must be safe to call from several threads
+/// at once, one call per trainer slot.</summary>
+public interface IFitnessFunction
+{
+    FitnessResult Evaluate(Genome genome, EvaluationContext context, CancellationToken cancellation);
+}
+
+/// <param name="RunSeed">Training randomness (weights, shuffling, dropout) derives from this and the genome.</param>
+/// <param name="Trainer">Who is evaluating, recorded with the result.</param>
+/// <param name="Progress">Called after each epoch (epoch number, validation accuracy) for live views.</param>
+public sealed record EvaluationContext(long RunSeed, string Trainer, Action<int, double>? Progress = null);

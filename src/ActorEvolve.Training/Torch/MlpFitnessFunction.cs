@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using ActorEvolve.Core.Fitness;
+using ActorEvolve.Core.Genes;
+using ActorEvolve.Core.Randomness;
+using ActorEvolve.Training.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ActorEvolve.Training.Torch;
+
+/// <summary>Fitness = validation accuracy of the genome's MLP trained with early stopping on validation loss.
+/// Thread-safe: each call builds its own network, optimiser and generator; the datasets are shared read-only.</summary>
+public sealed class MlpFitnessFunction : IFitnessFunction
+{
+    readonly DatasetSplits _data;
+    readonly TrainingBudget _budget;
+    readonly Device _device;
+
+    public MlpFitnessFunction(DatasetSplits data, TrainingBudget budget, Device device)
+    {
+        TorchRuntime.Initialize();
+        _data = data;
+        _budget = budget.Validated();
+        _device = device;
+    }
+
+    public FitnessResult Evaluate(Genome genome, EvaluationContext context, CancellationToken cancellation)
+    {
+        var outcome = Train(genome, context, _data.Train, _data.Validation, _budget.MaxEpochs, _budget.Patience, cancellation);
+        return outcome.ToFitness(context.Trainer);
+    }
+
+    /// <summary>Retrains the winner on training + validation data for the epochs its search run found best,
+    /// then measures it once on the test set, which the search never looked at.</summary>
+    public FinalModel TrainFinal(Genome genome, int epochs, EvaluationContext context, CancellationToken cancellation)
+    {
+        var outcome = Train(genome, context, _data.FullTrain, _data.Test, Math.Max(1, epochs), patience: null, cancellation);
+        return new FinalModel(outcome.ToFitness(context.Trainer), outcome.Network);
+    }
+
+    TrainingOutcome Train(Genome genome, EvaluationContext context, ImageDataset trainSet, ImageDataset evalSet,
+        int maxEpochs, int? patience, CancellationToken cancellation)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var spec = MlpSpec.FromGenome(genome, _budget.Dropout, _budget.BatchSize);
+        // Same genome, same run seed → same weights, batches and dropout masks, on any node.
+        var seed = DeterministicRng.DeriveSeed(context.RunSeed, genome.Key);
+        var rng = new DeterministicRng(seed);
+        using var generator = new Generator(seed, CPU);
+        var network = new Mlp(spec, trainSet.FeatureCount, _data.Classes, generator);
+        network.to(_device);
+        using var optimizer = OptimizerFactory.Create(spec.Optimizer, network.parameters(), spec.LearningRate);
+        using var trainX = tensor(trainSet.Features, [trainSet.Count, trainSet.FeatureCount], device: _device);
+        using var trainY = tensor(trainSet.Labels, device: _device);
+        using var evalX = tensor(evalSet.Features, [evalSet.Count, evalSet.FeatureCount], device: _device);
+        using var evalY = tensor(evalSet.Labels, device: _device);
+
+        var best = (Loss: double.PositiveInfinity, Accuracy: 0.0, Epoch: 0);
+        var epoch = 0;
+        while (epoch < maxEpochs)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            epoch++;
+            var trainLoss = RunEpoch(network, optimizer, trainX, trainY, spec.BatchSize, rng);
+            var (loss, accuracy) = Measure(network, evalX, evalY);
+            if (!double.IsFinite(trainLoss) || !double.IsFinite(loss))
+            {
+                network.Dispose();
+                return TrainingOutcome.Diverged(epoch, stopwatch.Elapsed.TotalSeconds);
+            }
+            context.Progress?.Invoke(epoch, accuracy);
+            if (loss < best.Loss) best = (loss, accuracy, epoch);
+            else if (patience is { } p && epoch - best.Epoch >= p) break; // Keras EarlyStopping(patience)
+        }
+        // Fitness is the accuracy at the best validation loss (early stopping with best weights).
+        // Without patience (the final training) the last epoch is what the model is.
+        var reported = patience is null ? Measure(network, evalX, evalY) : (best.Loss, best.Accuracy);
+        return new TrainingOutcome(reported.Item2, reported.Item1, patience is null ? epoch : best.Epoch,
+            stopwatch.Elapsed.TotalSeconds, null, network);
+    }
+
+    static double RunEpoch(Mlp network, optim.Optimizer optimizer, Tensor x, Tensor y, int batchSize, DeterministicRng rng)
+    {
+        network.train();
+        var count = (int)x.shape[0];
+        using var order = tensor(rng.Permutation(count).Select(i => (long)i).ToArray(), device: x.device);
+        double total = 0;
+        for (var start = 0; start < count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var index = order.narrow(0, start, Math.Min(batchSize, count - start));
+            optimizer.zero_grad();
+            var loss = nn.functional.cross_entropy(network.forward(x.index_select(0, index)), y.index_select(0, index));
+            loss.backward();
+            optimizer.step();
+            total += loss.item<float>() * index.shape[0];
+        }
+        return total / count;
+    }
+
+    static (double Loss, double Accuracy) Measure(Mlp network, Tensor x, Tensor y)
+    {
+        network.eval();
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var logits = network.forward(x);
+        var loss = nn.functional.cross_entropy(logits, y).item<float>();
+        var accuracy = logits.argmax(1).eq(y).to_type(ScalarType.Float32).mean().item<float>();
+        return (loss, accuracy);
+    }
+
+    sealed record TrainingOutcome(double Accuracy, double Loss, int Epochs, double Seconds, string? Failure, Mlp? Network)
+    {
+        public static TrainingOutcome Diverged(int epoch, double seconds) =>
+            new(0, double.NaN, epoch, seconds, $"diverged: loss became NaN/Inf in epoch {epoch}", null);
+
+        public FitnessResult ToFitness(string trainer)
+        {
+            if (Failure is not null) return FitnessResult.Failure(Failure, trainer, Seconds, Epochs);
+            return new FitnessResult(Accuracy, Loss, Epochs, Seconds, trainer);
+        }
+    }
+}
+
+/// <summary>The retrained winner: its test-set result and the network itself (to save its weights).</summary>
+public sealed record FinalModel(FitnessResult TestResult, Mlp? Network);
