@@ -75,13 +75,23 @@ public sealed class TrainingTests
     }
 
     [Fact]
-    public void The_final_model_is_scored_on_the_held_out_set()
+    public void The_final_model_is_scored_on_the_held_out_set_and_saved()
     {
-        var final = Fitness().TrainFinal(G("1", "64", "relu", "adam"), epochs: 2, new EvaluationContext(1, "final"), CancellationToken.None);
-        Assert.False(final.TestResult.Failed);
-        Assert.Equal(2, final.TestResult.Epochs);
-        Assert.InRange(final.TestResult.Accuracy, 0.6, 1.0);
-        Assert.NotNull(final.Network);
+        var path = Path.Combine(Path.GetTempPath(), $"winner-{Guid.NewGuid():N}.dat");
+        var genome = G("1", "64", "relu", "adam");
+        var test = Fitness().EvaluateOnTestSet(genome, epochs: 2, new EvaluationContext(1, "final"), path, CancellationToken.None);
+        Assert.NotNull(test);
+        Assert.False(test.Failed);
+        Assert.Equal(2, test.Epochs);
+        Assert.InRange(test.Accuracy, 0.6, 1.0);
+
+        using var generator = new torch.Generator(1, torch.CPU);
+        using var reloaded = new Mlp(MlpSpec.FromGenome(genome, 0.2, 64), 784, 10, generator);
+        reloaded.load(path);
+        reloaded.eval();
+        using var logits = reloaded.forward(torch.zeros(1, 784));
+        Assert.Equal([1L, 10L], logits.shape);
+        File.Delete(path);
     }
 
     [Fact]

@@ -12,12 +12,10 @@ public sealed class Evolver(SearchSpace space, GaSettings settings)
         Enumerable.Range(0, settings.Population).Select(_ => space.Sample(rng)).ToArray();
 
     /// <summary>Best first; ties broken by genome key so the order never depends on arrival order.</summary>
-    public static IReadOnlyList<(Genome Genome, FitnessResult Fitness)> Rank(
-        IEnumerable<(Genome Genome, FitnessResult Fitness)> scored) =>
+    public static IReadOnlyList<ScoredGenome> Rank(IEnumerable<ScoredGenome> scored) =>
         scored.OrderByDescending(s => s.Fitness.Score).ThenBy(s => s.Genome.Key, StringComparer.Ordinal).ToArray();
 
-    public IReadOnlyList<Genome> NextGeneration(
-        IEnumerable<(Genome Genome, FitnessResult Fitness)> scored, DeterministicRng rng)
+    public IReadOnlyList<Genome> NextGeneration(IEnumerable<ScoredGenome> scored, DeterministicRng rng)
     {
         var graded = Rank(scored).Select(s => s.Genome).ToList();
         // At least one survivor: the best genome always lives on (elitism).

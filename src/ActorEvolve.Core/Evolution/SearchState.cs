@@ -14,7 +14,7 @@ public sealed record GenerationSummary(
 /// </summary>
 public sealed class SearchState
 {
-    readonly Dictionary<string, FitnessResult> _cache = new(StringComparer.Ordinal);
+    readonly Dictionary<string, ScoredGenome> _evaluated = new(StringComparer.Ordinal);
     readonly List<GenerationSummary> _history = [];
     readonly Evolver _evolver;
     readonly HashSet<string> _trainedThisGeneration = new(StringComparer.Ordinal);
@@ -25,7 +25,8 @@ public sealed class SearchState
     public long Seed { get; }
     public int Generation { get; private set; }
     public IReadOnlyList<Genome> Population { get; private set; }
-    public IReadOnlyDictionary<string, FitnessResult> Cache => _cache;
+    /// <summary>Every genome evaluated in this run, by key: the cache that means no genome trains twice.</summary>
+    public IReadOnlyDictionary<string, ScoredGenome> Evaluated => _evaluated;
     public IReadOnlyList<GenerationSummary> History => _history;
     public bool IsFinished => _history.Count == Settings.Generations;
 
@@ -41,20 +42,23 @@ public sealed class SearchState
 
     /// <summary>Distinct genomes of the current generation that still need a fitness, in population order.</summary>
     public IReadOnlyList<Genome> PendingEvaluations =>
-        Population.DistinctBy(g => g.Key).Where(g => !_cache.ContainsKey(g.Key)).ToArray();
+        Population.DistinctBy(g => g.Key).Where(g => !_evaluated.ContainsKey(g.Key)).ToArray();
 
-    public bool IsGenerationComplete => Population.All(g => _cache.ContainsKey(g.Key));
+    public bool IsGenerationComplete => Population.All(g => _evaluated.ContainsKey(g.Key));
 
     public void RecordFitness(Genome genome, FitnessResult result)
     {
-        if (_cache.TryAdd(genome.Key, result)) _trainedThisGeneration.Add(genome.Key);
+        if (_evaluated.TryAdd(genome.Key, new ScoredGenome(genome, result))) _trainedThisGeneration.Add(genome.Key);
     }
 
-    public IReadOnlyList<(Genome Genome, FitnessResult Fitness)> RankedPopulation =>
-        Evolver.Rank(Population.Select(g => (g, _cache[g.Key])));
+    public IReadOnlyList<ScoredGenome> RankedPopulation =>
+        Evolver.Rank(Population.Select(g => _evaluated[g.Key]));
 
-    public (Genome Genome, FitnessResult Fitness) Best =>
-        Evolver.Rank(_cache.Select(kv => (Genome.Parse(kv.Key), kv.Value)))[0];
+    /// <summary>Every evaluated genome of the run, best first.</summary>
+    public IReadOnlyList<ScoredGenome> Ranking => Evolver.Rank(_evaluated.Values);
+
+    /// <summary>The best genome evaluated so far in the whole run.</summary>
+    public ScoredGenome Best => Ranking[0];
 
     /// <summary>Closes the current generation and, unless it was the last, breeds the next one.</summary>
     public GenerationSummary CompleteGeneration()
@@ -75,5 +79,5 @@ public sealed class SearchState
         return summary;
     }
 
-    void CountCacheHits() => _cachedThisGeneration = Population.Count(g => _cache.ContainsKey(g.Key));
+    void CountCacheHits() => _cachedThisGeneration = Population.Count(g => _evaluated.ContainsKey(g.Key));
 }

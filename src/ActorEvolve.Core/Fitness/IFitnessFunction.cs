@@ -7,6 +7,12 @@ namespace ActorEvolve.Core.Fitness;
 public interface IFitnessFunction
 {
     FitnessResult Evaluate(Genome genome, EvaluationContext context, CancellationToken cancellation);
+
+    /// <summary>Retrains the winner on all non-test data for <paramref name="epochs"/> epochs and scores it on the
+    /// test set, which the search never saw; saves the model when <paramref name="saveModelTo"/> is given.
+    /// Returns null when this fitness source has no test set (e.g. a recorded table).</summary>
+    FitnessResult? EvaluateOnTestSet(Genome genome, int epochs, EvaluationContext context, string? saveModelTo,
+        CancellationToken cancellation);
 }
 
 /// <param name="RunSeed">Training randomness (weights, shuffling, dropout) derives from this and the genome.</param>

@@ -27,15 +27,23 @@ public sealed class MlpFitnessFunction : IFitnessFunction
     public FitnessResult Evaluate(Genome genome, EvaluationContext context, CancellationToken cancellation)
     {
         var outcome = Train(genome, context, _data.Train, _data.Validation, _budget.MaxEpochs, _budget.Patience, cancellation);
+        outcome.Network?.Dispose();
         return outcome.ToFitness(context.Trainer);
     }
 
     /// <summary>Retrains the winner on training + validation data for the epochs its search run found best,
     /// then measures it once on the test set, which the search never looked at.</summary>
-    public FinalModel TrainFinal(Genome genome, int epochs, EvaluationContext context, CancellationToken cancellation)
+    public FitnessResult? EvaluateOnTestSet(Genome genome, int epochs, EvaluationContext context, string? saveModelTo,
+        CancellationToken cancellation)
     {
         var outcome = Train(genome, context, _data.FullTrain, _data.Test, Math.Max(1, epochs), patience: null, cancellation);
-        return new FinalModel(outcome.ToFitness(context.Trainer), outcome.Network);
+        using var network = outcome.Network;
+        if (saveModelTo is not null && network is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(saveModelTo))!);
+            network.cpu().save(saveModelTo);
+        }
+        return outcome.ToFitness(context.Trainer);
     }
 
     TrainingOutcome Train(Genome genome, EvaluationContext context, ImageDataset trainSet, ImageDataset evalSet,
@@ -121,6 +129,3 @@ public sealed class MlpFitnessFunction : IFitnessFunction
         }
     }
 }
-
-/// <summary>The retrained winner: its test-set result and the network itself (to save its weights).</summary>
-public sealed record FinalModel(FitnessResult TestResult, Mlp? Network);

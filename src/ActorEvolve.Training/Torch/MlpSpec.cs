@@ -25,6 +25,22 @@ public sealed record MlpSpec(int Layers, int Neurons, string Activation, string 
             genome.GetDouble("dropout", defaultDropout), genome.GetInt("batch_size", defaultBatchSize));
     }
 
+    /// <summary>Rejects a search space this trainer cannot train: unknown genes, activations or optimizers.</summary>
+    public static void ValidateSpace(SearchSpace space)
+    {
+        foreach (var gene in space.Genes)
+        {
+            if (!KnownGenes.Contains(gene.Name))
+                throw new SearchSpaceException($"gene '{gene.Name}' means nothing to the MLP trainer (it knows {string.Join(", ", KnownGenes)})");
+            var allowed = gene.Name switch { "activation" => Activations, "optimizer" => Optimizers, _ => null };
+            if (allowed is null) continue;
+            if (gene is not ChoiceGene choice) throw new SearchSpaceException($"gene '{gene.Name}' must be a list of choices");
+            var unknown = choice.Values.FirstOrDefault(v => !allowed.Contains(v));
+            if (unknown is not null)
+                throw new SearchSpaceException($"unknown {gene.Name} '{unknown}' (known: {string.Join(", ", allowed)})");
+        }
+    }
+
     public long ParameterCount(int inputs, int classes)
     {
         long count = 0, width = inputs;

@@ -1,0 +1,28 @@
+using ActorEvolve.Engine.Actors;
+using ActorEvolve.Engine.Results;
+using Spectre.Console;
+
+namespace ActorEvolve.Cli.Console;
+
+/// <summary>The end of a run: the top networks, as the seed printed them, and the winner's test accuracy.</summary>
+public static class FinalReport
+{
+    public static void Print(IAnsiConsole console, RunCompleted run, RunFiles files, TimeSpan wall)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("Top 5 networks (validation accuracy)");
+        var genes = run.Winner.Genome.Genes.Keys.ToArray();
+        table.AddColumn("#");
+        foreach (var gene in genes) table.AddColumn(gene);
+        table.AddColumns("Val. acc.", "Epochs", "Seconds");
+        foreach (var (scored, rank) in run.Top.Take(5).Select((s, i) => (s, i + 1)))
+            table.AddRow([rank.ToString(), .. genes.Select(g => Markup.Escape(scored.Genome.Get(g))),
+                scored.Fitness.Failed ? "[red]failed[/]" : $"{scored.Fitness.Accuracy:P2}", scored.Fitness.Epochs.ToString(),
+                $"{scored.Fitness.Seconds:F1}"]);
+        console.Write(table);
+
+        var test = run.Test is { Failed: false } t ? $"[bold green]{t.Accuracy:P2}[/] test accuracy" : "[red]no test accuracy[/]";
+        console.MarkupLine($"Winner: [bold]{Markup.Escape(run.Winner.Genome.Key)}[/]  " +
+                           $"{run.Winner.Fitness.Accuracy:P2} validation accuracy, {test}");
+        console.MarkupLine($"Finished in {wall:hh\\:mm\\:ss}. Results: [link]{Markup.Escape(files.Directory)}[/] (results.csv, summary.json)");
+    }
+}

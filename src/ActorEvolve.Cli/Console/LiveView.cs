@@ -1,0 +1,59 @@
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace ActorEvolve.Cli.Console;
+
+/// <summary>The terminal dashboard shown while a search runs: generation progress with ETA, evaluations,
+/// what each trainer slot is training, the best genome so far and best fitness per generation.</summary>
+public static class LiveView
+{
+    public static async Task ShowWhileAsync(IAnsiConsole console, ProgressModel model, Task running)
+    {
+        await console.Live(Render(model)).AutoClear(false).StartAsync(async live =>
+        {
+            while (!running.IsCompleted)
+            {
+                live.UpdateTarget(Render(model));
+                await Task.WhenAny(running, Task.Delay(250));
+            }
+            live.UpdateTarget(Render(model));
+        });
+    }
+
+    public static IRenderable Render(ProgressModel model) => model.Read(m =>
+    {
+        var rows = new List<IRenderable>();
+        var generationShare = m.ToTrain == 0 ? 0 : (double)m.Done / m.ToTrain;
+        var overall = (m.Generation + generationShare) / m.Generations;
+        var eta = m.Eta() is { } t ? $"ETA {t:hh\\:mm\\:ss}" : "ETA --:--:--";
+        rows.Add(new Markup($"[bold]Generation {m.Generation + 1}/{m.Generations}[/]  {Bar(overall, 30)} {overall:P0}  " +
+                            $"[grey]{eta}, elapsed {DateTime.UtcNow - m.Started:hh\\:mm\\:ss}[/]"));
+        rows.Add(new Markup($"This generation: [green]{m.Done}[/]/{m.ToTrain} trained, [blue]{m.Slots.Count}[/] running, " +
+                            $"[grey]{m.Cached} cached[/], [red]{m.Failed} failed[/]   ({m.TotalTrained} trainings in all)"));
+        if (m.Phase is not ("evolving" or null)) rows.Add(new Markup($"[yellow]{Markup.Escape(m.Phase)}[/]"));
+
+        var slots = new Table().Border(TableBorder.Rounded).Title("Trainer slots")
+            .AddColumns("Trainer", "Genome", "Epoch", "Val. acc.", "Elapsed");
+        foreach (var (trainer, slot) in m.Slots)
+            slots.AddRow(Markup.Escape(trainer), Markup.Escape(slot.Genome), slot.Epoch.ToString(), $"{slot.Accuracy:P1}",
+                $"{DateTime.UtcNow - slot.Started:mm\\:ss}");
+        if (m.Slots.Count == 0) slots.AddRow("[grey]idle[/]", "", "", "", "");
+        rows.Add(slots);
+
+        if (m.Best is { } best)
+            rows.Add(new Markup($"Best so far: [bold green]{best.Fitness.Accuracy:P2}[/]  {Markup.Escape(best.Genome.Key)}"));
+        if (m.History.Count > 0)
+        {
+            var chart = new BarChart().Label("Best validation accuracy by generation").Width(60).WithMaxValue(100);
+            foreach (var g in m.History) chart.AddItem($"gen {g.Generation + 1}", Math.Round(g.Best * 100, 2), Color.Green);
+            rows.Add(chart);
+        }
+        return new Panel(new Rows(rows)).Header("ActorEvolve").Expand();
+    });
+
+    static string Bar(double share, int width)
+    {
+        var filled = (int)Math.Round(Math.Clamp(share, 0, 1) * width);
+        return $"[green]{new string('█', filled)}[/][grey]{new string('░', width - filled)}[/]";
+    }
+}

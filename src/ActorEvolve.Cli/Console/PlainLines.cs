@@ -1,0 +1,20 @@
+using ActorEvolve.Engine.Actors;
+
+namespace ActorEvolve.Cli.Console;
+
+/// <summary>One line per event, no colours or cursor movement: for logs, CI and pipes.</summary>
+public static class PlainLines
+{
+    public static string? Format(RunEvent e) => e switch
+    {
+        GenerationStarted g => $"generation {g.Generation + 1}/{g.Generations}: {g.ToTrain} to train, {g.Cached} cached",
+        EvaluationRecorded r when r.Result.Failed =>
+            $"  failed    {r.Genome.Key}  ({r.Result.FailureReason})",
+        EvaluationRecorded r =>
+            $"  evaluated {r.Genome.Key}  accuracy {r.Result.Accuracy:P2}  epochs {r.Result.Epochs}  {r.Result.Seconds:F1}s  on {r.Result.Trainer}",
+        GenerationCompleted c =>
+            $"generation {c.Summary.Generation + 1} done: best {c.Summary.Best:P2}  mean {c.Summary.Mean:P2}  worst {c.Summary.Worst:P2}",
+        FinalEvaluationStarted f => $"retraining the winner {f.Winner.Genome.Key} on all training data",
+        _ => null,
+    };
+}

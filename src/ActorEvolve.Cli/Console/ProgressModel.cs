@@ -1,0 +1,84 @@
+using ActorEvolve.Core.Evolution;
+using ActorEvolve.Core.Fitness;
+using ActorEvolve.Engine.Actors;
+
+namespace ActorEvolve.Cli.Console;
+
+/// <summary>What the live view shows, updated by <see cref="ProgressActor"/> and read by the render loop.
+/// Guarded by a lock: one writer (the actor), one reader (the renderer).</summary>
+public sealed class ProgressModel(int generations)
+{
+    public sealed record Slot(string Genome, int Epoch, double Accuracy, DateTime Started);
+
+    readonly Lock _gate = new();
+    readonly Dictionary<string, Slot> _slots = [];
+    readonly List<GenerationSummary> _history = [];
+
+    public int Generations { get; } = generations;
+    public int Generation { get; private set; }
+    public int ToTrain { get; private set; }
+    public int Done { get; private set; }
+    public int Cached { get; private set; }
+    public int Failed { get; private set; }
+    public int TotalTrained { get; private set; }
+    public ScoredGenome? Best { get; private set; }
+    public string? Phase { get; private set; } = "starting";
+    public DateTime Started { get; } = DateTime.UtcNow;
+
+    public T Read<T>(Func<ProgressModel, T> read)
+    {
+        lock (_gate) return read(this);
+    }
+
+    public IReadOnlyList<(string Trainer, Slot Slot)> Slots => _slots.OrderBy(s => s.Key).Select(s => (s.Key, s.Value)).ToArray();
+    public IReadOnlyList<GenerationSummary> History => _history.ToArray();
+
+    public void Apply(RunEvent e)
+    {
+        lock (_gate)
+        {
+            switch (e)
+            {
+                case GenerationStarted g:
+                    (Generation, ToTrain, Done, Cached, Failed, Phase) = (g.Generation, g.ToTrain, 0, g.Cached, 0, "evolving");
+                    break;
+                case EvaluationRecorded r:
+                    Done++;
+                    TotalTrained++;
+                    if (r.Result.Failed) Failed++;
+                    _slots.Remove(r.Result.Trainer);
+                    if (Best is null || r.Result.Score > Best.Fitness.Score) Best = new ScoredGenome(r.Genome, r.Result);
+                    break;
+                case GenerationCompleted c:
+                    _history.Add(c.Summary);
+                    break;
+                case FinalEvaluationStarted f:
+                    Phase = $"retraining the winner on all training data";
+                    _slots.Clear();
+                    break;
+                case RunCompleted:
+                    Phase = "done";
+                    _slots.Clear();
+                    break;
+            }
+        }
+    }
+
+    public void Apply(TrainingProgress p)
+    {
+        lock (_gate)
+        {
+            var started = _slots.TryGetValue(p.Trainer, out var s) && s.Genome == p.GenomeKey ? s.Started : DateTime.UtcNow;
+            _slots[p.Trainer] = new Slot(p.GenomeKey, p.Epoch, p.ValidationAccuracy, started);
+        }
+    }
+
+    /// <summary>Rough time left: evaluations per second so far, over the evaluations a full run still needs.</summary>
+    public TimeSpan? Eta()
+    {
+        var elapsed = DateTime.UtcNow - Started;
+        if (TotalTrained == 0 || Generation == 0) return null;
+        var perGeneration = elapsed / (Generation + (ToTrain == 0 ? 1 : (double)Done / ToTrain));
+        return perGeneration * (Generations - Generation - (ToTrain == 0 ? 1 : (double)Done / ToTrain));
+    }
+}

@@ -1,0 +1,35 @@
+using System.CommandLine;
+using ActorEvolve.Cli.Commands;
+using ActorEvolve.Engine.Configuration;
+using ActorEvolve.Training.Data;
+
+namespace ActorEvolve.Cli;
+
+public static class Program
+{
+    public const int BadInput = 2;
+
+    public static async Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("ActorEvolve: evolve neural-network hyperparameters with a genetic algorithm on actors")
+        {
+            SearchCommand.Create(), RunsCommand.Create(),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // One line, not a page of help: the first error says what to fix.
+            System.Console.Error.WriteLine($"actorevolve: error: {parse.Errors[0].Message} (see 'actorevolve --help')");
+            return BadInput;
+        }
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is ConfigException or DatasetException or UsageException)
+        {
+            System.Console.Error.WriteLine($"actorevolve: error: {e.Message}");
+            return BadInput;
+        }
+    }
+}

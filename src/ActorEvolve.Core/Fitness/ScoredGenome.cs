@@ -1,0 +1,5 @@
+using ActorEvolve.Core.Genes;
+
+namespace ActorEvolve.Core.Fitness;
+
+public sealed record ScoredGenome(Genome Genome, FitnessResult Fitness);

@@ -1,0 +1,100 @@
+using Akka.Actor;
+using ActorEvolve.Core.Fitness;
+using ActorEvolve.Core.Genes;
+
+namespace ActorEvolve.Engine.Actors;
+
+/// <summary>GenomeActor → parent: give me an idle trainer slot.</summary>
+public sealed record TrainerWanted;
+
+/// <summary>Parent → GenomeActor: this trainer slot is yours for one attempt.</summary>
+public sealed record TrainerAssigned(IActorRef Trainer);
+
+/// <summary>GenomeActor → parent: the attempt on this trainer is over (answered, failed or timed out).</summary>
+public sealed record TrainerReleased(IActorRef Trainer);
+
+/// <summary>GenomeActor → parent, once: the genome's fitness, or its failure after every attempt.</summary>
+public sealed record GenomeScored(Genome Genome, FitnessResult Result, bool Final);
+
+/// <summary>
+/// Gets one genome a fitness. For each attempt it asks its parent for an idle trainer slot, sends the request
+/// there with its own timeout (Akka has no default ask timeout), and gives the slot back when the attempt ends.
+/// A crashed, failed or silent attempt is retried up to <see cref="EvaluationPolicy.MaxAttempts"/> times; after
+/// that the genome scores as failed and the run goes on. Replies carry the attempt number, so a late answer to
+/// an abandoned attempt is ignored.
+/// </summary>
+public sealed class GenomeActor : ReceiveActor, IWithTimers
+{
+    sealed record AttemptTimedOut(int Attempt);
+
+    readonly Genome _genome;
+    readonly EvaluationPolicy _policy;
+    readonly long _runSeed;
+    readonly FinalEvaluation? _final;
+    IActorRef? _trainer;
+    int _attempt;
+    string _lastFailure = "";
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public GenomeActor(Genome genome, EvaluationPolicy policy, long runSeed, FinalEvaluation? final)
+    {
+        _genome = genome;
+        _policy = policy;
+        _runSeed = runSeed;
+        _final = final;
+
+        Receive<TrainerAssigned>(m => StartAttempt(m.Trainer));
+        Receive<GenomeEvaluated>(m => m.Attempt == _attempt, m => Finish(m.Result));
+        Receive<EvaluationFailed>(m => m.Attempt == _attempt, m => AttemptFailed(m.Reason));
+        Receive<AttemptTimedOut>(m => m.Attempt == _attempt, _ => AttemptFailed($"no answer within {Timeout}"));
+        // Answers to earlier attempts arrive after we moved on: already handled.
+        Receive<GenomeEvaluated>(_ => { });
+        Receive<EvaluationFailed>(_ => { });
+        Receive<AttemptTimedOut>(_ => { });
+    }
+
+    public static Props Props(Genome genome, EvaluationPolicy policy, long runSeed, FinalEvaluation? final = null) =>
+        Akka.Actor.Props.Create(() => new GenomeActor(genome, policy, runSeed, final));
+
+    TimeSpan Timeout => _final is null ? _policy.Timeout : _policy.FinalTimeout;
+
+    protected override void PreStart() => Context.Parent.Tell(new TrainerWanted());
+
+    /// <summary>Also on a restart after a crash: the slot goes back before the new instance asks again.</summary>
+    protected override void PostStop() => ReleaseTrainer();
+
+    void StartAttempt(IActorRef trainer)
+    {
+        _attempt++;
+        _trainer = trainer;
+        trainer.Tell(new EvaluateGenome(_runSeed, _genome, _attempt, _final));
+        Timers.StartSingleTimer("attempt-timeout", new AttemptTimedOut(_attempt), Timeout);
+    }
+
+    void AttemptFailed(string reason)
+    {
+        _lastFailure = reason;
+        ReleaseTrainer();
+        if (_attempt < _policy.MaxAttempts) Context.Parent.Tell(new TrainerWanted());
+        else Finish(FitnessResult.Failure($"failed {_attempt} attempts, last: {_lastFailure}", "none"));
+    }
+
+    void Finish(FitnessResult result)
+    {
+        ReleaseTrainer();
+        Context.Parent.Tell(new GenomeScored(_genome, result, _final is not null));
+        Context.Stop(Self);
+    }
+
+    void ReleaseTrainer()
+    {
+        Timers.CancelAll();
+        if (_trainer is null) return;
+        Context.Parent.Tell(new TrainerReleased(_trainer));
+        _trainer = null;
+    }
+}
+
+/// <summary>How long one attempt may take and how often a genome is tried before it scores as failed.</summary>
+public sealed record EvaluationPolicy(TimeSpan Timeout, int MaxAttempts, TimeSpan FinalTimeout);

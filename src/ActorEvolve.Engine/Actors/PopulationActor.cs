@@ -1,0 +1,142 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Routing;
+using ActorEvolve.Core.Evolution;
+using ActorEvolve.Core.Fitness;
+using ActorEvolve.Core.Genes;
+
+namespace ActorEvolve.Engine.Actors;
+
+/// <summary>Everything a run needs to know, fixed when it starts.</summary>
+public sealed record RunSettings(string RunId, long Seed, SearchSpace Space, GaSettings Ga, EvaluationPolicy Policy,
+    string? ModelPath);
+
+/// <summary>What a run tells its listeners (live view, results writer), in order.</summary>
+public abstract record RunEvent;
+public sealed record GenerationStarted(int Generation, int Generations, IReadOnlyList<Genome> Population, int ToTrain, int Cached) : RunEvent;
+public sealed record EvaluationRecorded(int Generation, Genome Genome, FitnessResult Result) : RunEvent;
+public sealed record GenerationCompleted(GenerationSummary Summary, IReadOnlyList<ScoredGenome> Ranked) : RunEvent;
+public sealed record FinalEvaluationStarted(ScoredGenome Winner) : RunEvent;
+public sealed record RunCompleted(ScoredGenome Winner, FitnessResult? Test, IReadOnlyList<GenerationSummary> History,
+    IReadOnlyList<ScoredGenome> Top) : RunEvent;
+
+/// <summary>
+/// Drives the generations of one run. The GA itself lives in <see cref="SearchState"/> (pure, testable);
+/// this actor turns its pending evaluations into GenomeActors and their answers back into state.
+/// It also hands out trainer slots: the cluster-aware router deploys a slot on every trainer node and tells us
+/// its routees (GetRoutees, polled every second as nodes come and go); each GenomeActor borrows an idle routee
+/// for one attempt. So a request never waits behind another slot's long training while a slot sits idle.
+/// </summary>
+public sealed class PopulationActor : ReceiveActor, IWithTimers
+{
+    sealed record RefreshCapacity;
+
+    readonly RunSettings _settings;
+    readonly IActorRef _trainers;
+    readonly IReadOnlyList<IActorRef> _listeners;
+    readonly SearchState _state;
+    readonly ILoggingAdapter _log = Context.GetLogger();
+    readonly Queue<IActorRef> _waiting = new();   // GenomeActors that want a trainer slot
+    readonly Dictionary<IActorRef, IActorRef> _busy = []; // trainer slot → the GenomeActor using it
+    IReadOnlyList<IActorRef> _slots = [];
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public PopulationActor(RunSettings settings, IActorRef trainers, IReadOnlyList<IActorRef> listeners)
+    {
+        _settings = settings;
+        _trainers = trainers;
+        _listeners = listeners;
+        _state = new SearchState(settings.Space, settings.Ga, settings.Seed);
+
+        Receive<Routees>(r => { _slots = r.Members.OfType<ActorRefRoutee>().Select(m => m.Actor).ToArray(); Assign(); });
+        Receive<RefreshCapacity>(_ => _trainers.Tell(GetRoutees.Instance));
+        Receive<TrainerWanted>(_ => { _waiting.Enqueue(Sender); Assign(); });
+        Receive<TrainerReleased>(m => { _busy.Remove(m.Trainer); Assign(); });
+        Receive<GenomeScored>(m => !m.Final, OnScored);
+        Receive<GenomeScored>(m => m.Final, OnFinalScored);
+    }
+
+    public static Props Props(RunSettings settings, IActorRef trainers, IReadOnlyList<IActorRef> listeners) =>
+        Akka.Actor.Props.Create(() => new PopulationActor(settings, trainers, listeners));
+
+    /// <summary>A GenomeActor that crashes (a bug, not a failed training: those it handles itself) is restarted
+    /// and simply asks again; it holds nothing that a restart would lose.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(maxNrOfRetries: 3, withinTimeRange: TimeSpan.FromMinutes(1), _ => Directive.Restart);
+
+    protected override void PreStart()
+    {
+        // Trainer nodes join and leave: keep the number of slots we may use up to date.
+        Timers.StartPeriodicTimer("capacity", new RefreshCapacity(), TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        StartGeneration();
+    }
+
+    void StartGeneration()
+    {
+        var pending = _state.PendingEvaluations;
+        Publish(new GenerationStarted(_state.Generation, _settings.Ga.Generations, _state.Population, pending.Count,
+            _state.Population.Count - pending.Count));
+        if (pending.Count == 0)
+        {
+            CompleteGeneration(); // every genome of this generation was evaluated before
+            return;
+        }
+        foreach (var genome in pending) Context.ActorOf(GenomeActor.Props(genome, _settings.Policy, _settings.Seed));
+    }
+
+    /// <summary>Gives idle trainer slots to waiting GenomeActors, oldest request first.</summary>
+    void Assign()
+    {
+        foreach (var slot in _slots)
+        {
+            if (_busy.ContainsKey(slot)) continue;
+            if (!_waiting.TryDequeue(out var genomeActor)) return;
+            _busy[slot] = genomeActor;
+            genomeActor.Tell(new TrainerAssigned(slot));
+        }
+    }
+
+    void OnScored(GenomeScored scored)
+    {
+        _state.RecordFitness(scored.Genome, scored.Result);
+        Publish(new EvaluationRecorded(_state.Generation, scored.Genome, scored.Result));
+        if (_state.IsGenerationComplete) CompleteGeneration();
+    }
+
+    void CompleteGeneration()
+    {
+        var ranked = _state.RankedPopulation;
+        var summary = _state.CompleteGeneration();
+        Publish(new GenerationCompleted(summary, ranked));
+        _log.Info("Generation {0}: best {1:P2} mean {2:P2} ({3})", summary.Generation, summary.Best, summary.Mean, summary.BestGenome);
+        if (!_state.IsFinished) StartGeneration();
+        else StartFinalEvaluation();
+    }
+
+    void StartFinalEvaluation()
+    {
+        var winner = _state.Best;
+        Publish(new FinalEvaluationStarted(winner));
+        if (winner.Fitness.Failed)
+        {
+            Finish(null); // nothing trained successfully: there is no model to test
+            return;
+        }
+        var final = new FinalEvaluation(winner.Fitness.Epochs, _settings.ModelPath);
+        Context.ActorOf(GenomeActor.Props(winner.Genome, _settings.Policy, _settings.Seed, final), "final");
+    }
+
+    void OnFinalScored(GenomeScored scored) => Finish(scored.Result);
+
+    void Finish(FitnessResult? test)
+    {
+        Publish(new RunCompleted(_state.Best, test, _state.History, _state.Ranking.Take(10).ToArray()));
+        Context.Stop(Self);
+    }
+
+    void Publish(RunEvent e)
+    {
+        foreach (var listener in _listeners) listener.Tell(e);
+    }
+}

@@ -1,0 +1,58 @@
+using Akka.Actor;
+using Akka.Event;
+using ActorEvolve.Core.Fitness;
+using ActorEvolve.Core.Genes;
+
+namespace ActorEvolve.Engine.Actors;
+
+/// <summary>Train one genome: for fitness (validation set), or as the final winner (test set).</summary>
+public sealed record EvaluateGenome(long RunSeed, Genome Genome, int Attempt, FinalEvaluation? Final = null);
+
+/// <summary>Asks for the winner's retraining on all non-test data, its test score and its saved model.</summary>
+public sealed record FinalEvaluation(int Epochs, string? SaveModelTo);
+
+public sealed record GenomeEvaluated(string GenomeKey, int Attempt, FitnessResult Result);
+
+/// <summary>The evaluation threw (a bug, out of memory, a missing file): the asker may retry elsewhere.</summary>
+public sealed record EvaluationFailed(string GenomeKey, int Attempt, string Reason);
+
+/// <summary>Published on the event stream of the trainer's node after each epoch, for live views.</summary>
+public sealed record TrainingProgress(string Trainer, string GenomeKey, int Epoch, double ValidationAccuracy);
+
+/// <summary>
+/// One trainer slot. It blocks while training, which is why it runs on its own pinned dispatcher
+/// (<c>actorevolve.trainer-dispatcher</c>): one thread per slot, never borrowed from other actors.
+/// It keeps no state between messages, so the router restarts it freely after an unexpected crash.
+/// </summary>
+public sealed class TrainerActor : ReceiveActor
+{
+    readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public TrainerActor()
+    {
+        var node = TrainerNode.Get(Context.System);
+        var name = $"{Context.System.Name}@{node.NodeName}/{Self.Path.Name}";
+        Receive<EvaluateGenome>(request =>
+        {
+            var context = new EvaluationContext(request.RunSeed, name, (epoch, accuracy) =>
+                Context.System.EventStream.Publish(new TrainingProgress(name, request.Genome.Key, epoch, accuracy)));
+            try
+            {
+                var result = request.Final is { } final
+                    ? node.Fitness.EvaluateOnTestSet(request.Genome, final.Epochs, context, final.SaveModelTo, node.Shutdown)
+                      ?? FitnessResult.Failure("this fitness source has no test set", name)
+                    : node.Fitness.Evaluate(request.Genome, context, node.Shutdown);
+                Sender.Tell(new GenomeEvaluated(request.Genome.Key, request.Attempt, result));
+            }
+            catch (OperationCanceledException) when (node.Shutdown.IsCancellationRequested)
+            {
+                // The node is shutting down: the asker's timeout or the resumed run will redo this evaluation.
+            }
+            catch (Exception e)
+            {
+                _log.Warning(e, "Evaluation of {0} failed on attempt {1}", request.Genome.Key, request.Attempt);
+                Sender.Tell(new EvaluationFailed(request.Genome.Key, request.Attempt, $"{e.GetType().Name}: {e.Message}"));
+            }
+        });
+    }
+}

@@ -1,0 +1,50 @@
+using Akka.Actor;
+using Akka.Configuration;
+using ActorEvolve.Core.Fitness;
+using ActorEvolve.Engine.Actors;
+using ActorEvolve.Engine.Results;
+
+namespace ActorEvolve.Engine.Cluster;
+
+/// <summary>
+/// Runs one search: an actor system that is a cluster of one node (roles population and trainer), the trainer
+/// pool, the PopulationActor and its listeners. Completes when the run completes.
+/// </summary>
+public sealed class SearchHost : IAsyncDisposable
+{
+    public const string SystemName = "actorevolve";
+
+    public ActorSystem System { get; }
+
+    SearchHost(ActorSystem system) => System = system;
+
+    public static async Task<SearchHost> StartAsync(Config config, IFitnessFunction fitness, TimeSpan joinTimeout)
+    {
+        var system = ActorSystem.Create(SystemName, config);
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        cluster.Join(cluster.SelfAddress);
+        if (await Task.WhenAny(up.Task, Task.Delay(joinTimeout)) != up.Task)
+        {
+            await system.Terminate();
+            throw new TimeoutException($"the node did not come up within {joinTimeout}");
+        }
+        TrainerNode.Register(system, fitness);
+        return new SearchHost(system);
+    }
+
+    /// <summary>Starts the run; completes when it has completed and its results are written.</summary>
+    public Task<RunCompleted> RunAsync(RunSettings settings, int slotsPerNode, RunFiles files,
+        IReadOnlyDictionary<string, object> config, IEnumerable<IActorRef> listeners)
+    {
+        var trainers = TrainerPool.Start(System, slotsPerNode);
+        var completion = new TaskCompletionSource<RunCompleted>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writer = System.ActorOf(ResultsWriter.Props(files, settings, config, completion), "results");
+        System.ActorOf(PopulationActor.Props(settings, trainers, [.. listeners, writer]), "population");
+        return completion.Task;
+    }
+
+    public async ValueTask DisposeAsync() =>
+        await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance);
+}

@@ -1,0 +1,44 @@
+using Akka.Configuration;
+
+namespace ActorEvolve.Engine.Configuration;
+
+/// <summary>Loads the configuration: flag overrides, then the user's --config file, then the defaults in
+/// hocon/ next to the executable (files, not embedded resources, so a user can read and copy them).</summary>
+public static class HoconLoader
+{
+    public static readonly string DefaultsDirectory = Path.Combine(AppContext.BaseDirectory, "hocon");
+
+    public static Config Load(string? userFile = null, IEnumerable<string>? overrides = null)
+    {
+        var defaults = ParseFile(Path.Combine(DefaultsDirectory, "actorevolve.conf"))
+            .WithFallback(ParseFile(Path.Combine(DefaultsDirectory, "akka.conf")));
+        var user = userFile is null ? Config.Empty : ParseFile(userFile);
+        var flags = Parse(string.Join("\n", overrides ?? []), "command-line flags");
+        return flags.WithFallback(user).WithFallback(defaults);
+    }
+
+    public static Config ParseFile(string path)
+    {
+        if (!File.Exists(path)) throw new ConfigException($"{path}: configuration file not found");
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    static Config Parse(string text, string origin)
+    {
+        try
+        {
+            return ConfigurationFactory.ParseString(text);
+        }
+        catch (Exception e)
+        {
+            throw new ConfigException($"{origin}: invalid HOCON: {FirstLine(e.Message)}");
+        }
+    }
+
+    public static string FirstLine(string message) =>
+        message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? message;
+
+    /// <summary>A HOCON string literal, for building overrides from flags.</summary>
+    public static string Quote(string value) =>
+        "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}

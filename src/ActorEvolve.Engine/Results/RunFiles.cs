@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ActorEvolve.Core.Fitness;
+using ActorEvolve.Core.Genes;
+
+namespace ActorEvolve.Engine.Results;
+
+/// <summary>The files of one run folder: results.csv (one row per evaluation, appended as they finish) and
+/// summary.json (the outcome). Paths are fixed here so every reader and writer agrees.</summary>
+public sealed class RunFiles(string directory)
+{
+    public const string ResultsFile = "results.csv";
+    public const string SummaryFile = "summary.json";
+    public const string ModelFile = "winner.model";
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public string Directory { get; } = directory;
+    public string Results => Path.Combine(Directory, ResultsFile);
+    public string Summary => Path.Combine(Directory, SummaryFile);
+    public string Model => Path.Combine(Directory, ModelFile);
+
+    public static string Header(SearchSpace space) =>
+        string.Join(",", ["generation", .. space.Genes.Select(g => g.Name),
+            "fitness", "validation_loss", "epochs", "seconds", "trainer", "status", "failure"]);
+
+    public static string Row(SearchSpace space, int generation, Genome genome, FitnessResult r) =>
+        string.Join(",", [generation.ToString(CultureInfo.InvariantCulture), .. space.Genes.Select(g => Csv(genome.Get(g.Name))),
+            F(r.Accuracy), F(r.ValidationLoss), r.Epochs.ToString(CultureInfo.InvariantCulture), F(r.Seconds),
+            Csv(r.Trainer), r.Failed ? "failed" : "ok", Csv(r.FailureReason ?? "")]);
+
+    static string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
+
+    static string Csv(string value) =>
+        value.IndexOfAny([',', '"', '\n']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
+
+    /// <summary>Writes beside and renames, so a crash never leaves a half-written summary.</summary>
+    public void WriteSummary(RunSummary summary)
+    {
+        var temp = Summary + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(summary, Json), Encoding.UTF8);
+        File.Move(temp, Summary, overwrite: true);
+    }
+
+    public RunSummary? ReadSummary() =>
+        File.Exists(Summary) ? JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Summary), Json) : null;
+}
+
+public sealed record GenomeReport(IReadOnlyDictionary<string, string> Genes, double ValidationAccuracy, double ValidationLoss,
+    int Epochs, double Seconds, string Trainer);
+
+public sealed record GenerationReport(int Generation, double Best, double Mean, double Worst, int Trained, int Cached, int Failed);
+
+public sealed record RunSummary(
+    string RunId, string Status, long Seed, DateTimeOffset Started, DateTimeOffset? Finished, double WallSeconds,
+    IReadOnlyDictionary<string, object> Config, IReadOnlyList<string> SearchSpace, int Evaluations,
+    GenomeReport? Best, double? TestAccuracy, double? TestLoss, string? Model,
+    IReadOnlyList<GenerationReport> Generations, IReadOnlyList<GenomeReport> Top);
