@@ -15,6 +15,9 @@ public static class Program
         {
             SearchCommand.Create(), RunsCommand.Create(),
         };
+        if (System.Console.IsOutputRedirected)
+            // Logs and pipes have no width: don't squeeze tables into Spectre's fallback of 80 columns.
+            Spectre.Console.AnsiConsole.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) ? columns : 160;
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -2,10 +2,12 @@ using ActorEvolve.Training.Data;
 
 namespace ActorEvolve.Training.Tests;
 
-/// <summary>The real Fashion-MNIST files (Debian's dataset-fashion-mnist, installed by .ci/run), loaded once.</summary>
+/// <summary>The real Fashion-MNIST files, found as a user's run finds them (Debian's dataset-fashion-mnist, which
+/// .ci/run installs, else the user cache or a download), loaded once.</summary>
 public static class TestData
 {
-    public const string Directory = "/usr/share/datasets/fashion-mnist";
+    public static readonly string Directory = new DatasetLocator(DatasetSource.FashionMnist(), null, DatasetLocator.DefaultCacheDirectory)
+        .LocateAsync().GetAwaiter().GetResult();
 
     static readonly Lazy<ImageDataset> TrainSet = new(() => ImageDataset.FromIdx(
         Path.Combine(Directory, "train-images-idx3-ubyte.gz"), Path.Combine(Directory, "train-labels-idx1-ubyte.gz"), 10));

@@ -10,18 +10,20 @@ public sealed record TrainerWanted;
 /// <summary>Parent → GenomeActor: this trainer slot is yours for one attempt.</summary>
 public sealed record TrainerAssigned(IActorRef Trainer);
 
-/// <summary>GenomeActor → parent: the attempt on this trainer is over (answered, failed or timed out).</summary>
-public sealed record TrainerReleased(IActorRef Trainer);
+/// <summary>GenomeActor → parent: the attempt on this trainer is over. Unless the trainer answered, it may still
+/// be busy with it (a slow training, a dead node), so the parent must not hand it out again blindly.</summary>
+public sealed record TrainerReleased(IActorRef Trainer, bool Answered);
 
-/// <summary>GenomeActor → parent, once: the genome's fitness, or its failure after every attempt.</summary>
+/// <summary>GenomeActor → parent, once: the genome's fitness, or its failure after every attempt. The parent then
+/// frees whatever slot the GenomeActor held or was about to be given.</summary>
 public sealed record GenomeScored(Genome Genome, FitnessResult Result, bool Final);
 
 /// <summary>
 /// Gets one genome a fitness. For each attempt it asks its parent for an idle trainer slot, sends the request
 /// there with its own timeout (Akka has no default ask timeout), and gives the slot back when the attempt ends.
 /// A crashed, failed or silent attempt is retried up to <see cref="EvaluationPolicy.MaxAttempts"/> times; after
-/// that the genome scores as failed and the run goes on. Replies carry the attempt number, so a late answer to
-/// an abandoned attempt is ignored.
+/// that the genome scores as failed and the run goes on. Replies carry the attempt number: a late answer to the
+/// attempt that just timed out is still taken (the work is done), answers to older attempts are ignored.
 /// </summary>
 public sealed class GenomeActor : ReceiveActor, IWithTimers
 {
@@ -46,8 +48,8 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
 
         Receive<TrainerAssigned>(m => StartAttempt(m.Trainer));
         Receive<GenomeEvaluated>(m => m.Attempt == _attempt, m => Finish(m.Result));
-        Receive<EvaluationFailed>(m => m.Attempt == _attempt, m => AttemptFailed(m.Reason));
-        Receive<AttemptTimedOut>(m => m.Attempt == _attempt, _ => AttemptFailed($"no answer within {Timeout}"));
+        Receive<EvaluationFailed>(m => m.Attempt == _attempt, m => AttemptFailed(m.Reason, answered: true));
+        Receive<AttemptTimedOut>(m => m.Attempt == _attempt, _ => AttemptFailed($"no answer within {Timeout}", answered: false));
         // Answers to earlier attempts arrive after we moved on: already handled.
         Receive<GenomeEvaluated>(_ => { });
         Receive<EvaluationFailed>(_ => { });
@@ -61,8 +63,8 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
 
     protected override void PreStart() => Context.Parent.Tell(new TrainerWanted());
 
-    /// <summary>Also on a restart after a crash: the slot goes back before the new instance asks again.</summary>
-    protected override void PostStop() => ReleaseTrainer();
+    /// <summary>On a restart after a crash: the slot goes back before the new instance asks again.</summary>
+    protected override void PostStop() => ReleaseTrainer(answered: false);
 
     void StartAttempt(IActorRef trainer)
     {
@@ -72,26 +74,26 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
         Timers.StartSingleTimer("attempt-timeout", new AttemptTimedOut(_attempt), Timeout);
     }
 
-    void AttemptFailed(string reason)
+    void AttemptFailed(string reason, bool answered)
     {
         _lastFailure = reason;
-        ReleaseTrainer();
+        ReleaseTrainer(answered);
         if (_attempt < _policy.MaxAttempts) Context.Parent.Tell(new TrainerWanted());
         else Finish(FitnessResult.Failure($"failed {_attempt} attempts, last: {_lastFailure}", "none"));
     }
 
     void Finish(FitnessResult result)
     {
-        ReleaseTrainer();
+        _trainer = null; // the parent frees our slot when it reads GenomeScored
         Context.Parent.Tell(new GenomeScored(_genome, result, _final is not null));
         Context.Stop(Self);
     }
 
-    void ReleaseTrainer()
+    void ReleaseTrainer(bool answered)
     {
         Timers.CancelAll();
         if (_trainer is null) return;
-        Context.Parent.Tell(new TrainerReleased(_trainer));
+        Context.Parent.Tell(new TrainerReleased(_trainer, answered));
         _trainer = null;
     }
 }

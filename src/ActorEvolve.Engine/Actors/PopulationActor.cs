@@ -26,6 +26,8 @@ public sealed record RunCompleted(ScoredGenome Winner, FitnessResult? Test, IRea
 /// It also hands out trainer slots: the cluster-aware router deploys a slot on every trainer node and tells us
 /// its routees (GetRoutees, polled every second as nodes come and go); each GenomeActor borrows an idle routee
 /// for one attempt. So a request never waits behind another slot's long training while a slot sits idle.
+/// A slot whose attempt timed out is set aside until an Identify sent to it comes back (it has finished its
+/// backlog), so a retry goes to a slot that can actually take it.
 /// </summary>
 public sealed class PopulationActor : ReceiveActor, IWithTimers
 {
@@ -36,8 +38,9 @@ public sealed class PopulationActor : ReceiveActor, IWithTimers
     readonly IReadOnlyList<IActorRef> _listeners;
     readonly SearchState _state;
     readonly ILoggingAdapter _log = Context.GetLogger();
-    readonly Queue<IActorRef> _waiting = new();   // GenomeActors that want a trainer slot
+    readonly List<IActorRef> _waiting = [];       // GenomeActors that want a trainer slot, oldest first
     readonly Dictionary<IActorRef, IActorRef> _busy = []; // trainer slot → the GenomeActor using it
+    readonly HashSet<IActorRef> _stalled = [];            // slots whose last attempt timed out: busy until they answer
     IReadOnlyList<IActorRef> _slots = [];
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -49,10 +52,26 @@ public sealed class PopulationActor : ReceiveActor, IWithTimers
         _listeners = listeners;
         _state = new SearchState(settings.Space, settings.Ga, settings.Seed);
 
-        Receive<Routees>(r => { _slots = r.Members.OfType<ActorRefRoutee>().Select(m => m.Actor).ToArray(); Assign(); });
+        Receive<Routees>(r =>
+        {
+            _slots = r.Members.OfType<ActorRefRoutee>().Select(m => m.Actor).ToArray();
+            _stalled.IntersectWith(_slots); // a slot of a node that left is gone for good
+            Assign();
+        });
         Receive<RefreshCapacity>(_ => _trainers.Tell(GetRoutees.Instance));
-        Receive<TrainerWanted>(_ => { _waiting.Enqueue(Sender); Assign(); });
-        Receive<TrainerReleased>(m => { _busy.Remove(m.Trainer); Assign(); });
+        Receive<TrainerWanted>(_ => { _waiting.Add(Sender); Assign(); });
+        Receive<TrainerReleased>(m =>
+        {
+            _busy.Remove(m.Trainer);
+            if (!m.Answered && _stalled.Add(m.Trainer))
+                m.Trainer.Tell(new Identify(null)); // answered only once the slot has worked through its mailbox
+            Assign();
+        });
+        Receive<ActorIdentity>(m =>
+        {
+            if (m.Subject is not null) _stalled.Remove(m.Subject);
+            Assign();
+        });
         Receive<GenomeScored>(m => !m.Final, OnScored);
         Receive<GenomeScored>(m => m.Final, OnFinalScored);
     }
@@ -90,15 +109,27 @@ public sealed class PopulationActor : ReceiveActor, IWithTimers
     {
         foreach (var slot in _slots)
         {
-            if (_busy.ContainsKey(slot)) continue;
-            if (!_waiting.TryDequeue(out var genomeActor)) return;
+            if (_busy.ContainsKey(slot) || _stalled.Contains(slot)) continue;
+            if (_waiting.Count == 0) return;
+            var genomeActor = _waiting[0];
+            _waiting.RemoveAt(0);
             _busy[slot] = genomeActor;
             genomeActor.Tell(new TrainerAssigned(slot));
         }
     }
 
+    /// <summary>A GenomeActor that has scored may still have been waiting for, or just been given, a slot (a late
+    /// answer to a timed-out attempt can beat the next assignment): whatever it held or asked for is freed here.</summary>
+    void Forget(IActorRef genomeActor)
+    {
+        _waiting.RemoveAll(w => w.Equals(genomeActor));
+        foreach (var slot in _busy.Where(b => b.Value.Equals(genomeActor)).Select(b => b.Key).ToArray()) _busy.Remove(slot);
+        Assign();
+    }
+
     void OnScored(GenomeScored scored)
     {
+        Forget(Sender);
         _state.RecordFitness(scored.Genome, scored.Result);
         Publish(new EvaluationRecorded(_state.Generation, scored.Genome, scored.Result));
         if (_state.IsGenerationComplete) CompleteGeneration();
@@ -127,7 +158,11 @@ public sealed class PopulationActor : ReceiveActor, IWithTimers
         Context.ActorOf(GenomeActor.Props(winner.Genome, _settings.Policy, _settings.Seed, final), "final");
     }
 
-    void OnFinalScored(GenomeScored scored) => Finish(scored.Result);
+    void OnFinalScored(GenomeScored scored)
+    {
+        Forget(Sender);
+        Finish(scored.Result);
+    }
 
     void Finish(FitnessResult? test)
     {

@@ -31,7 +31,7 @@ public sealed class TrainerActor : ReceiveActor
     public TrainerActor()
     {
         var node = TrainerNode.Get(Context.System);
-        var name = $"{Context.System.Name}@{node.NodeName}/{Self.Path.Name}";
+        var name = $"{node.NodeName}/{Self.Path.Name}";
         Receive<EvaluateGenome>(request =>
         {
             var context = new EvaluationContext(request.RunSeed, name, (epoch, accuracy) =>

@@ -19,8 +19,8 @@ public sealed class TrainerNode : IExtension
     TrainerNode(ActorSystem system, IFitnessFunction fitness)
     {
         Fitness = fitness;
-        var address = Akka.Cluster.Cluster.Get(system).SelfAddress;
-        NodeName = $"{address.Host}:{address.Port}";
+        var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
+        NodeName = address.Host is null ? "local" : $"{address.Host}:{address.Port}";
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "cancel-trainings", () =>
         {
             _shutdown.Cancel();

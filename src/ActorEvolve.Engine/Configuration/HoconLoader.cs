@@ -25,6 +25,7 @@ public static class HoconLoader
 
     static Config Parse(string text, string origin)
     {
+        if (HoconSyntax.FindError(text) is { } error) throw new ConfigException($"{origin}: invalid HOCON: {error}");
         try
         {
             return ConfigurationFactory.ParseString(text);

@@ -15,12 +15,14 @@ public static class SearchSpaceParser
             var genes = new List<GeneSpec>();
             foreach (var (name, value) in space.AsEnumerable())
             {
-                if (value is null || value.IsEmpty) continue;
-                if (value.IsArray())
-                    genes.Add(new ChoiceGene(name, value.GetArray().Select(v => v.GetString())));
+                // Akka's HOCON reports an empty list as a non-array value holding an empty HoconArray.
+                var isList = value.IsArray() || value.Values.OfType<Akka.Configuration.Hocon.HoconArray>().Any();
+                if (isList)
+                    genes.Add(new ChoiceGene(name, value.IsArray() ? value.GetArray().Select(v => v.GetString()) : []));
                 else if (value.IsObject())
                     genes.Add(ParseRange(name, space.GetConfig(name)));
-                else if (value.GetString() is "null" or "off") continue;
+                else if (value.IsEmpty || value.GetString() is null or "" or "null" or "off")
+                    continue; // a gene set to null is dropped
                 else
                     throw new SearchSpaceException($"gene '{name}' must be a list of choices or {{ min, max }}, got '{value.GetString()}'");
             }

@@ -9,7 +9,9 @@ public sealed record DatasetSource(string Name, string DebianPackage, string Deb
     public static readonly string[] Files =
         ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"];
 
-    public static DatasetSource FashionMnist(string mirrorUrl) => new("fashion-mnist", "dataset-fashion-mnist",
+    public const string FashionMnistMirror = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com";
+
+    public static DatasetSource FashionMnist(string mirrorUrl = FashionMnistMirror) => new("fashion-mnist", "dataset-fashion-mnist",
         "/usr/share/datasets/fashion-mnist", mirrorUrl, new Dictionary<string, string>
         {
             // As published in the Fashion-MNIST README.

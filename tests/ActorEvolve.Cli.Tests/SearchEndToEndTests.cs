@@ -1,0 +1,43 @@
+using System.Text.Json;
+
+namespace ActorEvolve.Cli.Tests;
+
+/// <summary>The search as a user runs it: the real CLI process, real TorchSharp training on a small real subset.</summary>
+public sealed class SearchEndToEndTests : IDisposable
+{
+    readonly CliProcess _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    [Fact]
+    public void A_small_search_completes_writes_its_results_and_is_listed()
+    {
+        var result = _cli.Run("search", "--config", _cli.TinyBudgetConfig(), "--population", "4", "--generations", "2",
+            "--seed", "5", "--run-id", "small");
+        Assert.True(result.ExitCode == 0, result.Stderr + result.Stdout);
+
+        var run = Path.Combine(_cli.WorkDir, "runs", "small");
+        var rows = File.ReadAllLines(Path.Combine(run, "results.csv"));
+        Assert.StartsWith("generation,activation,nb_layers,nb_neurons,optimizer,fitness,validation_loss", rows[0]);
+        Assert.InRange(rows.Length - 1, 3, 8); // each distinct genome trained once
+
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json")));
+        var root = summary.RootElement;
+        Assert.Equal("completed", root.GetProperty("status").GetString());
+        Assert.Equal(5, root.GetProperty("seed").GetInt64());
+        Assert.Equal(2, root.GetProperty("generations").GetArrayLength());
+        Assert.InRange(root.GetProperty("test_accuracy").GetDouble(), 0.3, 1.0); // real training beats chance (0.1)
+        Assert.True(File.Exists(Path.Combine(run, "winner.model")));
+
+        // Not a terminal: plain lines, one per evaluation, no control characters; ends with the top table.
+        Assert.Equal(rows.Length - 1, result.Stdout.Split('\n').Count(l => l.StartsWith("  evaluated") || l.StartsWith("  failed")));
+        Assert.DoesNotContain('\u001b', result.Stdout);
+        Assert.Contains("Top 5 networks", result.Stdout);
+        Assert.Contains("test accuracy", result.Stdout);
+
+        var runs = _cli.Run("runs");
+        Assert.Equal(0, runs.ExitCode);
+        Assert.Contains("small", runs.Stdout);
+        Assert.Contains("completed", runs.Stdout);
+    }
+}

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using ActorEvolve.Core.Evolution;
+using ActorEvolve.Engine.Actors;
+using ActorEvolve.Engine.Cluster;
+using ActorEvolve.Engine.Configuration;
+using ActorEvolve.Engine.Results;
+
+namespace ActorEvolve.Engine.Tests;
+
+/// <summary>The real thing minus training: the shipped HOCON, a cluster of one node on loopback TCP, the
+/// cluster-aware trainer pool, and the run folder on disk.</summary>
+public sealed class SearchHostSpec : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("search-host-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task A_single_node_cluster_runs_a_search_and_writes_its_results()
+    {
+        var config = HoconLoader.Load(overrides: ["actorevolve.ga.population = 10", "actorevolve.ga.generations = 3"]);
+        var engine = EngineSettings.From(config);
+        var fitness = new FakeFitness();
+        var files = new RunFiles(Path.Combine(_dir, "run"));
+        var settings = new RunSettings("run", engine.Seed, engine.Space, engine.Ga, engine.Policy, files.Model);
+
+        await using var host = await SearchHost.StartAsync(config, fitness, TimeSpan.FromSeconds(30));
+        var run = await host.RunAsync(settings, slotsPerNode: 2, files, new Dictionary<string, object> { ["ga"] = engine.Ga }, [])
+            .WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(3, run.History.Count);
+        Assert.StartsWith("127.0.0.1:", run.Winner.Fitness.Trainer); // trained by a routee of the cluster pool
+        var rows = File.ReadAllLines(files.Results);
+        Assert.Equal(RunFiles.Header(engine.Space), rows[0]);
+        Assert.Equal(fitness.Calls.Count, rows.Length - 1);
+        var summary = files.ReadSummary()!;
+        Assert.Equal("completed", summary.Status);
+        Assert.Equal(run.Winner.Genome.Genes, summary.Best!.Genes);
+        Assert.Equal(0.5, summary.TestAccuracy);
+        Assert.Equal(3, summary.Generations.Count);
+        using var json = JsonDocument.Parse(File.ReadAllText(files.Summary));
+        Assert.Equal(10, json.RootElement.GetProperty("config").GetProperty("ga").GetProperty("population").GetInt32());
+    }
+}
