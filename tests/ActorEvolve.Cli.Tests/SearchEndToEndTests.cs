@@ -28,6 +28,7 @@ public sealed class SearchEndToEndTests : IDisposable
         Assert.Equal(2, root.GetProperty("generations").GetArrayLength());
         Assert.InRange(root.GetProperty("test_accuracy").GetDouble(), 0.3, 1.0); // real training beats chance (0.1)
         Assert.True(File.Exists(Path.Combine(run, "winner.model")));
+        Assert.True(File.Exists(Path.Combine(run, "actorevolve.log"))); // Akka's log lines, kept out of the terminal
 
         // Not a terminal: plain lines, one per evaluation, no control characters; ends with the top table.
         Assert.Equal(rows.Length - 1, result.Stdout.Split('\n').Count(l => l.StartsWith("  evaluated") || l.StartsWith("  failed")));

@@ -51,9 +51,9 @@ public static class SearchCommand
 
     static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellation)
     {
-        var config = HoconLoader.Load(parse.GetValue(ConfigFile)?.FullName, Overrides(parse));
-        var engine = EngineSettings.From(config);
-        var training = TrainingConfig.From(config);
+        var userConfig = HoconLoader.Load(parse.GetValue(ConfigFile)?.FullName, Overrides(parse));
+        var engine = EngineSettings.From(userConfig);
+        var training = TrainingConfig.From(userConfig);
         TrainingConfig.ValidateSpace(engine.Space);
 
         var runId = parse.GetValue(RunId) ?? $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-seed{engine.Seed}";
@@ -65,6 +65,10 @@ public static class SearchCommand
 
         // The dataset is checked before anything is written, so a bad dataset leaves no half-made run behind.
         var fitness = await training.CreateFitnessAsync(cancellation);
+        // Akka's own log lines go to the run folder, not through the live view.
+        var config = HoconLoader.Load(parse.GetValue(ConfigFile)?.FullName, [.. Overrides(parse),
+            $"actorevolve.log-file = {HoconLoader.Quote(files.Log)}",
+            "akka.loggers = [\"ActorEvolve.Engine.Logging.FileLogger, ActorEvolve.Engine\"]", "akka.loglevel = INFO"]);
         var settings = new RunSettings(runId, engine.Seed, engine.Space, engine.Ga, engine.Policy, files.Model);
         var summaryConfig = new Dictionary<string, object>
         {

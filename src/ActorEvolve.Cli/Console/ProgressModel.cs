@@ -46,14 +46,15 @@ public sealed class ProgressModel(int generations)
                     Done++;
                     TotalTrained++;
                     if (r.Result.Failed) Failed++;
-                    _slots.Remove(r.Result.Trainer);
+                    // The slot may already report its next genome (progress travels a shorter path than results).
+                    if (_slots.TryGetValue(r.Result.Trainer, out var slot) && slot.Genome == r.Genome.Key) _slots.Remove(r.Result.Trainer);
                     if (Best is null || r.Result.Score > Best.Fitness.Score) Best = new ScoredGenome(r.Genome, r.Result);
                     break;
                 case GenerationCompleted c:
                     _history.Add(c.Summary);
                     break;
-                case FinalEvaluationStarted f:
-                    Phase = $"retraining the winner on all training data";
+                case FinalEvaluationStarted:
+                    Phase = "retraining the winner on all training data";
                     _slots.Clear();
                     break;
                 case RunCompleted:

@@ -34,8 +34,10 @@ public sealed class TrainerActor : ReceiveActor
         var name = $"{node.NodeName}/{Self.Path.Name}";
         Receive<EvaluateGenome>(request =>
         {
-            var context = new EvaluationContext(request.RunSeed, name, (epoch, accuracy) =>
-                Context.System.EventStream.Publish(new TrainingProgress(name, request.Genome.Key, epoch, accuracy)));
+            var events = Context.System.EventStream;
+            void Progress(int epoch, double accuracy) => events.Publish(new TrainingProgress(name, request.Genome.Key, epoch, accuracy));
+            Progress(0, 0); // started: live views show the slot busy from the first second
+            var context = new EvaluationContext(request.RunSeed, name, Progress);
             try
             {
                 var result = request.Final is { } final

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ActorEvolve.Core.Fitness;
@@ -14,6 +13,7 @@ public sealed class RunFiles(string directory)
     public const string ResultsFile = "results.csv";
     public const string SummaryFile = "summary.json";
     public const string ModelFile = "winner.model";
+    public const string LogFile = "actorevolve.log";
 
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -26,6 +26,7 @@ public sealed class RunFiles(string directory)
     public string Results => Path.Combine(Directory, ResultsFile);
     public string Summary => Path.Combine(Directory, SummaryFile);
     public string Model => Path.Combine(Directory, ModelFile);
+    public string Log => Path.Combine(Directory, LogFile);
 
     public static string Header(SearchSpace space) =>
         string.Join(",", ["generation", .. space.Genes.Select(g => g.Name),
@@ -45,7 +46,7 @@ public sealed class RunFiles(string directory)
     public void WriteSummary(RunSummary summary)
     {
         var temp = Summary + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(summary, Json), Encoding.UTF8);
+        File.WriteAllText(temp, JsonSerializer.Serialize(summary, Json)); // UTF-8 without a byte-order mark
         File.Move(temp, Summary, overwrite: true);
     }
 

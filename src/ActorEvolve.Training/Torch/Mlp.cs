@@ -13,11 +13,17 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     readonly Func<Tensor, Tensor> _activation;
     readonly double _dropout;
     readonly Generator _generator;
+    // Scalars held for the network's lifetime: an implicit double→Scalar temporary can be finalized while the
+    // native call that uses it is still running ("Unknown scalar type" under GC pressure with parallel slots).
+    readonly Scalar _dropoutRate;
+    readonly Scalar _keepRate;
 
     public Mlp(MlpSpec spec, int inputs, int classes, Generator generator) : base(nameof(Mlp))
     {
         _generator = generator;
         _dropout = spec.Dropout;
+        _dropoutRate = spec.Dropout.ToScalar();
+        _keepRate = (1 - spec.Dropout).ToScalar();
         _activation = spec.Activation switch
         {
             "relu" => x => nn.functional.relu(x),
@@ -39,8 +45,12 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     {
         var (fanOut, fanIn) = (layer.weight!.shape[0], layer.weight.shape[1]);
         var limit = Math.Sqrt(6.0 / (fanIn + fanOut));
+        using var width = (2 * limit).ToScalar();
+        using var offset = limit.ToScalar();
         using var uniform = rand(layer.weight.shape, generator: _generator);
-        layer.weight.copy_(uniform.mul(2 * limit).sub(limit));
+        using var scaled = uniform.mul(width);
+        using var weights = scaled.sub(offset);
+        layer.weight.copy_(weights);
         layer.bias!.zero_();
     }
 
@@ -53,10 +63,21 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
             if (training && _dropout > 0)
             {
                 // Inverted dropout, as Keras does, drawn from this network's own generator.
-                using var keep = rand(x.shape, generator: _generator).ge(_dropout);
-                x = x.mul(keep).div(1 - _dropout);
+                using var noise = rand(x.shape, generator: _generator);
+                using var keep = noise.ge(_dropoutRate);
+                x = x.mul(keep).div(_keepRate);
             }
         }
         return _layers[^1].forward(x);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _dropoutRate.Dispose();
+            _keepRate.Dispose();
+        }
+        base.Dispose(disposing);
     }
 }

@@ -1,0 +1,29 @@
+using Akka.Actor;
+using Akka.Dispatch;
+using Akka.Event;
+
+namespace ActorEvolve.Engine.Logging;
+
+/// <summary>
+/// Akka log events go to the run's log file (<c>actorevolve.log-file</c>) instead of stdout, where they would
+/// tear through the live terminal view. Enabled by the CLI for runs; tests keep Akka's default loggers.
+/// </summary>
+public sealed class FileLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
+{
+    readonly StreamWriter _writer;
+
+    public FileLogger()
+    {
+        var path = Context.System.Settings.Config.GetString("actorevolve.log-file", "actorevolve.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        _writer = new StreamWriter(path, append: true) { AutoFlush = true };
+        Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
+        Receive<LogEvent>(e =>
+        {
+            var cause = e is Error { Cause: { } exception } ? $"{Environment.NewLine}  {exception}" : "";
+            _writer.WriteLine($"{e.Timestamp:O} {e.LogLevel().ToString().Replace("Level", "").ToUpperInvariant()} {e.LogSource}: {e.Message}{cause}");
+        });
+    }
+
+    protected override void PostStop() => _writer.Dispose();
+}
