@@ -69,6 +69,23 @@ public sealed class SearchStateTests
     }
 
     [Fact]
+    public void Replaying_the_facts_rebuilds_the_same_state_at_any_point()
+    {
+        var (populations, _, full) = Run(Spaces.Seed(), new GaSettings(), 11);
+        for (var completed = 0; completed <= 10; completed++)
+        {
+            // Everything up to `completed` generations, plus half of the next one's evaluations.
+            var facts = full.Facts.Where(f => f.Generation < completed).ToList();
+            facts.AddRange(full.Facts.Where(f => f.Generation == completed).Take(3));
+            var replayed = SearchState.Replay(Spaces.Seed(), new GaSettings(), 11, facts, completed);
+            Assert.Equal(Math.Min(completed, 9), replayed.Generation);
+            Assert.Equal(populations[Math.Min(completed, 9)], replayed.Population);
+            Assert.Equal(facts.Count, replayed.Evaluated.Count);
+            Assert.Equal(full.History.Take(completed), replayed.History);
+        }
+    }
+
+    [Fact]
     public void A_generation_cannot_complete_with_evaluations_pending()
     {
         var state = new SearchState(Spaces.Seed(), new GaSettings(), 1);

@@ -9,8 +9,14 @@ namespace ActorEvolve.Engine.Tests;
 
 /// <summary>Base for actor tests: a trainer pool of real TrainerActors on their pinned dispatcher, fed by a fake
 /// fitness, and a PopulationActor reporting to the TestKit's test actor.</summary>
-public abstract class EngineSpec(string? extraConfig = null) : Akka.TestKit.Xunit2.TestKit(
-    (extraConfig ?? "") + "\nactorevolve.trainer-dispatcher { type = PinnedDispatcher }\nakka.loglevel = WARNING")
+public abstract class EngineSpec() : Akka.TestKit.Xunit2.TestKit("""
+    actorevolve.trainer-dispatcher { type = PinnedDispatcher }
+    akka.loglevel = WARNING
+    akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+    akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+    akka.actor.serializers.actorevolve-journal = "ActorEvolve.Engine.Persistence.JournalSerializer, ActorEvolve.Engine"
+    akka.actor.serialization-bindings { "ActorEvolve.Engine.Persistence.IRunJournalRecord, ActorEvolve.Engine" = actorevolve-journal }
+    """)
 {
     protected static SearchSpace Space => new([
         new ChoiceGene("nb_neurons", ["64", "128", "256", "512", "768", "1024"]),
@@ -21,14 +27,21 @@ public abstract class EngineSpec(string? extraConfig = null) : Akka.TestKit.Xuni
 
     protected static readonly EvaluationPolicy Patient = new(TimeSpan.FromSeconds(10), 3, TimeSpan.FromSeconds(10));
 
+    IActorRef? _trainers;
+
+    /// <summary>Starts (or resumes) run <paramref name="runId"/> on this system's trainer pool (made on first use,
+    /// with <paramref name="fitness"/>: one fitness per test system).</summary>
     protected IActorRef StartRun(FakeFitness fitness, GaSettings ga, long seed = 42, EvaluationPolicy? policy = null,
-        int slots = 2, SearchSpace? space = null)
+        int slots = 2, SearchSpace? space = null, string? runId = null, bool resume = false)
     {
-        TrainerNode.Register(Sys, fitness);
-        var trainers = Sys.ActorOf(Props.Create<TrainerActor>().WithDispatcher(TrainerPool.Dispatcher)
-            .WithRouter(new RoundRobinPool(slots)));
-        var settings = new RunSettings("test", seed, space ?? Space, ga, policy ?? Patient, ModelPath: null);
-        return Sys.ActorOf(PopulationActor.Props(settings, trainers, [TestActor]));
+        if (_trainers is null)
+        {
+            TrainerNode.Register(Sys, fitness);
+            _trainers = Sys.ActorOf(Props.Create<TrainerActor>().WithDispatcher(TrainerPool.Dispatcher)
+                .WithRouter(new RoundRobinPool(slots)));
+        }
+        var settings = new RunSettings(runId ?? Guid.NewGuid().ToString("N"), seed, space ?? Space, ga, policy ?? Patient, ModelPath: null);
+        return Sys.ActorOf(PopulationActor.Props(settings, resume, _trainers, [TestActor]));
     }
 
     /// <summary>Collects every run event until the run completes.</summary>

@@ -137,3 +137,64 @@ public sealed class DeterminismSpec : EngineSpec
         Assert.NotEqual(first[0], other[0]);
     }
 }
+
+public sealed class ResumeSpec : EngineSpec
+{
+    [Fact]
+    public void A_run_stopped_mid_generation_resumes_to_the_same_populations_without_reevaluating()
+    {
+        var fitness = new FakeFitness((_, _) => { Thread.Sleep(20); return null; });
+        var ga = new GaSettings(Population: 12, Generations: 4);
+
+        StartRun(fitness, ga, seed: 3, runId: "reference");
+        var reference = ReceiveRun();
+
+        // Stop the run abruptly in generation 2, after some of its evaluations were journaled.
+        var run = StartRun(fitness, ga, seed: 3, runId: "interrupted");
+        FishForMessage<RunEvent>(e => e is GenerationStarted { Generation: 2 });
+        FishForMessage<RunEvent>(e => e is EvaluationRecorded);
+        Watch(run);
+        Sys.Stop(run);
+        FishForMessage<object>(m => m is Akka.Actor.Terminated t && t.ActorRef.Equals(run));
+        var callsBefore = fitness.Calls.ToDictionary(kv => kv.Key, kv => kv.Value);
+
+        StartRun(fitness, ga, seed: 3, runId: "interrupted", resume: true);
+        var resumed = ReceiveRun();
+
+        var recovered = Assert.IsType<RunResumed>(resumed[0]);
+        Assert.Equal(2, recovered.Generation);
+        Assert.Equal(2, recovered.History.Count);
+        // Generation 2 onwards: the same populations and winner as the uninterrupted run.
+        Assert.Equal(reference.OfType<GenerationStarted>().Skip(2).Select(g => g.Population),
+            resumed.OfType<GenerationStarted>().Select(g => g.Population));
+        var (expected, actual) = (((RunCompleted)reference[^1]).Winner, ((RunCompleted)resumed[^1]).Winner);
+        Assert.Equal(expected.Genome, actual.Genome);
+        Assert.Equal(expected.Fitness.Accuracy, actual.Fitness.Accuracy);
+        // Nothing journaled before the stop was evaluated again.
+        foreach (var fact in recovered.Facts)
+            Assert.Equal(callsBefore[fact.Genome.Key], fitness.Calls[fact.Genome.Key]);
+    }
+
+    [Fact]
+    public void Resuming_an_unknown_run_is_refused_without_writing()
+    {
+        StartRun(new FakeFitness(), new GaSettings(), runId: "never-started", resume: true);
+        var aborted = ExpectMsg<RunAborted>();
+        Assert.True(aborted.BadInput);
+        Assert.Contains("there is no run 'never-started'", aborted.Reason);
+    }
+
+    [Fact]
+    public void Resuming_with_another_search_space_or_seed_is_refused()
+    {
+        var fitness = new FakeFitness((_, _) => { Thread.Sleep(300); return null; });
+        StartRun(fitness, new GaSettings(Population: 4, Generations: 2), seed: 1, runId: "r");
+        FishForMessage<RunEvent>(e => e is EvaluationRecorded);
+        // (the first run goes on: the resumes below are refused before they touch anything)
+        var otherSpace = new SearchSpace([new ChoiceGene("activation", ["relu", "tanh"])]);
+        StartRun(fitness, new GaSettings(Population: 4, Generations: 2), seed: 1, runId: "r", resume: true, space: otherSpace);
+        Assert.Contains("another search space", ((RunAborted)FishForMessage<RunEvent>(e => e is RunAborted)).Reason);
+        StartRun(fitness, new GaSettings(Population: 4, Generations: 2), seed: 2, runId: "r", resume: true);
+        Assert.Contains("seed 1", ((RunAborted)FishForMessage<RunEvent>(e => e is RunAborted)).Reason);
+    }
+}

@@ -18,15 +18,17 @@ public sealed class SearchHostSpec : IDisposable
     [Fact]
     public async Task A_single_node_cluster_runs_a_search_and_writes_its_results()
     {
-        var config = HoconLoader.Load(overrides: ["actorevolve.ga.population = 10", "actorevolve.ga.generations = 3"]);
+        var config = HoconLoader.Load(overrides: ["actorevolve.ga.population = 10", "actorevolve.ga.generations = 3",
+            $"actorevolve.state-dir = {HoconLoader.Quote(_dir)}"]);
         var engine = EngineSettings.From(config);
+        engine.Journal.Preflight(mustExist: false);
         var fitness = new FakeFitness();
         var files = new RunFiles(Path.Combine(_dir, "run"));
         var settings = new RunSettings("run", engine.Seed, engine.Space, engine.Ga, engine.Policy, files.Model);
 
-        await using var host = await SearchHost.StartAsync(config, fitness, TimeSpan.FromSeconds(30));
-        var run = await host.RunAsync(settings, slotsPerNode: 2, files, new Dictionary<string, object> { ["ga"] = engine.Ga }, [])
-            .WaitAsync(TimeSpan.FromSeconds(60));
+        await using var host = await SearchHost.StartAsync(config, engine.Journal, fitness, TimeSpan.FromSeconds(30));
+        var run = await host.RunAsync(settings, resume: false, slotsPerNode: 2, files,
+            new Dictionary<string, object> { ["ga"] = engine.Ga }, []).WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(3, run.History.Count);
         Assert.StartsWith("127.0.0.1:", run.Winner.Fitness.Trainer); // trained by a routee of the cluster pool
@@ -40,5 +42,6 @@ public sealed class SearchHostSpec : IDisposable
         Assert.Equal(3, summary.Generations.Count);
         using var json = JsonDocument.Parse(File.ReadAllText(files.Summary));
         Assert.Equal(10, json.RootElement.GetProperty("config").GetProperty("ga").GetProperty("population").GetInt32());
+        Assert.True(new FileInfo(Path.Combine(_dir, "actorevolve.db")).Length > 0); // journaled to the SQLite file
     }
 }

@@ -27,7 +27,7 @@ public static class RunsCommand
     public static void Print(IAnsiConsole console, string stateDir)
     {
         var runs = Directory.Exists(stateDir)
-            ? Directory.EnumerateDirectories(stateDir).Select(d => (Dir: d, Summary: ReadSummary(d))).ToArray()
+            ? Directory.EnumerateDirectories(stateDir).Select(d => (Dir: d, Summary: new RunFiles(d).ReadSummary())).ToArray()
             : [];
         if (runs.Length == 0)
         {
@@ -45,23 +45,13 @@ public static class RunsCommand
             }
             var generations = s.Config.TryGetValue("ga", out var ga) && ga is System.Text.Json.JsonElement e
                 ? $"{s.Generations.Count}/{e.GetProperty("generations").GetInt32()}" : s.Generations.Count.ToString();
-            table.AddRow(Markup.Escape(s.RunId), s.Status == "completed" ? "[green]completed[/]" : "[yellow]interrupted or running[/]",
+            var status = s.Status == "completed" ? "[green]completed[/]"
+                : new RunFiles(dir).IsRunning() ? "[blue]running[/]" : "[yellow]interrupted[/] (resume it)";
+            table.AddRow(Markup.Escape(s.RunId), status,
                 $"{s.Started.ToLocalTime():yyyy-MM-dd HH:mm}", generations, s.Evaluations.ToString(),
                 s.Best is null ? "" : $"{s.Best.ValidationAccuracy:P2}", s.TestAccuracy is { } t ? $"{t:P2}" : "",
                 s.Best is null ? "" : Markup.Escape(string.Join(" ", s.Best.Genes.Select(kv => $"{kv.Key}={kv.Value}"))));
         }
         console.Write(table);
-    }
-
-    static RunSummary? ReadSummary(string dir)
-    {
-        try
-        {
-            return new RunFiles(dir).ReadSummary();
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
     }
 }

@@ -7,6 +7,9 @@ namespace ActorEvolve.Core.Evolution;
 public sealed record GenerationSummary(
     int Generation, double Best, double Mean, double Worst, string BestGenome, int Trained, int Cached, int Failed);
 
+/// <summary>A fact of a run: in this generation, this genome was evaluated with this result.</summary>
+public sealed record RecordedFitness(int Generation, Genome Genome, FitnessResult Result);
+
 /// <summary>
 /// The whole state of a search as pure transitions, independent of actors: which generation we are in, its
 /// population, and every fitness measured so far (the cache that guarantees no genome is trained twice).
@@ -15,6 +18,7 @@ public sealed record GenerationSummary(
 public sealed class SearchState
 {
     readonly Dictionary<string, ScoredGenome> _evaluated = new(StringComparer.Ordinal);
+    readonly List<RecordedFitness> _facts = [];
     readonly List<GenerationSummary> _history = [];
     readonly Evolver _evolver;
     readonly HashSet<string> _trainedThisGeneration = new(StringComparer.Ordinal);
@@ -28,6 +32,9 @@ public sealed class SearchState
     /// <summary>Every genome evaluated in this run, by key: the cache that means no genome trains twice.</summary>
     public IReadOnlyDictionary<string, ScoredGenome> Evaluated => _evaluated;
     public IReadOnlyList<GenerationSummary> History => _history;
+
+    /// <summary>Every evaluation in the order it was recorded: with the seed and settings, the whole state.</summary>
+    public IReadOnlyList<RecordedFitness> Facts => _facts;
     public bool IsFinished => _history.Count == Settings.Generations;
 
     public SearchState(SearchSpace space, GaSettings settings, long seed)
@@ -48,7 +55,24 @@ public sealed class SearchState
 
     public void RecordFitness(Genome genome, FitnessResult result)
     {
-        if (_evaluated.TryAdd(genome.Key, new ScoredGenome(genome, result))) _trainedThisGeneration.Add(genome.Key);
+        if (!_evaluated.TryAdd(genome.Key, new ScoredGenome(genome, result))) return;
+        _trainedThisGeneration.Add(genome.Key);
+        _facts.Add(new RecordedFitness(Generation, genome, result));
+    }
+
+    /// <summary>Rebuilds a state from its facts: the same transitions, so the same populations and breeding
+    /// decisions as the run that recorded them, without training anything.</summary>
+    public static SearchState Replay(SearchSpace space, GaSettings settings, long seed,
+        IEnumerable<RecordedFitness> facts, int completedGenerations)
+    {
+        var state = new SearchState(space, settings, seed);
+        var byGeneration = facts.ToLookup(f => f.Generation);
+        for (var generation = 0; ; generation++)
+        {
+            foreach (var fact in byGeneration[generation]) state.RecordFitness(fact.Genome, fact.Result);
+            if (generation >= completedGenerations || state.IsFinished) return state;
+            state.CompleteGeneration();
+        }
     }
 
     public IReadOnlyList<ScoredGenome> RankedPopulation =>

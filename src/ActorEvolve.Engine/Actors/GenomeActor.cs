@@ -4,23 +4,13 @@ using ActorEvolve.Core.Genes;
 
 namespace ActorEvolve.Engine.Actors;
 
-/// <summary>GenomeActor → parent: give me an idle trainer slot.</summary>
-public sealed record TrainerWanted;
-
-/// <summary>Parent → GenomeActor: this trainer slot is yours for one attempt.</summary>
-public sealed record TrainerAssigned(IActorRef Trainer);
-
-/// <summary>GenomeActor → parent: the attempt on this trainer is over. Unless the trainer answered, it may still
-/// be busy with it (a slow training, a dead node), so the parent must not hand it out again blindly.</summary>
-public sealed record TrainerReleased(IActorRef Trainer, bool Answered);
-
-/// <summary>GenomeActor → parent, once: the genome's fitness, or its failure after every attempt. The parent then
-/// frees whatever slot the GenomeActor held or was about to be given.</summary>
+/// <summary>GenomeActor → parent, once: the genome's fitness, or its failure after every attempt.</summary>
 public sealed record GenomeScored(Genome Genome, FitnessResult Result, bool Final);
 
 /// <summary>
-/// Gets one genome a fitness. For each attempt it asks its parent for an idle trainer slot, sends the request
-/// there with its own timeout (Akka has no default ask timeout), and gives the slot back when the attempt ends.
+/// Gets one genome a fitness. For each attempt it asks the run's <see cref="TrainerSlotsActor"/> for an idle
+/// trainer slot, sends the request there with its own timeout (Akka has no default ask timeout), and gives the
+/// slot back when the attempt ends (or simply stops: the slots actor watches it).
 /// A crashed, failed or silent attempt is retried up to <see cref="EvaluationPolicy.MaxAttempts"/> times; after
 /// that the genome scores as failed and the run goes on. Replies carry the attempt number: a late answer to the
 /// attempt that just timed out is still taken (the work is done), answers to older attempts are ignored.
@@ -30,6 +20,7 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
     sealed record AttemptTimedOut(int Attempt);
 
     readonly Genome _genome;
+    readonly IActorRef _slots;
     readonly EvaluationPolicy _policy;
     readonly long _runSeed;
     readonly FinalEvaluation? _final;
@@ -39,9 +30,10 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public GenomeActor(Genome genome, EvaluationPolicy policy, long runSeed, FinalEvaluation? final)
+    public GenomeActor(Genome genome, IActorRef slots, EvaluationPolicy policy, long runSeed, FinalEvaluation? final)
     {
         _genome = genome;
+        _slots = slots;
         _policy = policy;
         _runSeed = runSeed;
         _final = final;
@@ -56,12 +48,12 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
         Receive<AttemptTimedOut>(_ => { });
     }
 
-    public static Props Props(Genome genome, EvaluationPolicy policy, long runSeed, FinalEvaluation? final = null) =>
-        Akka.Actor.Props.Create(() => new GenomeActor(genome, policy, runSeed, final));
+    public static Props Props(Genome genome, IActorRef slots, EvaluationPolicy policy, long runSeed, FinalEvaluation? final = null) =>
+        Akka.Actor.Props.Create(() => new GenomeActor(genome, slots, policy, runSeed, final));
 
     TimeSpan Timeout => _final is null ? _policy.Timeout : _policy.FinalTimeout;
 
-    protected override void PreStart() => Context.Parent.Tell(new TrainerWanted());
+    protected override void PreStart() => _slots.Tell(new TrainerWanted());
 
     /// <summary>On a restart after a crash: the slot goes back before the new instance asks again.</summary>
     protected override void PostStop() => ReleaseTrainer(answered: false);
@@ -78,13 +70,13 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
     {
         _lastFailure = reason;
         ReleaseTrainer(answered);
-        if (_attempt < _policy.MaxAttempts) Context.Parent.Tell(new TrainerWanted());
+        if (_attempt < _policy.MaxAttempts) _slots.Tell(new TrainerWanted());
         else Finish(FitnessResult.Failure($"failed {_attempt} attempts, last: {_lastFailure}", "none"));
     }
 
     void Finish(FitnessResult result)
     {
-        _trainer = null; // the parent frees our slot when it reads GenomeScored
+        _trainer = null; // the slots actor frees our slot when we stop
         Context.Parent.Tell(new GenomeScored(_genome, result, _final is not null));
         Context.Stop(Self);
     }
@@ -93,7 +85,7 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
     {
         Timers.CancelAll();
         if (_trainer is null) return;
-        Context.Parent.Tell(new TrainerReleased(_trainer, answered));
+        _slots.Tell(new TrainerReleased(_trainer, answered));
         _trainer = null;
     }
 }

@@ -1,99 +1,162 @@
 using Akka.Actor;
 using Akka.Event;
-using Akka.Routing;
+using Akka.Persistence;
 using ActorEvolve.Core.Evolution;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
+using ActorEvolve.Engine.Persistence;
+using Journal = ActorEvolve.Engine.Persistence;
 
 namespace ActorEvolve.Engine.Actors;
 
-/// <summary>Everything a run needs to know, fixed when it starts.</summary>
+/// <summary>Everything a run needs to know, fixed when it starts. <paramref name="Config"/> is the run's effective
+/// <c>actorevolve</c> configuration (HOCON), journaled with the run so it can be resumed as it was.</summary>
 public sealed record RunSettings(string RunId, long Seed, SearchSpace Space, GaSettings Ga, EvaluationPolicy Policy,
-    string? ModelPath);
+    string? ModelPath, string Config = "");
 
 /// <summary>What a run tells its listeners (live view, results writer), in order.</summary>
 public abstract record RunEvent;
+/// <summary>A resumed run: what was already evaluated before it stopped (in recording order).</summary>
+public sealed record RunResumed(int Generation, IReadOnlyList<RecordedFitness> Facts, IReadOnlyList<GenerationSummary> History) : RunEvent;
 public sealed record GenerationStarted(int Generation, int Generations, IReadOnlyList<Genome> Population, int ToTrain, int Cached) : RunEvent;
 public sealed record EvaluationRecorded(int Generation, Genome Genome, FitnessResult Result) : RunEvent;
 public sealed record GenerationCompleted(GenerationSummary Summary, IReadOnlyList<ScoredGenome> Ranked) : RunEvent;
 public sealed record FinalEvaluationStarted(ScoredGenome Winner) : RunEvent;
 public sealed record RunCompleted(ScoredGenome Winner, FitnessResult? Test, IReadOnlyList<GenerationSummary> History,
     IReadOnlyList<ScoredGenome> Top) : RunEvent;
+/// <summary>The run stopped without completing. <paramref name="BadInput"/>: the user asked for something
+/// impossible (resume an unknown or finished run, another search space); nothing was written.</summary>
+public sealed record RunAborted(string Reason, bool BadInput) : RunEvent;
 
 /// <summary>
-/// Drives the generations of one run. The GA itself lives in <see cref="SearchState"/> (pure, testable);
-/// this actor turns its pending evaluations into GenomeActors and their answers back into state.
-/// It also hands out trainer slots: the cluster-aware router deploys a slot on every trainer node and tells us
-/// its routees (GetRoutees, polled every second as nodes come and go); each GenomeActor borrows an idle routee
-/// for one attempt. So a request never waits behind another slot's long training while a slot sits idle.
-/// A slot whose attempt timed out is set aside until an Identify sent to it comes back (it has finished its
-/// backlog), so a retry goes to a slot that can actually take it.
+/// Drives the generations of one run, event-sourced: every fitness and every generation boundary is journaled
+/// before it takes effect, so a run killed at any point resumes where it stopped and never evaluates a journaled
+/// genome again. The GA lives in <see cref="SearchState"/> (pure); on recovery the state is rebuilt by replaying
+/// the journaled facts through the same transitions, so populations and breeding match an uninterrupted run.
+/// Snapshots at generation boundaries keep recovery from reading the whole history.
 /// </summary>
-public sealed class PopulationActor : ReceiveActor, IWithTimers
+public sealed class PopulationActor : ReceivePersistentActor
 {
-    sealed record RefreshCapacity;
-
     readonly RunSettings _settings;
+    readonly bool _resume;
     readonly IActorRef _trainers;
     readonly IReadOnlyList<IActorRef> _listeners;
-    readonly SearchState _state;
     readonly ILoggingAdapter _log = Context.GetLogger();
-    readonly List<IActorRef> _waiting = [];       // GenomeActors that want a trainer slot, oldest first
-    readonly Dictionary<IActorRef, IActorRef> _busy = []; // trainer slot → the GenomeActor using it
-    readonly HashSet<IActorRef> _stalled = [];            // slots whose last attempt timed out: busy until they answer
-    IReadOnlyList<IActorRef> _slots = [];
+    readonly List<RecordedFitness> _recoveredFacts = [];
+    RunStarted? _started;
+    int _recoveredGenerations;
+    bool _finished;
+    SearchState _state = null!;
+    IActorRef _slots = ActorRefs.Nobody;
 
-    public ITimerScheduler Timers { get; set; } = null!;
+    public override string PersistenceId { get; }
 
-    public PopulationActor(RunSettings settings, IActorRef trainers, IReadOnlyList<IActorRef> listeners)
+    /// <param name="resume">Continue a journaled run (fails if there is none); otherwise start a new one.</param>
+    public PopulationActor(RunSettings settings, bool resume, IActorRef trainers, IReadOnlyList<IActorRef> listeners)
     {
         _settings = settings;
+        _resume = resume;
         _trainers = trainers;
         _listeners = listeners;
-        _state = new SearchState(settings.Space, settings.Ga, settings.Seed);
+        PersistenceId = RunJournal.PersistenceId(settings.RunId);
 
-        Receive<Routees>(r =>
+        Recover<SnapshotOffer>(offer =>
         {
-            _slots = r.Members.OfType<ActorRefRoutee>().Select(m => m.Actor).ToArray();
-            _stalled.IntersectWith(_slots); // a slot of a node that left is gone for good
-            Assign();
+            var snapshot = (RunSnapshot)offer.Snapshot;
+            _started = snapshot.Started;
+            _recoveredGenerations = snapshot.CompletedGenerations;
+            _recoveredFacts.Clear();
+            _recoveredFacts.AddRange(snapshot.Facts.Select(f => f.ToFact()));
+            _finished = snapshot.Finished is not null;
         });
-        Receive<RefreshCapacity>(_ => _trainers.Tell(GetRoutees.Instance));
-        Receive<TrainerWanted>(_ => { _waiting.Add(Sender); Assign(); });
-        Receive<TrainerReleased>(m =>
-        {
-            _busy.Remove(m.Trainer);
-            if (!m.Answered && _stalled.Add(m.Trainer))
-                m.Trainer.Tell(new Identify(null)); // answered only once the slot has worked through its mailbox
-            Assign();
-        });
-        Receive<ActorIdentity>(m =>
-        {
-            if (m.Subject is not null) _stalled.Remove(m.Subject);
-            Assign();
-        });
-        Receive<GenomeScored>(m => !m.Final, OnScored);
-        Receive<GenomeScored>(m => m.Final, OnFinalScored);
+        Recover<RunStarted>(e => _started = e);
+        Recover<FitnessRecorded>(e => _recoveredFacts.Add(e.ToFact()));
+        Recover<Journal.GenerationCompleted>(_ => _recoveredGenerations++);
+        Recover<Journal.GenerationStarted>(_ => { });
+        Recover<RunFinished>(_ => _finished = true);
+        Recover<RecoveryCompleted>(_ => OnRecovered());
+
+        Command<GenomeScored>(m => !m.Final, OnScored);
+        Command<GenomeScored>(m => m.Final, OnFinalScored);
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot failed; recovery will replay more events"));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
     }
 
-    public static Props Props(RunSettings settings, IActorRef trainers, IReadOnlyList<IActorRef> listeners) =>
-        Akka.Actor.Props.Create(() => new PopulationActor(settings, trainers, listeners));
+    public static Props Props(RunSettings settings, bool resume, IActorRef trainers, IReadOnlyList<IActorRef> listeners) =>
+        Akka.Actor.Props.Create(() => new PopulationActor(settings, resume, trainers, listeners));
 
     /// <summary>A GenomeActor that crashes (a bug, not a failed training: those it handles itself) is restarted
     /// and simply asks again; it holds nothing that a restart would lose.</summary>
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(maxNrOfRetries: 3, withinTimeRange: TimeSpan.FromMinutes(1), _ => Directive.Restart);
 
-    protected override void PreStart()
+    void OnRecovered()
     {
-        // Trainer nodes join and leave: keep the number of slots we may use up to date.
-        Timers.StartPeriodicTimer("capacity", new RefreshCapacity(), TimeSpan.Zero, TimeSpan.FromSeconds(1));
-        StartGeneration();
+        if (RejectionOnRecovery() is { } reason)
+        {
+            Abort(reason, badInput: true);
+            return;
+        }
+        _slots = Context.ActorOf(TrainerSlotsActor.Props(_trainers), "slots");
+        if (_started is null)
+        {
+            var started = new RunStarted(_settings.RunId, _settings.Seed, _settings.Ga, RunJournal.Describe(_settings.Space), _settings.Config);
+            Persist(started, e =>
+            {
+                _started = e;
+                _state = new SearchState(_settings.Space, _settings.Ga, _settings.Seed);
+                StartGeneration();
+            });
+            return;
+        }
+        _state = SearchState.Replay(_settings.Space, _settings.Ga, _settings.Seed, _recoveredFacts, _recoveredGenerations);
+        Publish(new RunResumed(_state.Generation, _state.Facts.ToArray(), _state.History.ToArray())); // copies: messages are immutable
+        if (_state.IsFinished) StartFinalEvaluation(); // killed while retraining the winner
+        else StartGeneration();
+    }
+
+    string? RejectionOnRecovery()
+    {
+        var id = _settings.RunId;
+        if (_started is null)
+            return _resume ? $"there is no run '{id}' in the journal" : null;
+        if (!_resume)
+            return $"run '{id}' already exists in the journal: continue it with 'actorevolve resume {id}'";
+        if (_finished)
+            return $"run '{id}' has already finished";
+        if (!_started.Space.SequenceEqual(RunJournal.Describe(_settings.Space)))
+            return $"run '{id}' was started with another search space ({string.Join("; ", _started.Space)})";
+        if (_started.Seed != _settings.Seed || _started.Ga != _settings.Ga)
+            return $"run '{id}' was started with seed {_started.Seed} and {_started.Ga}; it resumes only with those";
+        return null;
+    }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        var cause = reason is IncompatibleJournalException ? reason.Message : $"cannot read the journal ({reason.Message})";
+        Publish(new RunAborted(cause, BadInput: true));
+        base.OnRecoveryFailure(reason, message);
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        Publish(new RunAborted($"the journal refused a write ({cause.Message}); everything before it is saved: resume the run",
+            BadInput: false));
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        Publish(new RunAborted($"the journal rejected a write ({cause.Message}); resume the run once it is fixed", BadInput: false));
+        Context.Stop(Self);
     }
 
     void StartGeneration()
     {
         var pending = _state.PendingEvaluations;
+        Persist(new Journal.GenerationStarted(_state.Generation, _state.Population.Select(g => g.Key).ToArray()), _ => { });
         Publish(new GenerationStarted(_state.Generation, _settings.Ga.Generations, _state.Population, pending.Count,
             _state.Population.Count - pending.Count));
         if (pending.Count == 0)
@@ -101,48 +164,34 @@ public sealed class PopulationActor : ReceiveActor, IWithTimers
             CompleteGeneration(); // every genome of this generation was evaluated before
             return;
         }
-        foreach (var genome in pending) Context.ActorOf(GenomeActor.Props(genome, _settings.Policy, _settings.Seed));
-    }
-
-    /// <summary>Gives idle trainer slots to waiting GenomeActors, oldest request first.</summary>
-    void Assign()
-    {
-        foreach (var slot in _slots)
-        {
-            if (_busy.ContainsKey(slot) || _stalled.Contains(slot)) continue;
-            if (_waiting.Count == 0) return;
-            var genomeActor = _waiting[0];
-            _waiting.RemoveAt(0);
-            _busy[slot] = genomeActor;
-            genomeActor.Tell(new TrainerAssigned(slot));
-        }
-    }
-
-    /// <summary>A GenomeActor that has scored may still have been waiting for, or just been given, a slot (a late
-    /// answer to a timed-out attempt can beat the next assignment): whatever it held or asked for is freed here.</summary>
-    void Forget(IActorRef genomeActor)
-    {
-        _waiting.RemoveAll(w => w.Equals(genomeActor));
-        foreach (var slot in _busy.Where(b => b.Value.Equals(genomeActor)).Select(b => b.Key).ToArray()) _busy.Remove(slot);
-        Assign();
+        foreach (var genome in pending) Context.ActorOf(GenomeActor.Props(genome, _slots, _settings.Policy, _settings.Seed));
     }
 
     void OnScored(GenomeScored scored)
     {
-        Forget(Sender);
-        _state.RecordFitness(scored.Genome, scored.Result);
-        Publish(new EvaluationRecorded(_state.Generation, scored.Genome, scored.Result));
-        if (_state.IsGenerationComplete) CompleteGeneration();
+        var fact = new RecordedFitness(_state.Generation, scored.Genome, scored.Result);
+        Persist(FitnessRecorded.From(fact), _ =>
+        {
+            _state.RecordFitness(scored.Genome, scored.Result);
+            Publish(new EvaluationRecorded(fact.Generation, scored.Genome, scored.Result));
+            if (_state.IsGenerationComplete) CompleteGeneration();
+        });
     }
 
     void CompleteGeneration()
     {
         var ranked = _state.RankedPopulation;
-        var summary = _state.CompleteGeneration();
-        Publish(new GenerationCompleted(summary, ranked));
-        _log.Info("Generation {0}: best {1:P2} mean {2:P2} ({3})", summary.Generation, summary.Best, summary.Mean, summary.BestGenome);
-        if (!_state.IsFinished) StartGeneration();
-        else StartFinalEvaluation();
+        var best = ranked[0];
+        var scores = ranked.Select(r => r.Fitness.Failed ? 0 : r.Fitness.Accuracy).ToArray();
+        Persist(new Journal.GenerationCompleted(_state.Generation, scores.Max(), scores.Average(), scores.Min(), best.Genome.Key), _ =>
+        {
+            var summary = _state.CompleteGeneration();
+            SaveSnapshot(Snapshot(finished: null));
+            Publish(new GenerationCompleted(summary, ranked));
+            _log.Info("Generation {0}: best {1:P2} mean {2:P2} ({3})", summary.Generation, summary.Best, summary.Mean, summary.BestGenome);
+            if (!_state.IsFinished) StartGeneration();
+            else StartFinalEvaluation();
+        });
     }
 
     void StartFinalEvaluation()
@@ -155,18 +204,29 @@ public sealed class PopulationActor : ReceiveActor, IWithTimers
             return;
         }
         var final = new FinalEvaluation(winner.Fitness.Epochs, _settings.ModelPath);
-        Context.ActorOf(GenomeActor.Props(winner.Genome, _settings.Policy, _settings.Seed, final), "final");
+        Context.ActorOf(GenomeActor.Props(winner.Genome, _slots, _settings.Policy, _settings.Seed, final), "final");
     }
 
-    void OnFinalScored(GenomeScored scored)
-    {
-        Forget(Sender);
-        Finish(scored.Result);
-    }
+    void OnFinalScored(GenomeScored scored) => Finish(scored.Result);
 
     void Finish(FitnessResult? test)
     {
-        Publish(new RunCompleted(_state.Best, test, _state.History, _state.Ranking.Take(10).ToArray()));
+        var tested = test is { Failed: false } ? test : null;
+        var finished = new RunFinished(_state.Best.Genome.Key, tested?.Accuracy, tested?.ValidationLoss);
+        Persist(finished, e =>
+        {
+            SaveSnapshot(Snapshot(e));
+            Publish(new RunCompleted(_state.Best, test, _state.History.ToArray(), _state.Ranking.Take(10).ToArray()));
+            Context.Stop(Self);
+        });
+    }
+
+    RunSnapshot Snapshot(RunFinished? finished) =>
+        new(_started!, _state.History.Count, _state.Facts.Select(FitnessRecorded.From).ToArray(), finished);
+
+    void Abort(string reason, bool badInput)
+    {
+        Publish(new RunAborted(reason, badInput));
         Context.Stop(Self);
     }
 

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Engine.Actors;
+using ActorEvolve.Engine.Persistence;
 using ActorEvolve.Engine.Results;
 
 namespace ActorEvolve.Engine.Cluster;
@@ -18,9 +19,10 @@ public sealed class SearchHost : IAsyncDisposable
 
     SearchHost(ActorSystem system) => System = system;
 
-    public static async Task<SearchHost> StartAsync(Config config, IFitnessFunction fitness, TimeSpan joinTimeout)
+    public static async Task<SearchHost> StartAsync(Config config, JournalSettings journal, IFitnessFunction fitness,
+        TimeSpan joinTimeout)
     {
-        var system = ActorSystem.Create(SystemName, config);
+        var system = ActorSystem.Create(SystemName, journal.ToAkkaConfig().WithFallback(config));
         var cluster = Akka.Cluster.Cluster.Get(system);
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
@@ -34,14 +36,15 @@ public sealed class SearchHost : IAsyncDisposable
         return new SearchHost(system);
     }
 
-    /// <summary>Starts the run; completes when it has completed and its results are written.</summary>
-    public Task<RunCompleted> RunAsync(RunSettings settings, int slotsPerNode, RunFiles files,
+    /// <summary>Starts (or, with <paramref name="resume"/>, continues) the run; completes when it has completed and
+    /// its results are written, or fails with <see cref="RunAbortedException"/>.</summary>
+    public Task<RunCompleted> RunAsync(RunSettings settings, bool resume, int slotsPerNode, RunFiles files,
         IReadOnlyDictionary<string, object> config, IEnumerable<IActorRef> listeners)
     {
         var trainers = TrainerPool.Start(System, slotsPerNode);
         var completion = new TaskCompletionSource<RunCompleted>(TaskCreationOptions.RunContinuationsAsynchronously);
         var writer = System.ActorOf(ResultsWriter.Props(files, settings, config, completion), "results");
-        System.ActorOf(PopulationActor.Props(settings, trainers, [.. listeners, writer]), "population");
+        System.ActorOf(PopulationActor.Props(settings, resume, trainers, [.. listeners, writer]), "population");
         return completion.Task;
     }
 

@@ -6,7 +6,7 @@ namespace ActorEvolve.Engine.Configuration;
 
 /// <summary>The engine's part of the configuration, validated: GA, search space, evaluation policy, slots.</summary>
 public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings Ga, Core.Genes.SearchSpace Space,
-    EvaluationPolicy Policy, int TrainerSlots)
+    EvaluationPolicy Policy, int TrainerSlots, Persistence.JournalSettings Journal)
 {
     public static EngineSettings From(Config config)
     {
@@ -22,8 +22,10 @@ public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings
             var slots = engine.GetInt("trainer-slots");
             if (slots < 0) throw new ArgumentException($"engine.trainer-slots must be 0 (one per core) or more (got {slots})");
             var policy = new EvaluationPolicy(Positive(engine, "evaluation-timeout"), maxAttempts, Positive(engine, "final-timeout"));
-            return new EngineSettings(root.GetLong("seed"), root.GetString("state-dir"), gaSettings,
-                SearchSpaceParser.Parse(root.GetConfig("search-space")), policy, slots == 0 ? Environment.ProcessorCount : slots);
+            var stateDir = root.GetString("state-dir");
+            return new EngineSettings(root.GetLong("seed"), stateDir, gaSettings,
+                SearchSpaceParser.Parse(root.GetConfig("search-space")), policy, slots == 0 ? Environment.ProcessorCount : slots,
+                Persistence.JournalSettings.From(root.GetString("journal", ""), stateDir));
         });
     }
 

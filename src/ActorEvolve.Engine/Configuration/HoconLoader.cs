@@ -8,13 +8,16 @@ public static class HoconLoader
 {
     public static readonly string DefaultsDirectory = Path.Combine(AppContext.BaseDirectory, "hocon");
 
-    public static Config Load(string? userFile = null, IEnumerable<string>? overrides = null)
+    public static Config Load(string? userFile = null, IEnumerable<string>? overrides = null) =>
+        Load(userFile is null ? [] : [userFile], overrides);
+
+    /// <param name="files">HOCON files, each overriding the ones before it.</param>
+    public static Config Load(IEnumerable<string> files, IEnumerable<string>? overrides)
     {
-        var defaults = ParseFile(Path.Combine(DefaultsDirectory, "actorevolve.conf"))
+        var config = ParseFile(Path.Combine(DefaultsDirectory, "actorevolve.conf"))
             .WithFallback(ParseFile(Path.Combine(DefaultsDirectory, "akka.conf")));
-        var user = userFile is null ? Config.Empty : ParseFile(userFile);
-        var flags = Parse(string.Join("\n", overrides ?? []), "command-line flags");
-        return flags.WithFallback(user).WithFallback(defaults);
+        foreach (var file in files) config = ParseFile(file).WithFallback(config);
+        return Parse(string.Join("\n", overrides ?? []), "command-line flags").WithFallback(config);
     }
 
     public static Config ParseFile(string path)

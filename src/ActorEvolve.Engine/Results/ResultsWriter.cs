@@ -1,18 +1,20 @@
 using Akka.Actor;
+using ActorEvolve.Core.Evolution;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Engine.Actors;
 
 namespace ActorEvolve.Engine.Results;
 
 /// <summary>Listens to a run and keeps its folder current: a results.csv row per evaluation as it finishes,
-/// summary.json after every generation (status "running") and at the end ("completed"). The run counts as
-/// complete (<paramref name="completion"/>) only once its results are on disk.</summary>
+/// summary.json after every generation (status "running") and at the end ("completed"). On resume both are
+/// rebuilt from the journal, the source of truth. The run counts as complete (<paramref name="completion"/>)
+/// only once its results are on disk; an aborted run fails it with <see cref="RunAbortedException"/>.</summary>
 public sealed class ResultsWriter : ReceiveActor
 {
     readonly RunFiles _files;
     readonly RunSettings _settings;
     readonly IReadOnlyDictionary<string, object> _config;
-    readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+    readonly DateTimeOffset _started;
     readonly List<GenerationReport> _generations = [];
     int _evaluations;
 
@@ -23,8 +25,22 @@ public sealed class ResultsWriter : ReceiveActor
         _settings = settings;
         _config = config;
         Directory.CreateDirectory(files.Directory);
-        File.WriteAllText(files.Results, RunFiles.Header(settings.Space) + "\n");
+        _started = files.ReadSummary()?.Started ?? DateTimeOffset.UtcNow; // a resumed run keeps its start time
 
+        Receive<GenerationStarted>(e =>
+        {
+            if (!File.Exists(_files.Results)) File.WriteAllText(_files.Results, RunFiles.Header(_settings.Space) + "\n");
+            if (!File.Exists(_files.Summary)) Write("running", null, null, null, []);
+        });
+        Receive<RunResumed>(e =>
+        {
+            var rows = e.Facts.Select(f => RunFiles.Row(_settings.Space, f.Generation, f.Genome, f.Result));
+            var temp = _files.Results + ".tmp";
+            File.WriteAllLines(temp, [RunFiles.Header(_settings.Space), .. rows]);
+            File.Move(temp, _files.Results, overwrite: true);
+            _evaluations = e.Facts.Count;
+            _generations.AddRange(e.History.Select(Report));
+        });
         Receive<EvaluationRecorded>(e =>
         {
             File.AppendAllText(_files.Results, RunFiles.Row(_settings.Space, e.Generation, e.Genome, e.Result) + "\n");
@@ -32,8 +48,7 @@ public sealed class ResultsWriter : ReceiveActor
         });
         Receive<GenerationCompleted>(e =>
         {
-            var s = e.Summary;
-            _generations.Add(new GenerationReport(s.Generation, s.Best, s.Mean, s.Worst, s.Trained, s.Cached, s.Failed));
+            _generations.Add(Report(e.Summary));
             Write("running", e.Ranked[0], null, null, e.Ranked);
         });
         Receive<RunCompleted>(e =>
@@ -41,6 +56,7 @@ public sealed class ResultsWriter : ReceiveActor
             Write("completed", e.Winner, e.Test, DateTimeOffset.UtcNow, e.Top);
             completion.TrySetResult(e);
         });
+        Receive<RunAborted>(e => completion.TrySetException(new RunAbortedException(e.Reason, e.BadInput)));
         Receive<RunEvent>(_ => { });
     }
 
@@ -48,16 +64,25 @@ public sealed class ResultsWriter : ReceiveActor
         TaskCompletionSource<RunCompleted> completion) =>
         Akka.Actor.Props.Create(() => new ResultsWriter(files, settings, config, completion));
 
-    void Write(string status, ScoredGenome best, FitnessResult? test, DateTimeOffset? finished, IEnumerable<ScoredGenome> top)
+    void Write(string status, ScoredGenome? best, FitnessResult? test, DateTimeOffset? finished, IEnumerable<ScoredGenome> top)
     {
         var model = test is { Failed: false } && _settings.ModelPath is { } path && File.Exists(path) ? Path.GetFileName(path) : null;
         _files.WriteSummary(new RunSummary(_settings.RunId, status, _settings.Seed, _started, finished,
             ((finished ?? DateTimeOffset.UtcNow) - _started).TotalSeconds, _config,
-            _settings.Space.Genes.Select(g => g.Describe()).ToArray(), _evaluations, Report(best),
+            _settings.Space.Genes.Select(g => g.Describe()).ToArray(), _evaluations, best is null ? null : Report(best),
             test is { Failed: false } ? test.Accuracy : null, test is { Failed: false } ? test.ValidationLoss : null, model,
             _generations, top.DistinctBy(t => t.Genome.Key).Take(10).Select(Report).ToArray()));
     }
 
+    static GenerationReport Report(GenerationSummary s) =>
+        new(s.Generation, s.Best, s.Mean, s.Worst, s.Trained, s.Cached, s.Failed);
+
     static GenomeReport Report(ScoredGenome s) =>
         new(s.Genome.Genes, s.Fitness.Accuracy, s.Fitness.ValidationLoss, s.Fitness.Epochs, s.Fitness.Seconds, s.Fitness.Trainer);
+}
+
+/// <summary>The run stopped without completing; <see cref="BadInput"/> when nothing was written.</summary>
+public sealed class RunAbortedException(string message, bool badInput) : Exception(message)
+{
+    public bool BadInput { get; } = badInput;
 }

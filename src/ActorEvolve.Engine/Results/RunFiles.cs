@@ -14,6 +14,8 @@ public sealed class RunFiles(string directory)
     public const string SummaryFile = "summary.json";
     public const string ModelFile = "winner.model";
     public const string LogFile = "actorevolve.log";
+    public const string ConfigFile = "run.conf";
+    public const string PidFile = "run.pid";
 
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -27,6 +29,26 @@ public sealed class RunFiles(string directory)
     public string Summary => Path.Combine(Directory, SummaryFile);
     public string Model => Path.Combine(Directory, ModelFile);
     public string Log => Path.Combine(Directory, LogFile);
+    /// <summary>The settings the run was started with, on top of the defaults: what <c>resume</c> reads.</summary>
+    public string Config => Path.Combine(Directory, ConfigFile);
+    /// <summary>Present while a process runs the run: tells "running" from "interrupted".</summary>
+    public string Pid => Path.Combine(Directory, PidFile);
+
+    public bool IsFinished() => ReadSummary()?.Status == "completed";
+
+    public bool IsRunning()
+    {
+        if (!File.Exists(Pid) || !int.TryParse(File.ReadAllText(Pid).Trim(), out var pid)) return false;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 
     public static string Header(SearchSpace space) =>
         string.Join(",", ["generation", .. space.Genes.Select(g => g.Name),

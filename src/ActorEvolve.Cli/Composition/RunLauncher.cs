@@ -1,0 +1,90 @@
+using Akka.Configuration;
+using ActorEvolve.Cli.Commands;
+using ActorEvolve.Cli.Console;
+using ActorEvolve.Engine.Actors;
+using ActorEvolve.Engine.Cluster;
+using ActorEvolve.Engine.Configuration;
+using ActorEvolve.Engine.Results;
+using Spectre.Console;
+
+namespace ActorEvolve.Cli.Composition;
+
+/// <summary>Starts or resumes one run on this node and shows it: shared by <c>search</c> and <c>resume</c>.</summary>
+public static class RunLauncher
+{
+    /// <param name="config">The effective configuration.</param>
+    /// <param name="runConfigText">What the user asked for on top of the defaults, kept as run.conf (new runs).</param>
+    public static async Task<int> RunAsync(Config config, string runConfigText, RunFiles files, bool resume, bool quiet,
+        CancellationToken cancellation)
+    {
+        var engine = EngineSettings.From(config);
+        var runId = Path.GetFileName(files.Directory);
+        // Everything is checked before anything is written, so bad input leaves no half-made run behind.
+        var fitness = await FitnessConfig.CreateAsync(config, engine.Space, cancellation);
+        engine.Journal.Preflight(mustExist: resume);
+        Directory.CreateDirectory(files.Directory);
+        if (!resume) await File.WriteAllTextAsync(files.Config, runConfigText, cancellation);
+        await File.WriteAllTextAsync(files.Pid, Environment.ProcessId.ToString(), cancellation);
+        try
+        {
+            return await RunHostAsync(config, engine, fitness, files, runId, resume, quiet, cancellation);
+        }
+        finally
+        {
+            File.Delete(files.Pid);
+        }
+    }
+
+    static async Task<int> RunHostAsync(Config config, EngineSettings engine, Core.Fitness.IFitnessFunction fitness,
+        RunFiles files, string runId, bool resume, bool quiet, CancellationToken cancellation)
+    {
+        var settings = new RunSettings(runId, engine.Seed, engine.Space, engine.Ga, engine.Policy, files.Model, File.ReadAllText(files.Config));
+        var summaryConfig = new Dictionary<string, object>
+        {
+            ["ga"] = engine.Ga, ["fitness"] = config.GetString("actorevolve.fitness"), ["trainer_slots"] = engine.TrainerSlots,
+            ["journal"] = engine.Journal.Description,
+        };
+        if (!FitnessConfig.IsTable(config))
+        {
+            var training = TrainingConfig.From(config);
+            summaryConfig["budget"] = training.Budget;
+            summaryConfig["dataset"] = training.Dataset.Name;
+            summaryConfig["device"] = training.Device;
+            summaryConfig["split_seed"] = training.SplitSeed;
+        }
+
+        var console = AnsiConsole.Console;
+        var interactive = !System.Console.IsOutputRedirected && console.Profile.Capabilities.Interactive;
+        console.MarkupLine($"[bold]ActorEvolve[/] {(resume ? "resuming" : "run")} [blue]{Markup.Escape(runId)}[/]: " +
+                           $"population {engine.Ga.Population}, {engine.Ga.Generations} generations, seed {engine.Seed}, " +
+                           $"{engine.TrainerSlots} trainer slots, {engine.Space.Size?.ToString("N0") ?? "∞"} possible networks, " +
+                           $"journal {Markup.Escape(engine.Journal.Description)}");
+
+        var started = DateTime.UtcNow;
+        // Akka's own log lines go to the run folder, not through the live view.
+        var hostConfig = ConfigurationFactory.ParseString($"""
+            actorevolve.log-file = {HoconLoader.Quote(files.Log)}
+            akka.loggers = ["ActorEvolve.Engine.Logging.FileLogger, ActorEvolve.Engine"]
+            akka.loglevel = INFO
+            """).WithFallback(config);
+        await using var host = await SearchHost.StartAsync(hostConfig, engine.Journal, fitness, TimeSpan.FromSeconds(30));
+        var model = new ProgressModel(engine.Ga.Generations);
+        var plain = interactive || quiet ? null : System.Console.Out;
+        var progress = host.System.ActorOf(ProgressActor.Props(model, plain), "progress");
+        var run = host.RunAsync(settings, resume, engine.TrainerSlots, files, summaryConfig, [progress]);
+        var interrupted = Task.Delay(Timeout.Infinite, cancellation);
+        var shown = interactive && !quiet ? LiveView.ShowWhileAsync(console, model, Task.WhenAny(run, interrupted)) : run;
+        await Task.WhenAny(Task.WhenAll(run, shown), interrupted);
+        if (!run.IsCompleted)
+        {
+            await Task.WhenAny(shown, Task.Delay(1000)); // let the live view stop drawing before we print
+            await System.Console.Error.WriteLineAsync(
+                $"actorevolve: interrupted; everything finished is journaled. Continue with: actorevolve resume {runId}");
+            return 130;
+        }
+        if (run.Exception?.InnerException is RunAbortedException aborted)
+            throw aborted.BadInput ? new UsageException(aborted.Message) : aborted;
+        FinalReport.Print(console, await run, files, DateTime.UtcNow - started);
+        return 0;
+    }
+}

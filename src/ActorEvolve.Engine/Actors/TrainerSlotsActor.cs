@@ -1,0 +1,88 @@
+using Akka.Actor;
+using Akka.Routing;
+
+namespace ActorEvolve.Engine.Actors;
+
+/// <summary>GenomeActor → slots: give me an idle trainer slot.</summary>
+public sealed record TrainerWanted;
+
+/// <summary>Slots → GenomeActor: this trainer slot is yours for one attempt.</summary>
+public sealed record TrainerAssigned(IActorRef Trainer);
+
+/// <summary>GenomeActor → slots: the attempt on this trainer is over. Unless the trainer answered, it may still
+/// be busy with it (a slow training, a dead node), so it must not be handed out again blindly.</summary>
+public sealed record TrainerReleased(IActorRef Trainer, bool Answered);
+
+/// <summary>
+/// Hands out trainer slots. The cluster-aware router deploys a TrainerActor per slot on every trainer node and
+/// tells us its routees (GetRoutees, polled every second as nodes come and go); each GenomeActor borrows an idle
+/// routee for one attempt, oldest request first. So a request never waits behind another slot's long training
+/// while a slot sits idle, whatever the mix of fast and slow genomes. A slot whose attempt timed out is set
+/// aside until an Identify sent to it comes back (it has worked through its backlog).
+/// </summary>
+public sealed class TrainerSlotsActor : ReceiveActor, IWithTimers
+{
+    sealed record RefreshSlots;
+
+    readonly IActorRef _trainers;
+    readonly List<IActorRef> _waiting = [];                // GenomeActors that want a slot, oldest first
+    readonly Dictionary<IActorRef, IActorRef> _busy = [];  // slot → the GenomeActor using it
+    readonly HashSet<IActorRef> _stalled = [];             // slots whose last attempt timed out
+    IReadOnlyList<IActorRef> _slots = [];
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public TrainerSlotsActor(IActorRef trainers)
+    {
+        _trainers = trainers;
+        Receive<RefreshSlots>(_ => _trainers.Tell(GetRoutees.Instance));
+        Receive<Routees>(r =>
+        {
+            _slots = r.Members.OfType<ActorRefRoutee>().Select(m => m.Actor).ToArray();
+            _stalled.IntersectWith(_slots); // a slot of a node that left is gone for good
+            Assign();
+        });
+        Receive<TrainerWanted>(_ =>
+        {
+            Context.Watch(Sender); // a GenomeActor that stops frees whatever it held or asked for
+            _waiting.Add(Sender);
+            Assign();
+        });
+        Receive<TrainerReleased>(m =>
+        {
+            _busy.Remove(m.Trainer);
+            if (!m.Answered && _stalled.Add(m.Trainer))
+                m.Trainer.Tell(new Identify(null)); // answered only once the slot has worked through its mailbox
+            Assign();
+        });
+        Receive<ActorIdentity>(m =>
+        {
+            if (m.Subject is not null) _stalled.Remove(m.Subject);
+            Assign();
+        });
+        Receive<Terminated>(t =>
+        {
+            _waiting.RemoveAll(w => w.Equals(t.ActorRef));
+            foreach (var slot in _busy.Where(b => b.Value.Equals(t.ActorRef)).Select(b => b.Key).ToArray()) _busy.Remove(slot);
+            Assign();
+        });
+    }
+
+    public static Props Props(IActorRef trainers) => Akka.Actor.Props.Create(() => new TrainerSlotsActor(trainers));
+
+    protected override void PreStart() =>
+        Timers.StartPeriodicTimer("refresh", new RefreshSlots(), TimeSpan.Zero, TimeSpan.FromSeconds(1));
+
+    void Assign()
+    {
+        foreach (var slot in _slots)
+        {
+            if (_busy.ContainsKey(slot) || _stalled.Contains(slot)) continue;
+            if (_waiting.Count == 0) return;
+            var genomeActor = _waiting[0];
+            _waiting.RemoveAt(0);
+            _busy[slot] = genomeActor;
+            genomeActor.Tell(new TrainerAssigned(slot));
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using Akka.Configuration;
+using ActorEvolve.Engine.Configuration;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace ActorEvolve.Engine.Persistence;
+
+/// <summary>Where the journal and snapshots live, from <c>actorevolve.journal</c>: a SQLite file (default:
+/// state-dir/actorevolve.db; Microsoft.Data.Sqlite, one writer, WAL) or PostgreSQL (Npgsql).</summary>
+public sealed record JournalSettings(string ProviderName, string ConnectionString, string Description, string? SqliteFile)
+{
+    public const string DatabaseFile = "actorevolve.db";
+
+    public static JournalSettings From(string url, string stateDirectory)
+    {
+        if (url == "" || url.StartsWith("sqlite:", StringComparison.Ordinal))
+        {
+            var file = Path.GetFullPath(url == "" ? Path.Combine(stateDirectory, DatabaseFile) : url["sqlite:".Length..]);
+            var connection = new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString();
+            return new JournalSettings("SQLite.MS", connection, file, file);
+        }
+        if (url.StartsWith("postgres://", StringComparison.Ordinal) || url.StartsWith("postgresql://", StringComparison.Ordinal))
+        {
+            var uri = new Uri(url);
+            var user = uri.UserInfo.Split(':', 2);
+            var builder = new NpgsqlConnectionStringBuilder
+            {
+                Host = uri.Host, Port = uri.Port > 0 ? uri.Port : 5432, Database = uri.AbsolutePath.Trim('/'),
+                Username = Uri.UnescapeDataString(user[0]), Password = user.Length > 1 ? Uri.UnescapeDataString(user[1]) : null,
+                Timeout = 10,
+            };
+            return new JournalSettings("PostgreSQL.15", builder.ToString(), $"postgres://{uri.Host}:{builder.Port}/{builder.Database}", null);
+        }
+        throw new ConfigException($"journal '{url}' is neither sqlite:FILE nor postgres://user:password@host:port/database");
+    }
+
+    /// <summary>The Akka.Persistence.Sql settings for this journal, over the plugin's own defaults.</summary>
+    public Config ToAkkaConfig()
+    {
+        var connection = HoconLoader.Quote(ConnectionString);
+        // SQLite allows one writer at a time: more journal writers would only wait on its lock.
+        var parallelism = SqliteFile is null ? 3 : 1;
+        return ConfigurationFactory.ParseString($$"""
+            akka.persistence.journal.sql { connection-string = {{connection}}, provider-name = "{{ProviderName}}", parallelism = {{parallelism}} }
+            akka.persistence.snapshot-store.sql { connection-string = {{connection}}, provider-name = "{{ProviderName}}" }
+            """).WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
+    }
+
+    /// <summary>Checks the journal can be used before a run starts, with a one-line error if not. A new SQLite
+    /// journal is created in WAL mode (readers never block the writer); an existing one must be intact.</summary>
+    public void Preflight(bool mustExist)
+    {
+        try
+        {
+            if (SqliteFile is null)
+            {
+                using var pg = new NpgsqlConnection(ConnectionString);
+                pg.Open();
+                return;
+            }
+            if (!File.Exists(SqliteFile))
+            {
+                if (mustExist) throw new ConfigException($"{SqliteFile}: journal not found");
+                Directory.CreateDirectory(Path.GetDirectoryName(SqliteFile)!);
+            }
+            using var sqlite = new SqliteConnection(ConnectionString);
+            sqlite.Open();
+            using var check = sqlite.CreateCommand();
+            check.CommandText = "PRAGMA quick_check; PRAGMA journal_mode = WAL;";
+            var result = check.ExecuteScalar() as string;
+            if (result != "ok") throw new ConfigException($"{SqliteFile}: the journal is damaged ({result})");
+        }
+        catch (Exception e) when (e is SqliteException or NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            throw new ConfigException($"{Description}: cannot open the journal ({HoconLoader.FirstLine(e.Message)})");
+        }
+    }
+}
