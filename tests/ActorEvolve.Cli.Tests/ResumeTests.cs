@@ -9,10 +9,10 @@ public sealed class ResumeTests : IDisposable
 
     public void Dispose() => _cli.Dispose();
 
-    string[] TableSearch(string runId) =>
+    string[] TableSearch(string runId, params string[] extra) =>
     [
         "search", "--fitness", $"table:{_cli.SeedGrid()}", "--config", _cli.Write("delay.conf", "actorevolve.table-delay = 100ms"),
-        "--population", "12", "--generations", "5", "--seed", "9", "--slots", "2", "--run-id", runId,
+        "--population", "12", "--generations", "5", "--seed", "9", "--slots", "2", "--run-id", runId, .. extra,
     ];
 
     static string[] Rows(string csv) => File.ReadAllLines(csv).Skip(1).ToArray();
@@ -56,6 +56,26 @@ public sealed class ResumeTests : IDisposable
         Assert.Equal(Summary(expected).GetProperty("best").GetProperty("genes").ToString(), Summary(actual).GetProperty("best").GetProperty("genes").ToString());
         Assert.Equal(Summary(expected).GetProperty("test_accuracy").GetDouble(), Summary(actual).GetProperty("test_accuracy").GetDouble());
         Assert.Equal("completed", Summary(actual).GetProperty("status").GetString());
+    }
+
+    /// <summary>The same against a real PostgreSQL server: .ci/run starts one and sets ACTOREVOLVE_TEST_POSTGRES.</summary>
+    [SkippableFact]
+    public void Killed_and_resumed_against_postgresql_the_run_ends_as_if_never_interrupted()
+    {
+        var url = Environment.GetEnvironmentVariable("ACTOREVOLVE_TEST_POSTGRES");
+        Skip.If(url is null, "no PostgreSQL server: set ACTOREVOLVE_TEST_POSTGRES (as .ci/run does)");
+        Assert.Equal(0, _cli.Run(TableSearch("reference")).ExitCode);
+
+        var id = $"pg-{Guid.NewGuid():N}"; // the database outlives this test
+        _cli.RunAndKill(l => l.StartsWith("  evaluated"), 5, TableSearch(id, "--journal", url!));
+        _cli.RunAndKill(l => l.StartsWith("generation 3 done"), 1, "resume", id, "--journal", url!);
+        var resumed = _cli.Run("resume", id, "--journal", url!);
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        var (expected, actual) = (Path.Combine(_cli.WorkDir, "runs", "reference"), Path.Combine(_cli.WorkDir, "runs", id));
+        Assert.StartsWith("postgres://127.0.0.1:5432/", Summary(actual).GetProperty("config").GetProperty("journal").GetString());
+        Assert.False(File.Exists(Path.Combine(_cli.WorkDir, "runs", id, "actorevolve.db")));
+        Assert.Equal(Evaluations(expected), Evaluations(actual));
+        Assert.Equal(Summary(expected).GetProperty("best").GetProperty("genes").ToString(), Summary(actual).GetProperty("best").GetProperty("genes").ToString());
     }
 
     [Fact]

@@ -9,10 +9,14 @@ namespace ActorEvolve.Engine.Tests;
 
 /// <summary>Base for actor tests: a trainer pool of real TrainerActors on their pinned dispatcher, fed by a fake
 /// fitness, and a PopulationActor reporting to the TestKit's test actor.</summary>
-public abstract class EngineSpec() : Akka.TestKit.Xunit2.TestKit("""
+public abstract class EngineSpec(string journal = "akka.persistence.journal.inmem") : Akka.TestKit.Xunit2.TestKit($$"""
     actorevolve.trainer-dispatcher { type = PinnedDispatcher }
     akka.loglevel = WARNING
-    akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+    akka.persistence.journal.plugin = "{{journal}}"
+    akka.persistence.journal.test {
+      class = "Akka.Persistence.TestKit.TestJournal, Akka.Persistence.TestKit"
+      plugin-dispatcher = "akka.actor.default-dispatcher"
+    }
     akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
     akka.actor.serializers.actorevolve-journal = "ActorEvolve.Engine.Persistence.JournalSerializer, ActorEvolve.Engine"
     akka.actor.serialization-bindings { "ActorEvolve.Engine.Persistence.IRunJournalRecord, ActorEvolve.Engine" = actorevolve-journal }
