@@ -44,6 +44,7 @@ public sealed class PopulationActor : ReceivePersistentActor
     readonly ILoggingAdapter _log = Context.GetLogger();
     readonly List<RecordedFitness> _recoveredFacts = [];
     RunStarted? _started;
+    bool _restarted; // after a crash the guardian restarts us: we recover our own journal like a resume
     int _recoveredGenerations;
     bool _finished;
     SearchState _state = null!;
@@ -92,6 +93,12 @@ public sealed class PopulationActor : ReceivePersistentActor
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(maxNrOfRetries: 3, withinTimeRange: TimeSpan.FromMinutes(1), _ => Directive.Restart);
 
+    protected override void PostRestart(Exception reason)
+    {
+        _restarted = true;
+        base.PostRestart(reason); // starts recovery
+    }
+
     void OnRecovered()
     {
         if (RejectionOnRecovery() is { } reason)
@@ -122,7 +129,7 @@ public sealed class PopulationActor : ReceivePersistentActor
         var id = _settings.RunId;
         if (_started is null)
             return _resume ? $"there is no run '{id}' in the journal" : null;
-        if (!_resume)
+        if (!_resume && !_restarted)
             return $"run '{id}' already exists in the journal: continue it with 'actorevolve resume {id}'";
         if (_finished)
             return $"run '{id}' has already finished";

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using ActorEvolve.Engine.Actors;
+using ActorEvolve.Engine.Cluster;
+using ActorEvolve.Engine.Configuration;
+using ActorEvolve.Engine.Persistence;
+using ActorEvolve.Engine.Results;
+using Akka.Configuration;
+using Spectre.Console;
+
+namespace ActorEvolve.Cli.Bench;
+
+/// <summary>
+/// What journaling costs: a search with a zero-cost fitness through the whole engine (PopulationActor →
+/// GenomeActor → slots → TrainerActor) with the journal in memory and then in the real database, and the time a
+/// finished run of that size takes to recover (snapshot + events + state replay).
+/// </summary>
+public static class JournalBench
+{
+    public sealed record Result(string Journal, int Evaluations, double Seconds, double RecoverySeconds)
+    {
+        public double PerSecond => Evaluations / Seconds;
+    }
+
+    public static async Task<IReadOnlyList<Result>> RunAsync(int population, int generations, int slots, string? journalUrl)
+    {
+        var scratch = Directory.CreateTempSubdirectory("actorevolve-bench-").FullName;
+        try
+        {
+            var results = new List<Result> { await MeasureAsync(population, generations, slots, scratch, "inmem", null) };
+            results.Add(await MeasureAsync(population, generations, slots, scratch, "sqlite", ""));
+            if (journalUrl is not null) results.Add(await MeasureAsync(population, generations, slots, scratch, "postgres", journalUrl));
+            return results;
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    static async Task<Result> MeasureAsync(int population, int generations, int slots, string scratch, string label, string? url)
+    {
+        var runId = $"bench-{Guid.NewGuid():N}";
+        var config = HoconLoader.Load(overrides: [
+            $"actorevolve.ga.population = {population}", $"actorevolve.ga.generations = {generations}",
+            $"actorevolve.state-dir = {HoconLoader.Quote(scratch)}", $"actorevolve.journal = {HoconLoader.Quote(url ?? "")}",
+            // Continuous genes and certain mutation make most children new, so the cache does not hide the engine's cost.
+            "actorevolve.search-space.learning_rate { min = 0.0001, max = 0.1, scale = log }",
+            "actorevolve.search-space.dropout { min = 0.0, max = 0.5 }", "actorevolve.ga.mutate-chance = 1.0",
+        ]);
+        var engine = EngineSettings.From(config);
+        var journal = engine.Journal;
+        if (url is null)
+            config = ConfigurationFactory.ParseString("""
+                akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+                akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+                """).WithFallback(config);
+        else journal.Preflight(mustExist: false);
+
+        var files = new RunFiles(Path.Combine(scratch, runId));
+        var settings = new RunSettings(runId, engine.Seed, engine.Space, engine.Ga, engine.Policy, null);
+        var meta = new Dictionary<string, object>();
+        var watch = Stopwatch.StartNew();
+        double seconds;
+        await using (var host = await SearchHost.StartAsync(config, journal, new HashFitness(), TimeSpan.FromSeconds(30)))
+        {
+            watch.Restart();
+            await host.RunAsync(settings, resume: false, slots, files, meta, []);
+            seconds = watch.Elapsed.TotalSeconds;
+        }
+        var evaluations = File.ReadLines(files.Results).Count() - 1;
+        if (url is null) return new Result("none (in memory)", evaluations, seconds, double.NaN);
+
+        // Recovery, in a fresh actor system as after a crash: a resume of the finished run reads the snapshot
+        // and the events after it, replays the state, then refuses to go on.
+        await using var recovery = await SearchHost.StartAsync(config, journal, new HashFitness(), TimeSpan.FromSeconds(30));
+        watch.Restart();
+        try
+        {
+            await recovery.RunAsync(settings, resume: true, slots, new RunFiles(Path.Combine(scratch, runId + "-recovery")), meta, []);
+        }
+        catch (RunAbortedException e) when (e.Message.Contains("already finished"))
+        {
+        }
+        return new Result($"{label} ({journal.Description})", evaluations, seconds, watch.Elapsed.TotalSeconds);
+    }
+
+    public static void Print(IAnsiConsole console, int population, int generations, IReadOnlyList<Result> results)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title($"Engine with zero-cost fitness: population {population} x {generations} generations")
+            .AddColumns("Journal", "Evaluations", "Seconds", "Evaluations/s", "Journal cost / evaluation", "Recovery");
+        var baseline = results[0];
+        foreach (var r in results)
+        {
+            var cost = ReferenceEquals(r, baseline) ? "-" : $"{(r.Seconds / r.Evaluations - baseline.Seconds / baseline.Evaluations) * 1e3:F3} ms";
+            table.AddRow(Markup.Escape(r.Journal), r.Evaluations.ToString("N0"), $"{r.Seconds:F2}", $"{r.PerSecond:N0}", cost,
+                double.IsNaN(r.RecoverySeconds) ? "-" : $"{r.RecoverySeconds * 1e3:N0} ms");
+        }
+        console.Write(table);
+    }
+}
