@@ -27,7 +27,8 @@ public static class Program
         }
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            // Signals are handled by the run itself (RunLauncher): a first Ctrl-C stops gracefully.
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (Exception e) when (e is ConfigException or DatasetException or UsageException)
         {

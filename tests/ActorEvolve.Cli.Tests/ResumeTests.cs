@@ -96,6 +96,24 @@ public sealed class ResumeTests : IDisposable
         Assert.Equal(expected.GetProperty("test_accuracy").GetDouble(), actual.GetProperty("test_accuracy").GetDouble());
     }
 
+    /// <summary>SIGTERM (what kill, systemd and container runtimes send) takes the same path as a first Ctrl-C.
+    /// (SIGINT itself is not sent here: a process started from a background job inherits it as ignored.)</summary>
+    [Fact]
+    public void A_stop_signal_stops_gracefully_and_the_run_resumes()
+    {
+        using var process = _cli.Start(TableSearch("interrupted"));
+        while (process.StandardOutput.ReadLine() is { } line && !line.StartsWith("generation 2/5")) { }
+        using (var stop = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString()])) stop.WaitForExit();
+        var stderr = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "the run did not stop");
+        Assert.Equal(130, process.ExitCode);
+        Assert.Contains("actorevolve resume interrupted", stderr);
+
+        var resumed = _cli.Run("resume", "interrupted");
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Equal("completed", Summary(Path.Combine(_cli.WorkDir, "runs", "interrupted")).GetProperty("status").GetString());
+    }
+
     /// <summary>A finished table-fitness run to try bad resumes against.</summary>
     string FinishedRun(string runId)
     {

@@ -5,6 +5,7 @@ using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Cluster;
 using ActorEvolve.Engine.Configuration;
 using ActorEvolve.Engine.Results;
+using System.Runtime.InteropServices;
 using Spectre.Console;
 
 namespace ActorEvolve.Cli.Composition;
@@ -61,18 +62,28 @@ public static class RunLauncher
                            $"journal {Markup.Escape(engine.Journal.Description)}");
 
         var started = DateTime.UtcNow;
+        // First Ctrl-C (or SIGTERM): stop gracefully; everything finished is already journaled. A second Ctrl-C
+        // is not intercepted and ends the process at once (which loses nothing either).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        void Stop(PosixSignalContext signal)
+        {
+            signal.Cancel = !stop.IsCancellationRequested;
+            stop.Cancel();
+        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         // Akka's own log lines go to the run folder, not through the live view.
         var hostConfig = ConfigurationFactory.ParseString($"""
             actorevolve.log-file = {HoconLoader.Quote(files.Log)}
             akka.loggers = ["ActorEvolve.Engine.Logging.FileLogger, ActorEvolve.Engine"]
-            akka.loglevel = INFO
+            akka.loglevel = WARNING
             """).WithFallback(config);
         await using var host = await SearchHost.StartAsync(hostConfig, engine.Journal, fitness, TimeSpan.FromSeconds(30));
         var model = new ProgressModel(engine.Ga.Generations);
         var plain = interactive || quiet ? null : System.Console.Out;
         var progress = host.System.ActorOf(ProgressActor.Props(model, plain), "progress");
         var run = host.RunAsync(settings, resume, engine.TrainerSlots, files, summaryConfig, [progress]);
-        var interrupted = Task.Delay(Timeout.Infinite, cancellation);
+        var interrupted = Task.WhenAny(Task.Delay(Timeout.Infinite, stop.Token), host.System.WhenTerminated);
         var shown = interactive && !quiet ? LiveView.ShowWhileAsync(console, model, Task.WhenAny(run, interrupted)) : run;
         await Task.WhenAny(Task.WhenAll(run, shown), interrupted);
         if (!run.IsCompleted)
