@@ -31,6 +31,9 @@ public abstract class EngineSpec(string journal = "akka.persistence.journal.inme
 
     protected static readonly EvaluationPolicy Patient = new(TimeSpan.FromSeconds(10), 3, TimeSpan.FromSeconds(10));
 
+    /// <summary>How long to wait for one expected message: generous, as CI runs the test assemblies side by side.</summary>
+    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
     IActorRef? _trainers;
 
     /// <summary>Starts (or resumes) run <paramref name="runId"/> on this system's trainer pool (made on first use,
@@ -58,7 +61,7 @@ public abstract class EngineSpec(string journal = "akka.persistence.journal.inme
             {
                 events.Add(e);
                 return e is RunCompleted;
-            }, within ?? TimeSpan.FromSeconds(30));
+            }, within ?? TimeSpan.FromSeconds(60));
         }
         catch (Exception e)
         {

@@ -19,7 +19,7 @@ public sealed class JournalFaultSpec() : EngineSpec("akka.persistence.journal.te
         var fitness = new FakeFitness();
         var ga = new GaSettings(Population: 8, Generations: 2);
         StartRun(fitness, ga, runId: "faulty");
-        var aborted = (RunAborted)FishForMessage<RunEvent>(e => e is RunAborted);
+        var aborted = (RunAborted)FishForMessage<RunEvent>(e => e is RunAborted, Patience);
         Assert.False(aborted.BadInput);
         Assert.Contains("the journal refused a write", aborted.Reason);
         Assert.Contains("resume", aborted.Reason);

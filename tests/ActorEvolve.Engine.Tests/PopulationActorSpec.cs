@@ -13,7 +13,7 @@ public sealed class PopulationActorSpec : EngineSpec
         var fitness = new FakeFitness();
         StartRun(fitness, new GaSettings(Population: 8, Generations: 1));
 
-        var started = ExpectMsg<GenerationStarted>();
+        var started = ExpectMsg<GenerationStarted>(Patience);
         Assert.Equal(8, started.Population.Count);
         var events = ReceiveRun();
         var recorded = events.OfType<EvaluationRecorded>().ToArray();
@@ -151,11 +151,11 @@ public sealed class ResumeSpec : EngineSpec
 
         // Stop the run abruptly in generation 2, after some of its evaluations were journaled.
         var run = StartRun(fitness, ga, seed: 3, runId: "interrupted");
-        FishForMessage<RunEvent>(e => e is GenerationStarted { Generation: 2 });
-        FishForMessage<RunEvent>(e => e is EvaluationRecorded);
+        FishForMessage<RunEvent>(e => e is GenerationStarted { Generation: 2 }, Patience);
+        FishForMessage<RunEvent>(e => e is EvaluationRecorded, Patience);
         Watch(run);
         Sys.Stop(run);
-        FishForMessage<object>(m => m is Akka.Actor.Terminated t && t.ActorRef.Equals(run));
+        FishForMessage<object>(m => m is Akka.Actor.Terminated t && t.ActorRef.Equals(run), Patience);
         var callsBefore = fitness.Calls.ToDictionary(kv => kv.Key, kv => kv.Value);
 
         StartRun(fitness, ga, seed: 3, runId: "interrupted", resume: true);
@@ -179,7 +179,7 @@ public sealed class ResumeSpec : EngineSpec
     public void Resuming_an_unknown_run_is_refused_without_writing()
     {
         StartRun(new FakeFitness(), new GaSettings(), runId: "never-started", resume: true);
-        var aborted = ExpectMsg<RunAborted>();
+        var aborted = ExpectMsg<RunAborted>(Patience);
         Assert.True(aborted.BadInput);
         Assert.Contains("there is no run 'never-started'", aborted.Reason);
     }
@@ -189,12 +189,12 @@ public sealed class ResumeSpec : EngineSpec
     {
         var fitness = new FakeFitness((_, _) => { Thread.Sleep(300); return null; });
         StartRun(fitness, new GaSettings(Population: 4, Generations: 2), seed: 1, runId: "r");
-        FishForMessage<RunEvent>(e => e is EvaluationRecorded);
+        FishForMessage<RunEvent>(e => e is EvaluationRecorded, Patience);
         // (the first run goes on: the resumes below are refused before they touch anything)
         var otherSpace = new SearchSpace([new ChoiceGene("activation", ["relu", "tanh"])]);
         StartRun(fitness, new GaSettings(Population: 4, Generations: 2), seed: 1, runId: "r", resume: true, space: otherSpace);
-        Assert.Contains("another search space", ((RunAborted)FishForMessage<RunEvent>(e => e is RunAborted)).Reason);
+        Assert.Contains("another search space", ((RunAborted)FishForMessage<RunEvent>(e => e is RunAborted, Patience)).Reason);
         StartRun(fitness, new GaSettings(Population: 4, Generations: 2), seed: 2, runId: "r", resume: true);
-        Assert.Contains("seed 1", ((RunAborted)FishForMessage<RunEvent>(e => e is RunAborted)).Reason);
+        Assert.Contains("seed 1", ((RunAborted)FishForMessage<RunEvent>(e => e is RunAborted, Patience)).Reason);
     }
 }
