@@ -89,6 +89,8 @@ public sealed class ResumeTests : IDisposable
         _cli.RunAndKill(l => l.StartsWith("  evaluated"), 2, Search("crashed"));
         var resumed = _cli.Run("resume", "crashed");
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Contains("resumed in generation 1: ", resumed.Stdout);
+        Assert.Contains("evaluations recovered from the journal, none will be repeated", resumed.Stdout);
 
         var (expected, actual) = (Summary(Path.Combine(_cli.WorkDir, "runs", "reference")), Summary(Path.Combine(_cli.WorkDir, "runs", "crashed")));
         Assert.Equal(expected.GetProperty("best").GetProperty("genes").ToString(), actual.GetProperty("best").GetProperty("genes").ToString());

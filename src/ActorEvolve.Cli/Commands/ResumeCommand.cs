@@ -33,6 +33,7 @@ public static class ResumeCommand
         // The run's own settings, then whatever this command line changes (slots, data folder, ...): the journal
         // refuses a change to what decides the search (seed, GA settings, search space).
         var config = HoconLoader.Load([files.Config, .. userFile is null ? Array.Empty<string>() : [userFile]], overrides);
-        return await RunLauncher.RunAsync(config, "", files, resume: true, parse.GetValue(SharedOptions.Quiet), cancellation);
+        return await RunLauncher.RunAsync(config, EngineSettings.From(config), "", files, resume: true,
+            parse.GetValue(SharedOptions.Quiet), cancellation);
     }
 }

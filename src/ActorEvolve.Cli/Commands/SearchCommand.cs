@@ -56,7 +56,7 @@ public static class SearchCommand
             throw new UsageException($"run id '{runId}' cannot be a folder name");
         var files = new RunFiles(Path.GetFullPath(Path.Combine(engine.StateDirectory, runId)));
         if (Directory.Exists(files.Directory))
-            throw new UsageException(new RunFiles(files.Directory).IsFinished()
+            throw new UsageException(files.IsFinished()
                 ? $"run '{runId}' already exists in {Path.GetDirectoryName(files.Directory)}: choose another --run-id"
                 : $"run '{runId}' exists and is unfinished: continue it with 'actorevolve resume {runId}'");
 
@@ -64,6 +64,6 @@ public static class SearchCommand
         var runConfig = string.Join("\n", [
             "# The settings this run was started with, on top of hocon/actorevolve.conf. `actorevolve resume` reads them.",
             userFile is null ? "" : File.ReadAllText(userFile), .. overrides]);
-        return await RunLauncher.RunAsync(config, runConfig, files, resume: false, parse.GetValue(SharedOptions.Quiet), cancellation);
+        return await RunLauncher.RunAsync(config, engine, runConfig, files, resume: false, parse.GetValue(SharedOptions.Quiet), cancellation);
     }
 }

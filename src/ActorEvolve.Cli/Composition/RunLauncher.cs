@@ -13,12 +13,11 @@ namespace ActorEvolve.Cli.Composition;
 /// <summary>Starts or resumes one run on this node and shows it: shared by <c>search</c> and <c>resume</c>.</summary>
 public static class RunLauncher
 {
-    /// <param name="config">The effective configuration.</param>
+    /// <param name="config">The effective configuration, and <paramref name="engine"/> read from it.</param>
     /// <param name="runConfigText">What the user asked for on top of the defaults, kept as run.conf (new runs).</param>
-    public static async Task<int> RunAsync(Config config, string runConfigText, RunFiles files, bool resume, bool quiet,
-        CancellationToken cancellation)
+    public static async Task<int> RunAsync(Config config, EngineSettings engine, string runConfigText, RunFiles files,
+        bool resume, bool quiet, CancellationToken cancellation)
     {
-        var engine = EngineSettings.From(config);
         var runId = Path.GetFileName(files.Directory);
         // Everything is checked before anything is written, so bad input leaves no half-made run behind.
         var fitness = await FitnessConfig.CreateAsync(config, engine.Space, cancellation);
@@ -88,10 +87,14 @@ public static class RunLauncher
         await Task.WhenAny(Task.WhenAll(run, shown), interrupted);
         if (!run.IsCompleted)
         {
-            await Task.WhenAny(shown, Task.Delay(1000)); // let the live view stop drawing before we print
-            await System.Console.Error.WriteLineAsync(
-                $"actorevolve: interrupted; everything finished is journaled. Continue with: actorevolve resume {runId}");
-            return 130;
+            await host.DisposeAsync(); // stop evaluating now: nothing may finish after we report "interrupted"
+            if (shown != run) await shown; // the live view has stopped drawing
+            if (!run.IsCompletedSuccessfully)
+            {
+                await System.Console.Error.WriteLineAsync(
+                    $"actorevolve: interrupted; everything finished is journaled. Continue with: actorevolve resume {runId}");
+                return 130;
+            }
         }
         if (run.Exception?.InnerException is RunAbortedException aborted)
             throw aborted.BadInput ? new UsageException(aborted.Message) : aborted;

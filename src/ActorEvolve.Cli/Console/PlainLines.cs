@@ -7,6 +7,7 @@ public static class PlainLines
 {
     public static string? Format(RunEvent e) => e switch
     {
+        RunResumed r => $"resumed in generation {r.Generation + 1}: {r.Facts.Count} evaluations recovered from the journal, none will be repeated",
         GenerationStarted g => $"generation {g.Generation + 1}/{g.Generations}: {g.ToTrain} to train, {g.Cached} cached",
         EvaluationRecorded r when r.Result.Failed =>
             $"  failed    {r.Genome.Key}  ({r.Result.FailureReason})",

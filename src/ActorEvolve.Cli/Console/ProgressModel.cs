@@ -39,6 +39,11 @@ public sealed class ProgressModel(int generations)
         {
             switch (e)
             {
+                case RunResumed r:
+                    TotalTrained = r.Facts.Count;
+                    Best = r.Facts.Select(f => new ScoredGenome(f.Genome, f.Result)).MaxBy(s => s.Fitness.Score);
+                    _history.AddRange(r.History);
+                    break;
                 case GenerationStarted g:
                     (Generation, ToTrain, Done, Cached, Failed, Phase) = (g.Generation, g.ToTrain, 0, g.Cached, 0, "evolving");
                     break;
