@@ -10,25 +10,30 @@ using Spectre.Console;
 namespace ActorEvolve.Cli.Bench;
 
 /// <summary>
-/// What journaling costs: a search with a zero-cost fitness through the whole engine (PopulationActor →
-/// GenomeActor → slots → TrainerActor) with the journal in memory and then in the real database, and the time a
-/// finished run of that size takes to recover (snapshot + events + state replay).
+/// The engine alone: searches with a zero-cost fitness through the whole actor machinery (PopulationActor →
+/// GenomeActor → slots → TrainerActor), with the journal in memory, in SQLite and optionally in PostgreSQL, and
+/// the time a finished run of that size takes to recover (snapshot + events + state replay).
 /// </summary>
-public static class JournalBench
+public static class EngineBench
 {
-    public sealed record Result(string Journal, int Evaluations, double Seconds, double RecoverySeconds)
+    public sealed record Result(string Journal, int Population, int Evaluations, double Seconds, double RecoverySeconds)
     {
         public double PerSecond => Evaluations / Seconds;
     }
 
-    public static async Task<IReadOnlyList<Result>> RunAsync(int population, int generations, int slots, string? journalUrl)
+    public static async Task<IReadOnlyList<Result>> RunAsync(IEnumerable<int> populations, int generations, int slots,
+        string? journalUrl)
     {
         var scratch = Directory.CreateTempSubdirectory("actorevolve-bench-").FullName;
         try
         {
-            var results = new List<Result> { await MeasureAsync(population, generations, slots, scratch, "inmem", null) };
-            results.Add(await MeasureAsync(population, generations, slots, scratch, "sqlite", ""));
-            if (journalUrl is not null) results.Add(await MeasureAsync(population, generations, slots, scratch, "postgres", journalUrl));
+            var results = new List<Result>();
+            foreach (var population in populations)
+            {
+                results.Add(await MeasureAsync(population, generations, slots, scratch, "inmem", null));
+                results.Add(await MeasureAsync(population, generations, slots, scratch, "sqlite", ""));
+                if (journalUrl is not null) results.Add(await MeasureAsync(population, generations, slots, scratch, "postgres", journalUrl));
+            }
             return results;
         }
         finally
@@ -68,7 +73,7 @@ public static class JournalBench
             seconds = watch.Elapsed.TotalSeconds;
         }
         var evaluations = File.ReadLines(files.Results).Count() - 1;
-        if (url is null) return new Result("none (in memory)", evaluations, seconds, double.NaN);
+        if (url is null) return new Result("none (in memory)", population, evaluations, seconds, double.NaN);
 
         // Recovery, in a fresh actor system as after a crash: a resume of the finished run reads the snapshot
         // and the events after it, replays the state, then refuses to go on.
@@ -81,19 +86,21 @@ public static class JournalBench
         catch (RunAbortedException e) when (e.Message.Contains("already finished"))
         {
         }
-        return new Result($"{label} ({journal.Description})", evaluations, seconds, watch.Elapsed.TotalSeconds);
+        return new Result(label, population, evaluations, seconds, watch.Elapsed.TotalSeconds);
     }
 
-    public static void Print(IAnsiConsole console, int population, int generations, IReadOnlyList<Result> results)
+    public static void Print(IAnsiConsole console, int generations, IReadOnlyList<Result> results)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .Title($"Engine with zero-cost fitness: population {population} x {generations} generations")
-            .AddColumns("Journal", "Evaluations", "Seconds", "Evaluations/s", "Journal cost / evaluation", "Recovery");
-        var baseline = results[0];
+            .Title($"Engine with a zero-cost fitness, {generations} generations")
+            .AddColumns("Population", "Journal", "Evaluations", "Seconds", "Evaluations/s", "Engine time / evaluation",
+                "Journal cost / evaluation", "Recovery");
         foreach (var r in results)
         {
+            var baseline = results.First(b => b.Population == r.Population); // the in-memory run of that size
             var cost = ReferenceEquals(r, baseline) ? "-" : $"{(r.Seconds / r.Evaluations - baseline.Seconds / baseline.Evaluations) * 1e3:F3} ms";
-            table.AddRow(Markup.Escape(r.Journal), r.Evaluations.ToString("N0"), $"{r.Seconds:F2}", $"{r.PerSecond:N0}", cost,
+            table.AddRow(r.Population.ToString("N0"), Markup.Escape(r.Journal), r.Evaluations.ToString("N0"), $"{r.Seconds:F2}",
+                $"{r.PerSecond:N0}", $"{r.Seconds / r.Evaluations * 1e3:F3} ms", cost,
                 double.IsNaN(r.RecoverySeconds) ? "-" : $"{r.RecoverySeconds * 1e3:N0} ms");
         }
         console.Write(table);

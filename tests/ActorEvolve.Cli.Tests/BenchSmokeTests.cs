@@ -1,0 +1,28 @@
+namespace ActorEvolve.Cli.Tests;
+
+/// <summary>The bench commands run and produce their tables (tiny sizes; the figures come from the commands).</summary>
+public sealed class BenchSmokeTests : IDisposable
+{
+    readonly CliProcess _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    [Fact]
+    public void Bench_engine_measures_each_population_with_the_journal_off_and_on()
+    {
+        var result = _cli.Run("bench", "engine", "--populations", "10", "30", "--generations", "2");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var rows = result.Stdout.Split('\n').Where(l => l.Contains("│ 10 ") || l.Contains("│ 30 ")).ToArray();
+        Assert.Equal(4, rows.Length); // two populations x (in memory, SQLite)
+        Assert.Contains(rows, r => r.Contains("sqlite") && r.Contains(" ms"));
+    }
+
+    [Fact]
+    public void Bench_train_reports_the_gemm_peak_and_every_reference_genome()
+    {
+        var result = _cli.Run("bench", "train", "--samples", "500", "--threads", "1");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Matches(@"GEMM 1024x1024, 1 thread\(s\): \d+\.\d GFLOP/s", result.Stdout);
+        Assert.Equal(4, result.Stdout.Split('\n').Count(l => l.Contains("activation=") && l.Contains('%')));
+    }
+}
