@@ -25,4 +25,18 @@ public sealed class BenchSmokeTests : IDisposable
         Assert.Matches(@"GEMM 1024x1024, 1 thread\(s\): \d+\.\d GFLOP/s", result.Stdout);
         Assert.Equal(4, result.Stdout.Split('\n').Count(l => l.Contains("activation=") && l.Contains('%')));
     }
+
+    [Fact]
+    public void Bench_replay_writes_a_markdown_table_and_a_plot_for_each_search_method()
+    {
+        var result = _cli.Run("bench", "replay", "--table", _cli.SeedGrid(), "--seeds", "3", "--compare", "harvey", "--out", "replay");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var markdown = File.ReadAllLines(Path.Combine(_cli.WorkDir, "replay", "replay.md"));
+        Assert.Contains(markdown, l => l.StartsWith("| GA as configured (20 x 10) |"));
+        Assert.Contains(markdown, l => l.StartsWith("| GA, preset harvey |"));
+        Assert.Contains(markdown, l => l.StartsWith("| random search"));
+        var png = File.ReadAllBytes(Path.Combine(_cli.WorkDir, "replay", "replay.png"));
+        Assert.True(png.Length > 10_000);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png.Take(4));
+    }
 }

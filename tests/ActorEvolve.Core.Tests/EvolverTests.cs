@@ -10,8 +10,25 @@ public sealed class EvolverTests
     static readonly SearchSpace Space = Spaces.Seed();
 
     static IReadOnlyList<ScoredGenome> ScoredPopulation(int size, long seed) =>
-        new Evolver(Space, new GaSettings(Population: size)).RandomPopulation(new DeterministicRng((ulong)seed))
+        new Evolver(Space, new GaSettings(Population: size)).InitialPopulation(new DeterministicRng((ulong)seed))
             .Select(g => new ScoredGenome(g, Spaces.FakeFitness(g))).ToArray();
+
+    [Fact]
+    public void A_grid_population_covering_the_space_is_every_genome_once()
+    {
+        var grid = new Evolver(Space, new GaSettings(Population: 1000, Initial: InitialPopulation.Grid)).InitialPopulation(new DeterministicRng(1));
+        Assert.Equal(672, grid.Count);
+        Assert.Equal(672, grid.Select(g => g.Key).Distinct().Count());
+    }
+
+    [Fact]
+    public void A_smaller_grid_population_is_a_sample_without_replacement_that_the_seed_fixes()
+    {
+        var settings = new GaSettings(Population: 300, Initial: InitialPopulation.Grid);
+        var sample = new Evolver(Space, settings).InitialPopulation(new DeterministicRng(5));
+        Assert.Equal(300, sample.Select(g => g.Key).Distinct().Count());
+        Assert.Equal(sample, new Evolver(Space, settings).InitialPopulation(new DeterministicRng(5)));
+    }
 
     [Fact]
     public void The_next_generation_has_the_population_size_and_keeps_the_top_retain_share()
@@ -82,6 +99,37 @@ public sealed class EvolverTests
         var evolver = new Evolver(Space, new GaSettings());
         Assert.Equal(evolver.NextGeneration(scored, new DeterministicRng(9)), evolver.NextGeneration(scored, new DeterministicRng(9)));
         Assert.NotEqual(evolver.NextGeneration(scored, new DeterministicRng(9)), evolver.NextGeneration(scored, new DeterministicRng(10)));
+    }
+
+    [Fact]
+    public void With_avoid_duplicates_every_child_is_a_network_not_evaluated_before()
+    {
+        var scored = ScoredPopulation(20, 11);
+        var evaluated = scored.Select(s => s.Genome.Key).ToHashSet();
+        var harvey = new Evolver(Space, new GaSettings(RandomSelect: 0));
+        var novel = new Evolver(Space, new GaSettings(RandomSelect: 0, AvoidDuplicates: true));
+        for (var seed = 0UL; seed < 20; seed++)
+        {
+            var next = novel.NextGeneration(scored, new DeterministicRng(seed), evaluated.Contains);
+            Assert.Equal(20, next.Select(g => g.Key).Distinct().Count());
+            Assert.All(next.Skip(8), child => Assert.DoesNotContain(child.Key, evaluated));
+        }
+        // The seed's GA does breed cache hits: what avoid-duplicates is for.
+        Assert.Contains(Enumerable.Range(0, 20), seed =>
+            harvey.NextGeneration(scored, new DeterministicRng((ulong)seed)).Skip(8).Any(c => evaluated.Contains(c.Key)));
+    }
+
+    [Fact]
+    public void Immigrants_are_new_random_genomes_at_the_end_of_the_generation()
+    {
+        var scored = ScoredPopulation(20, 12);
+        var evaluated = scored.Select(s => s.Genome.Key).ToHashSet();
+        var evolver = new Evolver(Space, new GaSettings(RandomSelect: 0, MutateChance: 0, Immigrants: 0.25));
+        var next = evolver.NextGeneration(scored, new DeterministicRng(13), evaluated.Contains);
+        Assert.Equal(20, next.Count);
+        var immigrants = next.Skip(15).ToArray();
+        Assert.All(immigrants, g => Assert.DoesNotContain(g.Key, evaluated));
+        Assert.Equal(5, immigrants.Concat(next.Take(15)).Select(g => g.Key).Distinct().Count() - next.Take(15).Select(g => g.Key).Distinct().Count());
     }
 
     [Fact]

@@ -1,5 +1,9 @@
 using System.CommandLine;
 using ActorEvolve.Cli.Bench;
+using ActorEvolve.Core.Evolution;
+using ActorEvolve.Core.Fitness;
+using ActorEvolve.Engine.Configuration;
+using ActorEvolve.Training.Tables;
 using ActorEvolve.Training.Data;
 using ActorEvolve.Training.Torch;
 using Spectre.Console;
@@ -14,7 +18,7 @@ public static class BenchCommand
 
     public static Command Create() => new("bench", "Measure the engine and the trainer (figures for docs/benchmarks.md)")
     {
-        Engine(), JournalCommand(), Train(),
+        Engine(), JournalCommand(), Train(), Replay(),
     };
 
     static Command Engine()
@@ -49,6 +53,55 @@ public static class BenchCommand
         {
             var results = await EngineBench.RunAsync([parse.GetValue(population)], parse.GetValue(generations), parse.GetValue(Slots), parse.GetValue(Journal));
             EngineBench.Print(AnsiConsole.Console, parse.GetValue(generations), results);
+            return 0;
+        });
+        return command;
+    }
+
+    static Command Replay()
+    {
+        var table = new Option<FileInfo>("--table") { Description = "A recorded grid (brute's grid.csv)", Required = true };
+        var space = new Option<FileInfo>("--space") { Description = "A HOCON file with the search space (and GA settings) to replay" };
+        var seeds = new Option<int>("--seeds") { Description = "Searches per method, one per seed", DefaultValueFactory = _ => 50 };
+        var near = new Option<double>("--near") { Description = "The near-best band, in fitness units", DefaultValueFactory = _ => 0.003 };
+        var compare = new Option<string[]>("--compare")
+        {
+            Description = "GA presets (actorevolve.ga-presets) to replay beside the configured GA, e.g. harvey", AllowMultipleArgumentsPerToken = true,
+        };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Where replay.md and replay.png go", DefaultValueFactory = _ => new DirectoryInfo("bench-replay") };
+        var command = new Command("replay", "The GA and random search against a recorded grid: evaluations until the best is found")
+        {
+            table, space, seeds, near, compare, output, SharedOptions.ConfigFile,
+        };
+        command.SetAction(parse =>
+        {
+            var files = new[] { parse.GetValue(SharedOptions.ConfigFile), parse.GetValue(space) }.OfType<FileInfo>().Select(f => f.FullName);
+            var config = HoconLoader.Load(files, []);
+            var engine = EngineSettings.From(config);
+            if (engine.Space.Size is null) throw new UsageException("replay needs a finite search space (no float ranges)");
+            if (parse.GetValue(seeds) < 1) throw new UsageException("--seeds must be at least 1");
+            var path = parse.GetValue(table)!.FullName;
+            var grid = new TableFitness(path, engine.Space, TimeSpan.Zero);
+            var context = new EvaluationContext(0, "replay");
+            var bench = new ReplayBench(engine.Space, g => grid.Evaluate(g, context, CancellationToken.None), parse.GetValue(near));
+
+            SearchTrace[] Evolve(GaSettings ga) => Enumerable.Range(1, parse.GetValue(seeds)).Select(s => bench.Evolve(ga, s)).ToArray();
+            MethodTraces[] gas = [
+                new($"GA as configured ({engine.Ga.Population} x {engine.Ga.Generations})", Evolve(engine.Ga)),
+                .. (parse.GetValue(compare) ?? []).Select(name =>
+                    new MethodTraces($"GA, preset {name}", Evolve(EngineSettings.ReadGa(config.GetConfig("actorevolve"), name)))),
+            ];
+            // Random search gets, per seed, as many evaluations as the most spending GA: never the smaller budget.
+            var random = Enumerable.Range(0, parse.GetValue(seeds))
+                .Select(i => bench.RandomSearch(gas.Max(m => m.Traces[i].Evaluations), i + 1)).ToArray();
+            MethodTraces[] methods = [.. gas, new("random search (as many evaluations)", random)];
+
+            var outDir = Directory.CreateDirectory(parse.GetValue(output)!.FullName).FullName;
+            var markdown = ReplayReport.Markdown(Path.GetFileName(path), bench.GridSize, bench.GridBest, parse.GetValue(near), random.Length, methods);
+            File.WriteAllText(Path.Combine(outDir, "replay.md"), markdown);
+            ReplayReport.Plot(Path.Combine(outDir, "replay.png"), bench.GridBest, methods);
+            System.Console.Write(markdown);
+            System.Console.WriteLine($"Written: {Path.Combine(outDir, "replay.md")}, {Path.Combine(outDir, "replay.png")}");
             return 0;
         });
         return command;

@@ -7,7 +7,9 @@ using ActorEvolve.Training.Torch;
 namespace ActorEvolve.Cli.Composition;
 
 /// <summary>The training and dataset part of the configuration, and the fitness function built from it.</summary>
-public sealed record TrainingConfig(TrainingBudget Budget, string Device, long SplitSeed, DatasetSource Dataset, string? DataDirectory)
+/// <param name="ScoreTestSet">Report every genome's test accuracy too (brute force's grid does).</param>
+public sealed record TrainingConfig(TrainingBudget Budget, string Device, long SplitSeed, DatasetSource Dataset, string? DataDirectory,
+    bool ScoreTestSet)
 {
     public static TrainingConfig From(Config config) => EngineSettings.Read(() =>
     {
@@ -27,7 +29,8 @@ public sealed record TrainingConfig(TrainingBudget Budget, string Device, long S
         return new TrainingConfig(
             new TrainingBudget(budgetName, budget.GetInt("train-samples"), budget.GetInt("validation-samples"),
                 budget.GetInt("max-epochs"), budget.GetInt("patience"), budget.GetInt("batch-size"), budget.GetDouble("dropout")).Validated(),
-            training.GetString("device"), training.GetLong("split-seed"), source, dir == "" ? null : dir);
+            training.GetString("device"), training.GetLong("split-seed"), source, dir == "" ? null : dir,
+            training.GetBoolean("score-test-set"));
     });
 
     /// <summary>Checks that the MLP trainer can train every genome of the space, before anything starts.</summary>
@@ -48,6 +51,6 @@ public sealed record TrainingConfig(TrainingBudget Budget, string Device, long S
     {
         var device = EngineSettings.Read(() => TorchRuntime.ResolveDevice(Device));
         var directory = await new DatasetLocator(Dataset, DataDirectory, DatasetLocator.DefaultCacheDirectory).LocateAsync(cancellation);
-        return new MlpFitnessFunction(DatasetSplits.Load(directory, Budget, SplitSeed), Budget, device);
+        return new MlpFitnessFunction(DatasetSplits.Load(directory, Budget, SplitSeed), Budget, device, ScoreTestSet);
     }
 }

@@ -24,5 +24,7 @@ public static class FinalReport
         console.MarkupLine($"Winner: [bold]{Markup.Escape(run.Winner.Genome.Key)}[/]  " +
                            $"{run.Winner.Fitness.Accuracy:P2} validation accuracy, {test}");
         console.MarkupLine($"Finished in {wall:hh\\:mm\\:ss}. Results: [link]{Markup.Escape(files.Directory)}[/] (results.csv, summary.json)");
+        if (File.Exists(files.Grid))
+            console.MarkupLine($"Grid: [link]{Markup.Escape(files.Grid)}[/] (use it with --fitness table:FILE or bench replay --table FILE)");
     }
 }

@@ -8,14 +8,34 @@ namespace ActorEvolve.Core.Evolution;
 /// rest with uniform-crossover children of random surviving pairs, each child mutated with some chance.</summary>
 public sealed class Evolver(SearchSpace space, GaSettings settings)
 {
-    public IReadOnlyList<Genome> RandomPopulation(DeterministicRng rng) =>
-        Enumerable.Range(0, settings.Population).Select(_ => space.Sample(rng)).ToArray();
+    public IReadOnlyList<Genome> InitialPopulation(DeterministicRng rng) => settings.Initial switch
+    {
+        Evolution.InitialPopulation.Grid when settings.Population >= space.Size => space.Enumerate().ToArray(),
+        Evolution.InitialPopulation.Grid => DistinctSamples(rng),
+        _ => Enumerable.Range(0, settings.Population).Select(_ => space.Sample(rng)).ToArray(),
+    };
+
+    IReadOnlyList<Genome> DistinctSamples(DeterministicRng rng)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var samples = new List<Genome>(settings.Population);
+        while (samples.Count < settings.Population)
+        {
+            var genome = space.Sample(rng);
+            if (seen.Add(genome.Key)) samples.Add(genome);
+        }
+        return samples;
+    }
 
     /// <summary>Best first; ties broken by genome key so the order never depends on arrival order.</summary>
     public static IReadOnlyList<ScoredGenome> Rank(IEnumerable<ScoredGenome> scored) =>
         scored.OrderByDescending(s => s.Fitness.Score).ThenBy(s => s.Genome.Key, StringComparer.Ordinal).ToArray();
 
-    public IReadOnlyList<Genome> NextGeneration(IEnumerable<ScoredGenome> scored, DeterministicRng rng)
+    /// <summary>Re-draws of a duplicate child before it is kept anyway (a nearly exhausted space).</summary>
+    const int MaxRedraws = 20;
+
+    /// <param name="isEvaluated">Whether a genome key was evaluated earlier in the run (for avoid-duplicates).</param>
+    public IReadOnlyList<Genome> NextGeneration(IEnumerable<ScoredGenome> scored, DeterministicRng rng, Func<string, bool>? isEvaluated = null)
     {
         var graded = Rank(scored).Select(s => s.Genome).ToList();
         // At least one survivor: the best genome always lives on (elitism).
@@ -23,15 +43,36 @@ public sealed class Evolver(SearchSpace space, GaSettings settings)
         var parents = graded.Take(retainLength).ToList();
         parents.AddRange(graded.Skip(retainLength).Where(_ => rng.NextDouble() < settings.RandomSelect));
 
-        var desired = settings.Population - parents.Count;
-        var children = new List<Genome>(Math.Max(0, desired));
-        while (children.Count < desired)
+        var next = parents.Take(settings.Population).ToList();
+        var taken = next.Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        bool IsNew(Genome g) => !taken.Contains(g.Key) && isEvaluated?.Invoke(g.Key) != true;
+        var immigrants = Math.Min(settings.Population - next.Count, (int)Math.Round(settings.Immigrants * settings.Population));
+        var children = settings.Population - next.Count - immigrants;
+        while (children > 0)
         {
             var (mother, father) = PickPair(parents, rng);
             foreach (var baby in new[] { Breed(mother, father, rng), Breed(mother, father, rng) })
-                if (children.Count < desired) children.Add(baby);
+            {
+                if (children == 0) break;
+                var child = settings.AvoidDuplicates ? Redraw(baby, IsNew, g => Mutate(g, rng)) : baby;
+                next.Add(child);
+                taken.Add(child.Key);
+                children--;
+            }
         }
-        return parents.Take(settings.Population).Concat(children).ToArray();
+        for (var i = 0; i < immigrants; i++)
+        {
+            var immigrant = Redraw(space.Sample(rng), IsNew, _ => space.Sample(rng));
+            next.Add(immigrant);
+            taken.Add(immigrant.Key);
+        }
+        return next;
+    }
+
+    static Genome Redraw(Genome genome, Func<Genome, bool> isNew, Func<Genome, Genome> redraw)
+    {
+        for (var i = 0; i < MaxRedraws && !isNew(genome); i++) genome = redraw(genome);
+        return genome;
     }
 
     /// <summary>Uniform crossover: each gene from either parent; then, with mutate-chance, one gene re-drawn.</summary>

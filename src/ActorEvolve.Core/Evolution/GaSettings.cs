@@ -1,12 +1,29 @@
 namespace ActorEvolve.Core.Evolution;
 
-/// <summary>Genetic-algorithm parameters. Defaults are Matt Harvey's 2017 settings.</summary>
+/// <summary>How generation 0 is formed.</summary>
+public enum InitialPopulation
+{
+    /// <summary>Independent random genomes (duplicates possible), as the seed does.</summary>
+    Random,
+    /// <summary>Distinct genomes: the whole space in a stable order when the population covers it, otherwise a
+    /// sample without replacement. With one generation this is brute force (<c>actorevolve brute</c>).</summary>
+    Grid,
+}
+
+/// <summary>Genetic-algorithm parameters. The record's defaults are exactly Matt Harvey's 2017 GA (also a journal
+/// written without a newer field reads as the seed's behaviour); hocon/actorevolve.conf adds the measured improvements.</summary>
+/// <param name="AvoidDuplicates">A child that is already evaluated (or already in the next generation) gets genes
+/// re-drawn until it is new, so every generation spends its trainings on new networks instead of cache hits.</param>
+/// <param name="Immigrants">Share of each new generation filled with new random genomes, for diversity.</param>
 public sealed record GaSettings(
     int Population = 20,
     int Generations = 10,
     double Retain = 0.4,
     double RandomSelect = 0.1,
-    double MutateChance = 0.2)
+    double MutateChance = 0.2,
+    InitialPopulation Initial = InitialPopulation.Random,
+    bool AvoidDuplicates = false,
+    double Immigrants = 0)
 {
     /// <summary>Throws <see cref="ArgumentException"/> with a one-line reason for the first invalid field.</summary>
     public GaSettings Validated()
@@ -16,6 +33,7 @@ public sealed record GaSettings(
         if (!(Retain > 0 && Retain <= 1)) throw new ArgumentException($"retain must be in (0, 1] (got {Retain})");
         if (!(RandomSelect >= 0 && RandomSelect <= 1)) throw new ArgumentException($"random-select must be in [0, 1] (got {RandomSelect})");
         if (!(MutateChance >= 0 && MutateChance <= 1)) throw new ArgumentException($"mutate-chance must be in [0, 1] (got {MutateChance})");
+        if (!(Immigrants >= 0 && Immigrants < 1)) throw new ArgumentException($"immigrants must be in [0, 1) (got {Immigrants})");
         return this;
     }
 }

@@ -43,7 +43,7 @@ public sealed class SearchState
         Settings = settings.Validated();
         Seed = seed;
         _evolver = new Evolver(space, Settings);
-        Population = _evolver.RandomPopulation(DeterministicRng.Derive(seed, "initial-population"));
+        Population = _evolver.InitialPopulation(DeterministicRng.Derive(seed, "initial-population"));
         CountCacheHits();
     }
 
@@ -95,7 +95,7 @@ public sealed class SearchState
         _history.Add(summary);
         if (!IsFinished)
         {
-            Population = _evolver.NextGeneration(ranked, DeterministicRng.Derive(Seed, "breed", Generation + 1));
+            Population = _evolver.NextGeneration(ranked, DeterministicRng.Derive(Seed, "breed", Generation + 1), _evaluated.ContainsKey);
             Generation++;
             _trainedThisGeneration.Clear();
             CountCacheHits();

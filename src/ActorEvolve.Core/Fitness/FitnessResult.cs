@@ -1,14 +1,16 @@
 namespace ActorEvolve.Core.Fitness;
 
 /// <summary>What one evaluation of a genome produced. A failed evaluation (diverged, crashed, timed out every
-/// attempt) keeps the run going and ranks below every successful one.</summary>
+/// attempt) keeps the run going and ranks below every successful one. <paramref name="TestAccuracy"/> is only
+/// measured where asked for (brute force records it per genome); selection never looks at it.</summary>
 public sealed record FitnessResult(
     double Accuracy,
     double ValidationLoss,
     int Epochs,
     double Seconds,
     string Trainer,
-    string? FailureReason = null)
+    string? FailureReason = null,
+    double? TestAccuracy = null)
 {
     public bool Failed => FailureReason is not null;
 

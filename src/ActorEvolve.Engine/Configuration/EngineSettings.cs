@@ -13,9 +13,7 @@ public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings
         var root = config.GetConfig("actorevolve") ?? throw new ConfigException("configuration has no 'actorevolve' section");
         return Read(() =>
         {
-            var ga = root.GetConfig("ga");
-            var gaSettings = new GaSettings(ga.GetInt("population"), ga.GetInt("generations"), ga.GetDouble("retain"),
-                ga.GetDouble("random-select"), ga.GetDouble("mutate-chance")).Validated();
+            var gaSettings = ReadGa(root, root.GetString("ga.preset", ""));
             var engine = root.GetConfig("engine");
             var maxAttempts = engine.GetInt("max-attempts");
             if (maxAttempts < 1) throw new ArgumentException($"engine.max-attempts must be at least 1 (got {maxAttempts})");
@@ -28,6 +26,25 @@ public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings
                 Persistence.JournalSettings.From(root.GetString("journal", ""), stateDir));
         });
     }
+
+    /// <summary>The GA settings of the <c>actorevolve</c> section, with a named preset's operators
+    /// (<c>actorevolve.ga-presets.NAME</c>) over the <c>ga</c> block when <paramref name="preset"/> is not empty.</summary>
+    public static GaSettings ReadGa(Config root, string preset) => Read(() =>
+    {
+        var ga = root.GetConfig("ga");
+        if (preset != "")
+            ga = (root.GetConfig($"ga-presets.{preset}") ?? throw new ArgumentException(
+                $"unknown GA preset '{preset}' (define it under actorevolve.ga-presets)")).WithFallback(ga);
+        var initial = ga.GetString("initial-population") switch
+        {
+            "random" => InitialPopulation.Random,
+            "grid" => InitialPopulation.Grid,
+            var other => throw new ArgumentException($"ga.initial-population must be random or grid (got '{other}')"),
+        };
+        return new GaSettings(ga.GetInt("population"), ga.GetInt("generations"), ga.GetDouble("retain"),
+            ga.GetDouble("random-select"), ga.GetDouble("mutate-chance"), initial, ga.GetBoolean("avoid-duplicates"),
+            ga.GetDouble("immigrants")).Validated();
+    });
 
     /// <summary>Reads a section, turning HOCON type errors and validation failures into one-line errors.</summary>
     public static T Read<T>(Func<T> read)

@@ -8,6 +8,8 @@ namespace ActorEvolve.Engine.Persistence;
 /// What a run journals. Version 1 of the schema; each record's manifest carries its version
 /// (<see cref="JournalSerializer"/>), so a later version can read these and refuse ones it does not know.
 /// Records hold plain values (keys, numbers), never live objects, so the schema stays stable as code changes.
+/// Adding an optional field (with a default, like <see cref="FitnessRecorded.TestAccuracy"/>) keeps version 1:
+/// old records read with the default, and older versions ignore the field.
 /// </summary>
 public interface IRunJournalRecord;
 
@@ -19,13 +21,14 @@ public sealed record RunStarted(string RunId, long Seed, GaSettings Ga, IReadOnl
 public sealed record GenerationStarted(int Generation, IReadOnlyList<string> Population) : IRunJournalRecord;
 
 public sealed record FitnessRecorded(int Generation, string Genome, double Accuracy, double ValidationLoss, int Epochs,
-    double Seconds, string Trainer, string? Failure) : IRunJournalRecord
+    double Seconds, string Trainer, string? Failure, double? TestAccuracy = null) : IRunJournalRecord
 {
     public static FitnessRecorded From(RecordedFitness fact) => new(fact.Generation, fact.Genome.Key, fact.Result.Accuracy,
-        fact.Result.ValidationLoss, fact.Result.Epochs, fact.Result.Seconds, fact.Result.Trainer, fact.Result.FailureReason);
+        fact.Result.ValidationLoss, fact.Result.Epochs, fact.Result.Seconds, fact.Result.Trainer, fact.Result.FailureReason,
+        fact.Result.TestAccuracy);
 
     public RecordedFitness ToFact() => new(Generation, Core.Genes.Genome.Parse(Genome),
-        new FitnessResult(Accuracy, ValidationLoss, Epochs, Seconds, Trainer, Failure));
+        new FitnessResult(Accuracy, ValidationLoss, Epochs, Seconds, Trainer, Failure, TestAccuracy));
 }
 
 public sealed record GenerationCompleted(int Generation, double Best, double Mean, double Worst, string BestGenome)

@@ -8,7 +8,8 @@ namespace ActorEvolve.Engine.Results;
 /// <summary>Listens to a run and keeps its folder current: a results.csv row per evaluation as it finishes,
 /// summary.json after every generation (status "running") and at the end ("completed"). On resume both are
 /// rebuilt from the journal, the source of truth. The run counts as complete (<paramref name="completion"/>)
-/// only once its results are on disk; an aborted run fails it with <see cref="RunAbortedException"/>.</summary>
+/// only once its results are on disk; an aborted run fails it with <see cref="RunAbortedException"/>.
+/// A grid run (brute force) also gets grid.csv, its evaluations as a fitness table.</summary>
 public sealed class ResultsWriter : ReceiveActor
 {
     readonly RunFiles _files;
@@ -16,7 +17,7 @@ public sealed class ResultsWriter : ReceiveActor
     readonly IReadOnlyDictionary<string, object> _config;
     readonly DateTimeOffset _started;
     readonly List<GenerationReport> _generations = [];
-    int _evaluations;
+    readonly List<ScoredGenome> _evaluated = [];
 
     public ResultsWriter(RunFiles files, RunSettings settings, IReadOnlyDictionary<string, object> config,
         TaskCompletionSource<RunCompleted> completion)
@@ -38,13 +39,13 @@ public sealed class ResultsWriter : ReceiveActor
             var temp = _files.Results + ".tmp";
             File.WriteAllLines(temp, [RunFiles.Header(_settings.Space), .. rows]);
             File.Move(temp, _files.Results, overwrite: true);
-            _evaluations = e.Facts.Count;
+            _evaluated.AddRange(e.Facts.Select(f => new ScoredGenome(f.Genome, f.Result)));
             _generations.AddRange(e.History.Select(Report));
         });
         Receive<EvaluationRecorded>(e =>
         {
             File.AppendAllText(_files.Results, RunFiles.Row(_settings.Space, e.Generation, e.Genome, e.Result) + "\n");
-            _evaluations++;
+            _evaluated.Add(new ScoredGenome(e.Genome, e.Result));
         });
         Receive<GenerationCompleted>(e =>
         {
@@ -53,6 +54,7 @@ public sealed class ResultsWriter : ReceiveActor
         });
         Receive<RunCompleted>(e =>
         {
+            if (_settings.Ga.Initial == InitialPopulation.Grid) _files.WriteGrid(_settings.Space, _evaluated);
             Write("completed", e.Winner, e.Test, DateTimeOffset.UtcNow, e.Top);
             completion.TrySetResult(e);
         });
@@ -69,7 +71,7 @@ public sealed class ResultsWriter : ReceiveActor
         var model = test is { Failed: false } && _settings.ModelPath is { } path && File.Exists(path) ? Path.GetFileName(path) : null;
         _files.WriteSummary(new RunSummary(_settings.RunId, status, _settings.Seed, _started, finished,
             ((finished ?? DateTimeOffset.UtcNow) - _started).TotalSeconds, _config,
-            _settings.Space.Genes.Select(g => g.Describe()).ToArray(), _evaluations, best is null ? null : Report(best),
+            _settings.Space.Genes.Select(g => g.Describe()).ToArray(), _evaluated.Count, best is null ? null : Report(best),
             test is { Failed: false } ? test.Accuracy : null, test is { Failed: false } ? test.ValidationLoss : null, model,
             _generations, top.DistinctBy(t => t.Genome.Key).Take(10).Select(Report).ToArray()));
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ActorEvolve.Core.Evolution;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
 
@@ -16,12 +17,14 @@ public sealed class RunFiles(string directory)
     public const string LogFile = "actorevolve.log";
     public const string ConfigFile = "run.conf";
     public const string PidFile = "run.pid";
+    public const string GridFile = "grid.csv";
 
     public static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
     public string Directory { get; } = directory;
@@ -33,6 +36,8 @@ public sealed class RunFiles(string directory)
     public string Config => Path.Combine(Directory, ConfigFile);
     /// <summary>Present while a process runs the run: tells "running" from "interrupted".</summary>
     public string Pid => Path.Combine(Directory, PidFile);
+    /// <summary>A grid run's evaluations as a fitness table (<c>--fitness table:</c>, <c>bench replay</c>).</summary>
+    public string Grid => Path.Combine(Directory, GridFile);
 
     public bool IsFinished() => ReadSummary()?.Status == "completed";
 
@@ -52,12 +57,26 @@ public sealed class RunFiles(string directory)
 
     public static string Header(SearchSpace space) =>
         string.Join(",", ["generation", .. space.Genes.Select(g => g.Name),
-            "fitness", "validation_loss", "epochs", "seconds", "trainer", "status", "failure"]);
+            "fitness", "validation_loss", "test_accuracy", "epochs", "seconds", "trainer", "status", "failure"]);
 
     public static string Row(SearchSpace space, int generation, Genome genome, FitnessResult r) =>
         string.Join(",", [generation.ToString(CultureInfo.InvariantCulture), .. space.Genes.Select(g => Csv(genome.Get(g.Name))),
-            F(r.Accuracy), F(r.ValidationLoss), r.Epochs.ToString(CultureInfo.InvariantCulture), F(r.Seconds),
-            Csv(r.Trainer), r.Failed ? "failed" : "ok", Csv(r.FailureReason ?? "")]);
+            F(r.Accuracy), F(r.ValidationLoss), r.TestAccuracy is { } test ? F(test) : "", r.Epochs.ToString(CultureInfo.InvariantCulture),
+            F(r.Seconds), Csv(r.Trainer), r.Failed ? "failed" : "ok", Csv(r.FailureReason ?? "")]);
+
+    /// <summary>Writes every evaluation, best first, in the fitness-table format: gene columns, <c>fitness</c>,
+    /// <c>validation_loss</c>, <c>test_accuracy</c>, <c>epochs</c>, <c>seconds</c>, <c>status</c>.</summary>
+    public void WriteGrid(SearchSpace space, IEnumerable<ScoredGenome> evaluated)
+    {
+        var header = string.Join(",", [.. space.Genes.Select(g => g.Name), "fitness", "validation_loss", "test_accuracy", "epochs", "seconds", "status"]);
+        var rows = Evolver.Rank(evaluated).Select(s =>
+            string.Join(",", [.. space.Genes.Select(g => Csv(s.Genome.Get(g.Name))), F(s.Fitness.Accuracy), F(s.Fitness.ValidationLoss),
+                s.Fitness.TestAccuracy is { } test ? F(test) : "", s.Fitness.Epochs.ToString(CultureInfo.InvariantCulture),
+                F(s.Fitness.Seconds), s.Fitness.Failed ? "failed" : "ok"]));
+        var temp = Grid + ".tmp";
+        File.WriteAllLines(temp, [header, .. rows]);
+        File.Move(temp, Grid, overwrite: true);
+    }
 
     static string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
 

@@ -15,18 +15,23 @@ public sealed class MlpFitnessFunction : IFitnessFunction
     readonly DatasetSplits _data;
     readonly TrainingBudget _budget;
     readonly Device _device;
+    readonly bool _scoreTestSet;
 
-    public MlpFitnessFunction(DatasetSplits data, TrainingBudget budget, Device device)
+    /// <param name="scoreTestSet">Also report each genome's test accuracy (at its best validation epoch), as brute
+    /// force does for its grid; costs one pass over the test set per improving epoch.</param>
+    public MlpFitnessFunction(DatasetSplits data, TrainingBudget budget, Device device, bool scoreTestSet = false)
     {
         TorchRuntime.Initialize();
         _data = data;
         _budget = budget.Validated();
         _device = device;
+        _scoreTestSet = scoreTestSet;
     }
 
     public FitnessResult Evaluate(Genome genome, EvaluationContext context, CancellationToken cancellation)
     {
-        var outcome = Train(genome, context, _data.Train, _data.Validation, _budget.MaxEpochs, _budget.Patience, cancellation);
+        var outcome = Train(genome, context, _data.Train, _data.Validation, _budget.MaxEpochs, _budget.Patience, cancellation,
+            _scoreTestSet ? _data.Test : null);
         outcome.Network?.Dispose();
         return outcome.ToFitness(context.Trainer);
     }
@@ -36,7 +41,7 @@ public sealed class MlpFitnessFunction : IFitnessFunction
     public FitnessResult? EvaluateOnTestSet(Genome genome, int epochs, EvaluationContext context, string? saveModelTo,
         CancellationToken cancellation)
     {
-        var outcome = Train(genome, context, _data.FullTrain, _data.Test, Math.Max(1, epochs), patience: null, cancellation);
+        var outcome = Train(genome, context, _data.FullTrain, _data.Test, Math.Max(1, epochs), patience: null, cancellation, null);
         using var network = outcome.Network;
         if (saveModelTo is not null && network is not null)
         {
@@ -47,7 +52,7 @@ public sealed class MlpFitnessFunction : IFitnessFunction
     }
 
     TrainingOutcome Train(Genome genome, EvaluationContext context, ImageDataset trainSet, ImageDataset evalSet,
-        int maxEpochs, int? patience, CancellationToken cancellation)
+        int maxEpochs, int? patience, CancellationToken cancellation, ImageDataset? reportSet)
     {
         var stopwatch = Stopwatch.StartNew();
         var spec = MlpSpec.FromGenome(genome, _budget.Dropout, _budget.BatchSize);
@@ -62,6 +67,9 @@ public sealed class MlpFitnessFunction : IFitnessFunction
         using var trainY = tensor(trainSet.Labels, device: _device);
         using var evalX = tensor(evalSet.Features, [evalSet.Count, evalSet.FeatureCount], device: _device);
         using var evalY = tensor(evalSet.Labels, device: _device);
+        using var reportX = reportSet is null ? null : tensor(reportSet.Features, [reportSet.Count, reportSet.FeatureCount], device: _device);
+        using var reportY = reportSet is null ? null : tensor(reportSet.Labels, device: _device);
+        double? reportAccuracy = null;
 
         var best = (Loss: double.PositiveInfinity, Accuracy: 0.0, Epoch: 0);
         var epoch = 0;
@@ -77,14 +85,18 @@ public sealed class MlpFitnessFunction : IFitnessFunction
                 return TrainingOutcome.Diverged(epoch, stopwatch.Elapsed.TotalSeconds);
             }
             context.Progress?.Invoke(epoch, accuracy);
-            if (loss < best.Loss) best = (loss, accuracy, epoch);
+            if (loss < best.Loss)
+            {
+                best = (loss, accuracy, epoch);
+                if (reportX is not null) reportAccuracy = Measure(network, reportX, reportY!).Accuracy;
+            }
             else if (patience is { } p && epoch - best.Epoch >= p) break; // Keras EarlyStopping(patience)
         }
         // Fitness is the accuracy at the best validation loss (early stopping with best weights).
         // Without patience (the final training) the last epoch is what the model is.
         var reported = patience is null ? Measure(network, evalX, evalY) : (best.Loss, best.Accuracy);
         return new TrainingOutcome(reported.Item2, reported.Item1, patience is null ? epoch : best.Epoch,
-            stopwatch.Elapsed.TotalSeconds, null, network);
+            stopwatch.Elapsed.TotalSeconds, null, network, reportAccuracy);
     }
 
     static double RunEpoch(Mlp network, optim.Optimizer optimizer, Tensor x, Tensor y, int batchSize, DeterministicRng rng)
@@ -117,7 +129,8 @@ public sealed class MlpFitnessFunction : IFitnessFunction
         return (loss, accuracy);
     }
 
-    sealed record TrainingOutcome(double Accuracy, double Loss, int Epochs, double Seconds, string? Failure, Mlp? Network)
+    sealed record TrainingOutcome(double Accuracy, double Loss, int Epochs, double Seconds, string? Failure, Mlp? Network,
+        double? TestAccuracy = null)
     {
         public static TrainingOutcome Diverged(int epoch, double seconds) =>
             new(0, double.NaN, epoch, seconds, $"diverged: loss became NaN/Inf in epoch {epoch}", null);
@@ -125,7 +138,7 @@ public sealed class MlpFitnessFunction : IFitnessFunction
         public FitnessResult ToFitness(string trainer)
         {
             if (Failure is not null) return FitnessResult.Failure(Failure, trainer, Seconds, Epochs);
-            return new FitnessResult(Accuracy, Loss, Epochs, Seconds, trainer);
+            return new FitnessResult(Accuracy, Loss, Epochs, Seconds, trainer, TestAccuracy: TestAccuracy);
         }
     }
 }

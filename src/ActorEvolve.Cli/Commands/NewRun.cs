@@ -1,0 +1,68 @@
+using System.CommandLine;
+using ActorEvolve.Cli.Composition;
+using ActorEvolve.Engine.Configuration;
+using ActorEvolve.Engine.Results;
+
+namespace ActorEvolve.Cli.Commands;
+
+/// <summary>Starting a new run, shared by <c>search</c> and <c>brute</c>: the options that define a run and the checks
+/// before it starts.</summary>
+public static class NewRun
+{
+    static readonly Option<long?> Seed = new("--seed") { Description = "Run seed: the same seed gives the same search" };
+    static readonly Option<string> Budget = new("--budget") { Description = "Training budget preset: quick (default), grid or full" };
+    static readonly Option<string> Dataset = new("--dataset") { Description = "fashion-mnist (default) or mnist" };
+    static readonly Option<string> Fitness = new("--fitness") { Description = "mlp (default: train) or table:FILE.csv (look up)" };
+    static readonly Option<string> RunId = new("--run-id") { Description = "Name of the run (default: time and seed)" };
+
+    public static void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Seed, Budget, Dataset, Fitness, RunId }) command.Options.Add(option);
+        SharedOptions.AddTo(command);
+    }
+
+    /// <summary>Flags become HOCON overrides, so a flag and a config key can never disagree.</summary>
+    static IEnumerable<string> Overrides(ParseResult parse)
+    {
+        if (parse.GetValue(Seed) is { } seed) yield return $"actorevolve.seed = {seed}";
+        if (parse.GetValue(Budget) is { } budget) yield return $"actorevolve.training.budget = {HoconLoader.Quote(budget)}";
+        if (parse.GetValue(Dataset) is { } dataset) yield return $"actorevolve.dataset.name = {HoconLoader.Quote(dataset)}";
+        if (parse.GetValue(Fitness) is { } fitness)
+        {
+            var value = fitness.StartsWith(FitnessConfig.TablePrefix, StringComparison.Ordinal)
+                ? FitnessConfig.TablePrefix + Path.GetFullPath(fitness[FitnessConfig.TablePrefix.Length..]) : fitness;
+            yield return $"actorevolve.fitness = {HoconLoader.Quote(value)}";
+        }
+        foreach (var line in SharedOptions.Overrides(parse)) yield return line;
+    }
+
+    /// <param name="commandOverrides">The command's own flags, as HOCON overrides.</param>
+    /// <param name="plan">Overrides that depend on the configured settings (brute force sizes its population by the
+    /// search space); they are kept in run.conf like the flags, so <c>resume</c> continues the same run.</param>
+    /// <param name="runIdPrefix">Names a default run id, before the seed.</param>
+    public static async Task<int> StartAsync(ParseResult parse, IEnumerable<string> commandOverrides,
+        Func<EngineSettings, IEnumerable<string>> plan, string runIdPrefix, CancellationToken cancellation)
+    {
+        var userFile = parse.GetValue(SharedOptions.ConfigFile)?.FullName;
+        string[] overrides = [.. commandOverrides, .. Overrides(parse)];
+        var engine = EngineSettings.From(HoconLoader.Load(userFile, overrides));
+        overrides = [.. overrides, .. plan(engine)];
+        var config = HoconLoader.Load(userFile, overrides);
+        engine = EngineSettings.From(config);
+
+        var runId = parse.GetValue(RunId) ?? $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{runIdPrefix}seed{engine.Seed}";
+        if (runId.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || runId is "." or "..")
+            throw new UsageException($"run id '{runId}' cannot be a folder name");
+        var files = new RunFiles(Path.GetFullPath(Path.Combine(engine.StateDirectory, runId)));
+        if (Directory.Exists(files.Directory))
+            throw new UsageException(files.IsFinished()
+                ? $"run '{runId}' already exists in {Path.GetDirectoryName(files.Directory)}: choose another --run-id"
+                : $"run '{runId}' exists and is unfinished: continue it with 'actorevolve resume {runId}'");
+
+        // run.conf keeps what was asked for, so `resume` continues with exactly these settings.
+        var runConfig = string.Join("\n", [
+            "# The settings this run was started with, on top of hocon/actorevolve.conf. `actorevolve resume` reads them.",
+            userFile is null ? "" : File.ReadAllText(userFile), .. overrides]);
+        return await RunLauncher.RunAsync(config, engine, runConfig, files, resume: false, parse.GetValue(SharedOptions.Quiet), cancellation);
+    }
+}
