@@ -35,8 +35,11 @@ public sealed class BenchSmokeTests : IDisposable
         Assert.Contains(markdown, l => l.StartsWith("| GA as configured (20 x 10) |"));
         Assert.Contains(markdown, l => l.StartsWith("| GA, preset harvey |"));
         Assert.Contains(markdown, l => l.StartsWith("| random search"));
-        var png = File.ReadAllBytes(Path.Combine(_cli.WorkDir, "replay", "replay.png"));
-        Assert.True(png.Length > 10_000);
-        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png.Take(4));
+        foreach (var plot in new[] { "replay.png", "replay-found.png" })
+        {
+            var png = File.ReadAllBytes(Path.Combine(_cli.WorkDir, "replay", plot));
+            Assert.True(png.Length > 10_000, plot);
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png.Take(4));
+        }
     }
 }

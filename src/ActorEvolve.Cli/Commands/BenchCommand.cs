@@ -68,7 +68,7 @@ public static class BenchCommand
         {
             Description = "GA presets (actorevolve.ga-presets) to replay beside the configured GA, e.g. harvey", AllowMultipleArgumentsPerToken = true,
         };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Where replay.md and replay.png go", DefaultValueFactory = _ => new DirectoryInfo("bench-replay") };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Where replay.md and the plots go", DefaultValueFactory = _ => new DirectoryInfo("bench-replay") };
         var command = new Command("replay", "The GA and random search against a recorded grid: evaluations until the best is found")
         {
             table, space, seeds, near, compare, output, SharedOptions.ConfigFile,
@@ -99,9 +99,9 @@ public static class BenchCommand
             var outDir = Directory.CreateDirectory(parse.GetValue(output)!.FullName).FullName;
             var markdown = ReplayReport.Markdown(Path.GetFileName(path), bench.GridSize, bench.GridBest, parse.GetValue(near), random.Length, methods);
             File.WriteAllText(Path.Combine(outDir, "replay.md"), markdown);
-            ReplayReport.Plot(Path.Combine(outDir, "replay.png"), bench.GridBest, methods);
+            ReplayReport.Plot(outDir, bench.GridBest, methods);
             System.Console.Write(markdown);
-            System.Console.WriteLine($"Written: {Path.Combine(outDir, "replay.md")}, {Path.Combine(outDir, "replay.png")}");
+            System.Console.WriteLine($"Written: replay.md, {ReplayReport.BestFoundPng} and {ReplayReport.ShareFoundPng} in {outDir}");
             return 0;
         });
         return command;

@@ -89,12 +89,27 @@ public sealed class Evolver(SearchSpace space, GaSettings settings)
         return genome.With(gene.Name, gene.Sample(rng));
     }
 
-    static (Genome, Genome) PickPair(IReadOnlyList<Genome> parents, DeterministicRng rng)
+    /// <param name="parents">Best first.</param>
+    (Genome, Genome) PickPair(IReadOnlyList<Genome> parents, DeterministicRng rng)
     {
         if (parents.Count == 1) return (parents[0], parents[0]);
+        if (settings.Tournament >= 2)
+        {
+            var first = Tournament(parents.Count, rng);
+            var second = Tournament(parents.Count - 1, rng, skip: first);
+            return (parents[first], parents[second]);
+        }
         var male = rng.NextInt(parents.Count);
         var female = rng.NextInt(parents.Count - 1);
         if (female >= male) female++; // two distinct parents, as the seed requires
         return (parents[male], parents[female]);
+    }
+
+    /// <summary>The best (lowest index) of <c>Tournament</c> uniform draws from <paramref name="count"/> ranked
+    /// parents, indexes at or above <paramref name="skip"/> shifted past it so the pair is two distinct parents.</summary>
+    int Tournament(int count, DeterministicRng rng, int skip = int.MaxValue)
+    {
+        var winner = Enumerable.Range(0, settings.Tournament).Min(_ => rng.NextInt(count));
+        return winner >= skip ? winner + 1 : winner;
     }
 }

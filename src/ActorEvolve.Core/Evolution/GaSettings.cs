@@ -15,6 +15,8 @@ public enum InitialPopulation
 /// <param name="AvoidDuplicates">A child that is already evaluated (or already in the next generation) gets genes
 /// re-drawn until it is new, so every generation spends its trainings on new networks instead of cache hits.</param>
 /// <param name="Immigrants">Share of each new generation filled with new random genomes, for diversity.</param>
+/// <param name="Tournament">Parents of each child are the best of this many random picks among the survivors
+/// (selection pressure); below 2, picked uniformly as the seed does.</param>
 public sealed record GaSettings(
     int Population = 20,
     int Generations = 10,
@@ -23,7 +25,8 @@ public sealed record GaSettings(
     double MutateChance = 0.2,
     InitialPopulation Initial = InitialPopulation.Random,
     bool AvoidDuplicates = false,
-    double Immigrants = 0)
+    double Immigrants = 0,
+    int Tournament = 0)
 {
     /// <summary>Throws <see cref="ArgumentException"/> with a one-line reason for the first invalid field.</summary>
     public GaSettings Validated()
@@ -33,6 +36,7 @@ public sealed record GaSettings(
         if (!(Retain > 0 && Retain <= 1)) throw new ArgumentException($"retain must be in (0, 1] (got {Retain})");
         if (!(RandomSelect >= 0 && RandomSelect <= 1)) throw new ArgumentException($"random-select must be in [0, 1] (got {RandomSelect})");
         if (!(MutateChance >= 0 && MutateChance <= 1)) throw new ArgumentException($"mutate-chance must be in [0, 1] (got {MutateChance})");
+        if (Tournament < 0) throw new ArgumentException($"tournament must be 0 (off) or more (got {Tournament})");
         if (!(Immigrants >= 0 && Immigrants < 1)) throw new ArgumentException($"immigrants must be in [0, 1) (got {Immigrants})");
         return this;
     }
