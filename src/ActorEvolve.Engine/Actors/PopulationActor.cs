@@ -48,6 +48,8 @@ public sealed class PopulationActor : ReceivePersistentActor
     int _recoveredGenerations;
     bool _finished;
     SearchState _state = null!;
+    readonly List<RecordedFitness> _unwritten = []; // scored, waiting for the journal write in flight to finish
+    bool _writing;
     IActorRef _slots = ActorRefs.Nobody;
 
     public override string PersistenceId { get; }
@@ -79,6 +81,7 @@ public sealed class PopulationActor : ReceivePersistentActor
 
         Command<GenomeScored>(m => !m.Final, OnScored);
         Command<GenomeScored>(m => m.Final, OnFinalScored);
+        Command<ScoresWritten>(_ => OnScoresWritten());
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot failed; recovery will replay more events"));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -176,13 +179,42 @@ public sealed class PopulationActor : ReceivePersistentActor
 
     void OnScored(GenomeScored scored)
     {
-        var fact = new RecordedFitness(_state.Generation, scored.Genome, scored.Result);
-        Persist(FitnessRecorded.From(fact), _ =>
+        var key = scored.Genome.Key;
+        if (_state.Evaluated.ContainsKey(key) || _unwritten.Any(f => f.Genome.Key == key)) return; // a restarted GenomeActor's repeat
+        _unwritten.Add(new RecordedFitness(_state.Generation, scored.Genome, scored.Result));
+        if (!_writing) WriteScores();
+    }
+
+    /// <summary>Journals the results that arrived since the last write as one batch (one durable commit, not one per
+    /// evaluation); results arriving meanwhile wait for the next batch. A result takes effect, and is published,
+    /// only once it is journaled, so a crash loses nothing that was reported.</summary>
+    void WriteScores()
+    {
+        var batch = _unwritten.ToArray();
+        _unwritten.Clear();
+        _writing = true;
+        var written = 0;
+        PersistAllAsync(batch.Select(FitnessRecorded.From), _ =>
         {
-            _state.RecordFitness(scored.Genome, scored.Result);
-            Publish(new EvaluationRecorded(fact.Generation, scored.Genome, scored.Result));
-            if (_state.IsGenerationComplete) CompleteGeneration();
+            var fact = batch[written++];
+            _state.RecordFitness(fact.Genome, fact.Result);
+            Publish(new EvaluationRecorded(fact.Generation, fact.Genome, fact.Result));
+            // Go on as a command: events persisted from inside a handler of a non-stashing write are only sent to
+            // the journal when the next command is processed, and there may be none.
+            if (written == batch.Length) Self.Tell(ScoresWritten.Instance);
         });
+    }
+
+    void OnScoresWritten()
+    {
+        _writing = false;
+        if (_state.IsGenerationComplete) CompleteGeneration();
+        else if (_unwritten.Count > 0) WriteScores();
+    }
+
+    sealed class ScoresWritten
+    {
+        public static readonly ScoresWritten Instance = new();
     }
 
     void CompleteGeneration()
