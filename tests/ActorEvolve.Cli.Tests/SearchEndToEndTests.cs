@@ -26,6 +26,11 @@ public sealed class SearchEndToEndTests : IDisposable
         Assert.Equal("completed", root.GetProperty("status").GetString());
         Assert.Equal(5, root.GetProperty("seed").GetInt64());
         Assert.Equal(2, root.GetProperty("generations").GetArrayLength());
+        foreach (var generation in root.GetProperty("generations").EnumerateArray())
+        {
+            var wall = generation.GetProperty("wall_seconds").GetDouble();
+            Assert.InRange(generation.GetProperty("engine_overhead_seconds").GetDouble(), 0, wall);
+        }
         Assert.InRange(root.GetProperty("test_accuracy").GetDouble(), 0.3, 1.0); // real training beats chance (0.1)
         Assert.True(File.Exists(Path.Combine(run, "winner.model")));
         Assert.True(File.Exists(Path.Combine(run, "actorevolve.log"))); // Akka's log lines, kept out of the terminal
@@ -35,6 +40,7 @@ public sealed class SearchEndToEndTests : IDisposable
         Assert.DoesNotContain('\u001b', result.Stdout);
         Assert.Contains("Top 5 networks", result.Stdout);
         Assert.Contains("test accuracy", result.Stdout);
+        Assert.Matches(@"Engine overhead \(.*\): \d+\.\d\d s of \d+\.\d s", result.Stdout);
 
         var runs = _cli.Run("runs");
         Assert.Equal(0, runs.ExitCode);

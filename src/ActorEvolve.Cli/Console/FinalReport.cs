@@ -24,6 +24,13 @@ public static class FinalReport
         console.MarkupLine($"Winner: [bold]{Markup.Escape(run.Winner.Genome.Key)}[/]  " +
                            $"{run.Winner.Fitness.Accuracy:P2} validation accuracy, {test}");
         console.MarkupLine($"Finished in {wall:hh\\:mm\\:ss}. Results: [link]{Markup.Escape(files.Directory)}[/] (results.csv, summary.json)");
+        var timed = files.ReadSummary()?.Generations.Where(g => g is { WallSeconds: not null, EngineOverheadSeconds: not null }).ToArray() ?? [];
+        if (timed.Length > 0)
+        {
+            var (overhead, wallTime) = (timed.Sum(g => g.EngineOverheadSeconds!.Value), timed.Sum(g => g.WallSeconds!.Value));
+            console.MarkupLine($"Engine overhead (generation time not spent training in the busiest slot): {overhead:F2} s of " +
+                               $"{wallTime:F1} s ({(wallTime > 0 ? overhead / wallTime : 0):P2})");
+        }
         if (File.Exists(files.Grid))
             console.MarkupLine($"Grid: [link]{Markup.Escape(files.Grid)}[/] (use it with --fitness table:FILE or bench replay --table FILE)");
     }

@@ -18,9 +18,11 @@ public sealed record RunSettings(string RunId, long Seed, SearchSpace Space, GaS
 public abstract record RunEvent;
 /// <summary>A resumed run: what was already evaluated before it stopped (in recording order).</summary>
 public sealed record RunResumed(int Generation, IReadOnlyList<RecordedFitness> Facts, IReadOnlyList<GenerationSummary> History) : RunEvent;
-public sealed record GenerationStarted(int Generation, int Generations, IReadOnlyList<Genome> Population, int ToTrain, int Cached) : RunEvent;
+/// <param name="At">When the generation started, before any of its trainings (for the engine-overhead figure).</param>
+public sealed record GenerationStarted(int Generation, int Generations, IReadOnlyList<Genome> Population, int ToTrain, int Cached,
+    DateTimeOffset At) : RunEvent;
 public sealed record EvaluationRecorded(int Generation, Genome Genome, FitnessResult Result) : RunEvent;
-public sealed record GenerationCompleted(GenerationSummary Summary, IReadOnlyList<ScoredGenome> Ranked) : RunEvent;
+public sealed record GenerationCompleted(GenerationSummary Summary, IReadOnlyList<ScoredGenome> Ranked, DateTimeOffset At) : RunEvent;
 public sealed record FinalEvaluationStarted(ScoredGenome Winner) : RunEvent;
 public sealed record RunCompleted(ScoredGenome Winner, FitnessResult? Test, IReadOnlyList<GenerationSummary> History,
     IReadOnlyList<ScoredGenome> Top) : RunEvent;
@@ -168,7 +170,7 @@ public sealed class PopulationActor : ReceivePersistentActor
         var pending = _state.PendingEvaluations;
         Persist(new Journal.GenerationStarted(_state.Generation, _state.Population.Select(g => g.Key).ToArray()), _ => { });
         Publish(new GenerationStarted(_state.Generation, _settings.Ga.Generations, _state.Population, pending.Count,
-            _state.Population.Count - pending.Count));
+            _state.Population.Count - pending.Count, DateTimeOffset.UtcNow));
         if (pending.Count == 0)
         {
             CompleteGeneration(); // every genome of this generation was evaluated before
@@ -226,7 +228,7 @@ public sealed class PopulationActor : ReceivePersistentActor
         {
             var summary = _state.CompleteGeneration();
             SaveSnapshot(Snapshot(finished: null));
-            Publish(new GenerationCompleted(summary, ranked));
+            Publish(new GenerationCompleted(summary, ranked, DateTimeOffset.UtcNow));
             _log.Info("Generation {0}: best {1:P2} mean {2:P2} ({3})", summary.Generation, summary.Best, summary.Mean, summary.BestGenome);
             if (!_state.IsFinished) StartGeneration();
             else StartFinalEvaluation();

@@ -18,6 +18,8 @@ public sealed class ResultsWriter : ReceiveActor
     readonly DateTimeOffset _started;
     readonly List<GenerationReport> _generations = [];
     readonly List<ScoredGenome> _evaluated = [];
+    readonly Dictionary<string, double> _slotBusySeconds = [];
+    DateTimeOffset? _generationStarted;
 
     public ResultsWriter(RunFiles files, RunSettings settings, IReadOnlyDictionary<string, object> config,
         TaskCompletionSource<RunCompleted> completion)
@@ -30,6 +32,8 @@ public sealed class ResultsWriter : ReceiveActor
 
         Receive<GenerationStarted>(e =>
         {
+            _generationStarted = e.At;
+            _slotBusySeconds.Clear();
             if (!File.Exists(_files.Results)) File.WriteAllText(_files.Results, RunFiles.Header(_settings.Space) + "\n");
             if (!File.Exists(_files.Summary)) Write("running", null, null, null, []);
         });
@@ -46,10 +50,15 @@ public sealed class ResultsWriter : ReceiveActor
         {
             File.AppendAllText(_files.Results, RunFiles.Row(_settings.Space, e.Generation, e.Genome, e.Result) + "\n");
             _evaluated.Add(new ScoredGenome(e.Genome, e.Result));
+            _slotBusySeconds[e.Result.Trainer] = _slotBusySeconds.GetValueOrDefault(e.Result.Trainer) + e.Result.Seconds;
         });
         Receive<GenerationCompleted>(e =>
         {
-            _generations.Add(Report(e.Summary));
+            var wall = (e.At - _generationStarted)?.TotalSeconds;
+            _generations.Add(Report(e.Summary) with
+            {
+                WallSeconds = wall, EngineOverheadSeconds = wall - _slotBusySeconds.Values.DefaultIfEmpty(0).Max(),
+            });
             Write("running", e.Ranked[0], null, null, e.Ranked);
         });
         Receive<RunCompleted>(e =>

@@ -98,7 +98,11 @@ public sealed class RunFiles(string directory)
 public sealed record GenomeReport(IReadOnlyDictionary<string, string> Genes, double ValidationAccuracy, double ValidationLoss,
     int Epochs, double Seconds, string Trainer);
 
-public sealed record GenerationReport(int Generation, double Best, double Mean, double Worst, int Trained, int Cached, int Failed);
+/// <param name="WallSeconds">From the generation's start to its completion, when it ran in one process.</param>
+/// <param name="EngineOverheadSeconds">Wall time minus the busiest trainer slot's training time: what the engine
+/// (messages, journal, scheduling) added to the generation.</param>
+public sealed record GenerationReport(int Generation, double Best, double Mean, double Worst, int Trained, int Cached, int Failed,
+    double? WallSeconds = null, double? EngineOverheadSeconds = null);
 
 public sealed record RunSummary(
     string RunId, string Status, long Seed, DateTimeOffset Started, DateTimeOffset? Finished, double WallSeconds,
