@@ -133,6 +133,39 @@ public sealed class EvolverTests
     }
 
     [Fact]
+    public void Fitness_sharing_prefers_a_lone_genome_to_a_crowded_niche_but_keeps_the_best()
+    {
+        Genome G(string neurons, string layers, string activation, string optimizer) => new([
+            KeyValuePair.Create("nb_neurons", neurons), KeyValuePair.Create("nb_layers", layers),
+            KeyValuePair.Create("activation", activation), KeyValuePair.Create("optimizer", optimizer)]);
+        ScoredGenome S(Genome g, double accuracy) => new(g, new FitnessResult(accuracy, 0.5, 1, 1, "t"));
+        var best = G("512", "2", "relu", "adam");
+        ScoredGenome[] scored = [
+            S(best, 0.90), S(G("512", "2", "relu", "nadam"), 0.89), S(G("512", "3", "relu", "adam"), 0.88),
+            S(G("64", "1", "sigmoid", "sgd"), 0.85),
+        ];
+        GaSettings Settings(int radius) => new(Population: 4, Retain: 0.5, RandomSelect: 0, SharingRadius: radius);
+        var plain = new Evolver(Space, Settings(0)).NextGeneration(scored, new DeterministicRng(1));
+        var shared = new Evolver(Space, Settings(1)).NextGeneration(scored, new DeterministicRng(1));
+        Assert.Equal([best, scored[1].Genome], plain.Take(2));
+        Assert.Equal([best, scored[3].Genome], shared.Take(2));
+    }
+
+    [Fact]
+    public void Adaptive_mutation_mutates_more_the_longer_the_best_has_not_improved()
+    {
+        var scored = ScoredPopulation(20, 14);
+        var evolver = new Evolver(Space, new GaSettings(RandomSelect: 0, MutateChance: 0.125, AdaptiveMutation: true));
+        int Foreign(int stagnant) => Enumerable.Range(0, 20).Sum(seed =>
+        {
+            var next = evolver.NextGeneration(scored, new DeterministicRng((ulong)seed), stagnantGenerations: stagnant);
+            var parents = next.Take(8).ToArray();
+            return next.Skip(8).Count(c => Space.Genes.Any(g => parents.All(p => p.Get(g.Name) != c.Get(g.Name))));
+        });
+        Assert.True(Foreign(3) > 2 * Foreign(0), $"{Foreign(3)} vs {Foreign(0)} children with a gene from no parent");
+    }
+
+    [Fact]
     public void Failed_genomes_rank_below_every_successful_one()
     {
         var genomes = Space.Enumerate().Take(3).ToArray();

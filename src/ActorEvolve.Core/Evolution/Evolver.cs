@@ -35,9 +35,14 @@ public sealed class Evolver(SearchSpace space, GaSettings settings)
     const int MaxRedraws = 20;
 
     /// <param name="isEvaluated">Whether a genome key was evaluated earlier in the run (for avoid-duplicates).</param>
-    public IReadOnlyList<Genome> NextGeneration(IEnumerable<ScoredGenome> scored, DeterministicRng rng, Func<string, bool>? isEvaluated = null)
+    /// <param name="stagnantGenerations">Generations since the run's best last improved (for adaptive mutation).</param>
+    public IReadOnlyList<Genome> NextGeneration(IEnumerable<ScoredGenome> scored, DeterministicRng rng,
+        Func<string, bool>? isEvaluated = null, int stagnantGenerations = 0)
     {
-        var graded = Rank(scored).Select(s => s.Genome).ToList();
+        var ranked = Rank(scored);
+        var graded = (settings.SharingRadius > 0 ? RankShared(ranked) : ranked).Select(s => s.Genome).ToList();
+        var mutateChance = settings.AdaptiveMutation
+            ? Math.Min(1, settings.MutateChance * Math.Pow(2, stagnantGenerations)) : settings.MutateChance;
         // At least one survivor: the best genome always lives on (elitism).
         var retainLength = Math.Max(1, (int)(graded.Count * settings.Retain));
         var parents = graded.Take(retainLength).ToList();
@@ -51,7 +56,7 @@ public sealed class Evolver(SearchSpace space, GaSettings settings)
         while (children > 0)
         {
             var (mother, father) = PickPair(parents, rng);
-            foreach (var baby in new[] { Breed(mother, father, rng), Breed(mother, father, rng) })
+            foreach (var baby in new[] { Breed(mother, father, rng, mutateChance), Breed(mother, father, rng, mutateChance) })
             {
                 if (children == 0) break;
                 var child = settings.AvoidDuplicates ? Redraw(baby, IsNew, g => Mutate(g, rng)) : baby;
@@ -76,12 +81,28 @@ public sealed class Evolver(SearchSpace space, GaSettings settings)
     }
 
     /// <summary>Uniform crossover: each gene from either parent; then, with mutate-chance, one gene re-drawn.</summary>
-    public Genome Breed(Genome mother, Genome father, DeterministicRng rng)
+    public Genome Breed(Genome mother, Genome father, DeterministicRng rng) => Breed(mother, father, rng, settings.MutateChance);
+
+    Genome Breed(Genome mother, Genome father, DeterministicRng rng, double mutateChance)
     {
         var child = new Genome(space.Genes.Select(g =>
             KeyValuePair.Create(g.Name, rng.NextDouble() < 0.5 ? mother.Get(g.Name) : father.Get(g.Name))));
-        return rng.NextDouble() < settings.MutateChance ? Mutate(child, rng) : child;
+        return rng.NextDouble() < mutateChance ? Mutate(child, rng) : child;
     }
+
+    /// <summary>Ranks by shared fitness (score / niche count, the niche being the genomes within
+    /// <c>SharingRadius</c> differing genes, with linearly falling weight), keeping the best genome first.</summary>
+    IReadOnlyList<ScoredGenome> RankShared(IReadOnlyList<ScoredGenome> ranked)
+    {
+        double Niche(ScoredGenome s) => ranked.Sum(other =>
+            Math.Max(0, 1 - Distance(s.Genome, other.Genome) / (double)(settings.SharingRadius + 1)));
+        var shared = ranked.Skip(1)
+            .OrderByDescending(s => s.Fitness.Failed ? double.NegativeInfinity : s.Fitness.Accuracy / Niche(s))
+            .ThenBy(s => s.Genome.Key, StringComparer.Ordinal);
+        return [ranked[0], .. shared];
+    }
+
+    int Distance(Genome a, Genome b) => space.Genes.Count(g => a.Get(g.Name) != b.Get(g.Name));
 
     public Genome Mutate(Genome genome, DeterministicRng rng)
     {

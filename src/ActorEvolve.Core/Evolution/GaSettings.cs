@@ -17,6 +17,10 @@ public enum InitialPopulation
 /// <param name="Immigrants">Share of each new generation filled with new random genomes, for diversity.</param>
 /// <param name="Tournament">Parents of each child are the best of this many random picks among the survivors
 /// (selection pressure); below 2, picked uniformly as the seed does.</param>
+/// <param name="SharingRadius">Fitness sharing: survivors are chosen by accuracy divided by how crowded their
+/// niche is (genomes differing in at most this many genes); 0 = off. The best genome survives regardless.</param>
+/// <param name="AdaptiveMutation">The mutation chance doubles for every generation in which the run's best did not
+/// improve (up to 1), and falls back once it does.</param>
 public sealed record GaSettings(
     int Population = 20,
     int Generations = 10,
@@ -26,7 +30,9 @@ public sealed record GaSettings(
     InitialPopulation Initial = InitialPopulation.Random,
     bool AvoidDuplicates = false,
     double Immigrants = 0,
-    int Tournament = 0)
+    int Tournament = 0,
+    int SharingRadius = 0,
+    bool AdaptiveMutation = false)
 {
     /// <summary>Throws <see cref="ArgumentException"/> with a one-line reason for the first invalid field.</summary>
     public GaSettings Validated()
@@ -36,6 +42,7 @@ public sealed record GaSettings(
         if (!(Retain > 0 && Retain <= 1)) throw new ArgumentException($"retain must be in (0, 1] (got {Retain})");
         if (!(RandomSelect >= 0 && RandomSelect <= 1)) throw new ArgumentException($"random-select must be in [0, 1] (got {RandomSelect})");
         if (!(MutateChance >= 0 && MutateChance <= 1)) throw new ArgumentException($"mutate-chance must be in [0, 1] (got {MutateChance})");
+        if (SharingRadius < 0) throw new ArgumentException($"sharing-radius must be 0 (off) or more (got {SharingRadius})");
         if (Tournament < 0) throw new ArgumentException($"tournament must be 0 (off) or more (got {Tournament})");
         if (!(Immigrants >= 0 && Immigrants < 1)) throw new ArgumentException($"immigrants must be in [0, 1) (got {Immigrants})");
         return this;

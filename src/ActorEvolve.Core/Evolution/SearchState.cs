@@ -95,12 +95,21 @@ public sealed class SearchState
         _history.Add(summary);
         if (!IsFinished)
         {
-            Population = _evolver.NextGeneration(ranked, DeterministicRng.Derive(Seed, "breed", Generation + 1), _evaluated.ContainsKey);
+            Population = _evolver.NextGeneration(ranked, DeterministicRng.Derive(Seed, "breed", Generation + 1), _evaluated.ContainsKey,
+                StagnantGenerations());
             Generation++;
             _trainedThisGeneration.Clear();
             CountCacheHits();
         }
         return summary;
+    }
+
+    /// <summary>Completed generations, counted from the last, whose best did not beat every generation before them.</summary>
+    int StagnantGenerations()
+    {
+        var stagnant = 0;
+        for (var i = _history.Count - 1; i > 0 && _history[i].Best <= _history.Take(i).Max(h => h.Best); i--) stagnant++;
+        return stagnant;
     }
 
     void CountCacheHits() => _cachedThisGeneration = Population.Count(g => _evaluated.ContainsKey(g.Key));

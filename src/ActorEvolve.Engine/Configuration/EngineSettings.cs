@@ -43,7 +43,7 @@ public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings
         };
         return new GaSettings(ga.GetInt("population"), ga.GetInt("generations"), ga.GetDouble("retain"),
             ga.GetDouble("random-select"), ga.GetDouble("mutate-chance"), initial, ga.GetBoolean("avoid-duplicates"),
-            ga.GetDouble("immigrants"), ga.GetInt("tournament")).Validated();
+            ga.GetDouble("immigrants"), ga.GetInt("tournament"), ga.GetInt("sharing-radius"), ga.GetBoolean("adaptive-mutation")).Validated();
     });
 
     /// <summary>Reads a section, turning HOCON type errors and validation failures into one-line errors.</summary>
