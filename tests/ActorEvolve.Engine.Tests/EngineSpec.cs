@@ -7,8 +7,8 @@ using ActorEvolve.Engine.Cluster;
 
 namespace ActorEvolve.Engine.Tests;
 
-/// <summary>Base for actor tests: a trainer pool of real TrainerActors on their pinned dispatcher, fed by a fake
-/// fitness, and a PopulationActor reporting to the TestKit's test actor.</summary>
+/// <summary>Base for actor tests: a trainer host of real TrainerActors on their pinned dispatcher behind a router,
+/// fed by a fake fitness, and a PopulationActor reporting to the TestKit's test actor.</summary>
 public abstract class EngineSpec(string journal = "akka.persistence.journal.inmem") : Akka.TestKit.Xunit2.TestKit($$"""
     actorevolve.trainer-dispatcher { type = PinnedDispatcher }
     akka.loglevel = WARNING
@@ -44,8 +44,8 @@ public abstract class EngineSpec(string journal = "akka.persistence.journal.inme
         if (_trainers is null)
         {
             TrainerNode.Register(Sys, fitness);
-            _trainers = Sys.ActorOf(Props.Create<TrainerActor>().WithDispatcher(TrainerPool.Dispatcher)
-                .WithRouter(new RoundRobinPool(slots)));
+            Sys.ActorOf(TrainerHostActor.Props(slots), TrainerHostActor.Name);
+            _trainers = Sys.ActorOf(new RoundRobinGroup($"/user/{TrainerHostActor.Name}").Props());
         }
         var settings = new RunSettings(runId ?? Guid.NewGuid().ToString("N"), seed, space ?? Space, ga, policy ?? Patient, ModelPath: null);
         return Sys.ActorOf(PopulationActor.Props(settings, resume, _trainers, [TestActor]));

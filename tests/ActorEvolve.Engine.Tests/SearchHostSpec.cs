@@ -27,7 +27,7 @@ public sealed class SearchHostSpec : IDisposable
         var settings = new RunSettings("run", engine.Seed, engine.Space, engine.Ga, engine.Policy, files.Model);
 
         await using var host = await SearchHost.StartAsync(config, engine.Journal, fitness, TimeSpan.FromSeconds(30));
-        var run = await host.RunAsync(settings, resume: false, slotsPerNode: 2, files,
+        var run = await host.RunAsync(settings, resume: false, localSlots: 2, files,
             new Dictionary<string, object> { ["ga"] = engine.Ga }, []).WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(3, run.History.Count);

@@ -27,14 +27,13 @@ public static class NewRun
         if (parse.GetValue(Seed) is { } seed) yield return $"actorevolve.seed = {seed}";
         if (parse.GetValue(Budget) is { } budget) yield return $"actorevolve.training.budget = {HoconLoader.Quote(budget)}";
         if (parse.GetValue(Dataset) is { } dataset) yield return $"actorevolve.dataset.name = {HoconLoader.Quote(dataset)}";
-        if (parse.GetValue(Fitness) is { } fitness)
-        {
-            var value = fitness.StartsWith(FitnessConfig.TablePrefix, StringComparison.Ordinal)
-                ? FitnessConfig.TablePrefix + Path.GetFullPath(fitness[FitnessConfig.TablePrefix.Length..]) : fitness;
-            yield return $"actorevolve.fitness = {HoconLoader.Quote(value)}";
-        }
+        if (parse.GetValue(Fitness) is { } fitness) yield return $"actorevolve.fitness = {HoconLoader.Quote(FitnessPath(fitness))}";
         foreach (var line in SharedOptions.Overrides(parse)) yield return line;
     }
+
+    /// <summary>A table fitness with its file made absolute (run.conf must still find it from anywhere).</summary>
+    public static string FitnessPath(string fitness) => fitness.StartsWith(FitnessConfig.TablePrefix, StringComparison.Ordinal)
+        ? FitnessConfig.TablePrefix + Path.GetFullPath(fitness[FitnessConfig.TablePrefix.Length..]) : fitness;
 
     /// <param name="commandOverrides">The command's own flags, as HOCON overrides.</param>
     /// <param name="plan">Overrides that depend on the configured settings (brute force sizes its population by the

@@ -13,10 +13,37 @@ public static class SharedOptions
     static readonly Option<int?> Slots = new("--slots") { Description = "Trainer slots on this node (default: one per core)" };
     static readonly Option<string> Device = new("--device") { Description = "cpu (default), cuda or auto" };
     public static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print only the final result" };
+    public static readonly Option<string> Listen = new("--listen")
+    {
+        Description = "HOST:PORT this node listens on for cluster members (default 127.0.0.1, any free port)",
+    };
+    static readonly Option<int?> LocalTrainers = new("--local-trainers")
+    {
+        Description = "Trainer slots on the coordinator itself; 0: only trainer nodes that join train",
+    };
 
     public static void AddTo(Command command)
     {
-        foreach (var option in new Option[] { ConfigFile, Data, StateDir, Journal, Slots, Device, Quiet }) command.Options.Add(option);
+        foreach (var option in new Option[] { ConfigFile, Data, StateDir, Journal, Slots, Device, Quiet, Listen, LocalTrainers })
+            command.Options.Add(option);
+    }
+
+    /// <summary>HOCON for <c>--listen HOST:PORT</c> (or HOST alone).</summary>
+    public static IEnumerable<string> ListenOverrides(string? listen)
+    {
+        if (listen is null) yield break;
+        var (host, port) = ParseEndpoint(listen, "--listen", defaultPort: 0);
+        yield return $"akka.remote.dot-netty.tcp.hostname = {HoconLoader.Quote(host)}";
+        yield return $"akka.remote.dot-netty.tcp.port = {port}";
+    }
+
+    public static (string Host, int Port) ParseEndpoint(string value, string option, int? defaultPort = null)
+    {
+        var colon = value.LastIndexOf(':');
+        var host = colon < 0 ? value : value[..colon];
+        int? port = colon < 0 ? defaultPort : int.TryParse(value[(colon + 1)..], out var p) && p is >= 0 and <= 65535 ? p : -1;
+        if (host == "" || port is null or -1) throw new UsageException($"{option} '{value}' is not HOST:PORT");
+        return (host, port.Value);
     }
 
     public static IEnumerable<string> Overrides(ParseResult parse)
@@ -26,5 +53,11 @@ public static class SharedOptions
         if (parse.GetValue(Journal) is { } journal) yield return $"actorevolve.journal = {HoconLoader.Quote(journal)}";
         if (parse.GetValue(Slots) is { } slots) yield return $"actorevolve.engine.trainer-slots = {slots}";
         if (parse.GetValue(Device) is { } device) yield return $"actorevolve.training.device = {HoconLoader.Quote(device)}";
+        foreach (var line in ListenOverrides(parse.GetValue(Listen))) yield return line;
+        if (parse.GetValue(LocalTrainers) is { } local)
+        {
+            if (local < 0) throw new UsageException($"--local-trainers must be 0 or more (got {local})");
+            yield return local == 0 ? "actorevolve.engine.local-trainers = off" : $"actorevolve.engine.trainer-slots = {local}";
+        }
     }
 }

@@ -5,7 +5,6 @@ using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Cluster;
 using ActorEvolve.Engine.Configuration;
 using ActorEvolve.Engine.Results;
-using System.Runtime.InteropServices;
 using Spectre.Console;
 
 namespace ActorEvolve.Cli.Composition;
@@ -41,7 +40,7 @@ public static class RunLauncher
         var settings = new RunSettings(runId, engine.Seed, engine.Space, engine.Ga, engine.Policy, files.Model, File.ReadAllText(files.Config));
         var summaryConfig = new Dictionary<string, object>
         {
-            ["ga"] = engine.Ga, ["fitness"] = config.GetString("actorevolve.fitness"), ["trainer_slots"] = engine.TrainerSlots,
+            ["ga"] = engine.Ga, ["fitness"] = config.GetString("actorevolve.fitness"), ["local_trainer_slots"] = engine.LocalSlots,
             ["journal"] = engine.Journal.Description,
         };
         if (!FitnessConfig.IsTable(config))
@@ -55,33 +54,28 @@ public static class RunLauncher
 
         var console = AnsiConsole.Console;
         var interactive = !System.Console.IsOutputRedirected && console.Profile.Capabilities.Interactive;
-        console.MarkupLine($"[bold]ActorEvolve[/] {(resume ? "resuming" : "run")} [blue]{Markup.Escape(runId)}[/]: " +
-                           $"population {engine.Ga.Population}, {engine.Ga.Generations} generations, seed {engine.Seed}, " +
-                           $"{engine.TrainerSlots} trainer slots, {engine.Space.Size?.ToString("N0") ?? "∞"} possible networks, " +
-                           $"journal {Markup.Escape(engine.Journal.Description)}");
-
         var started = DateTime.UtcNow;
         // First Ctrl-C (or SIGTERM): stop gracefully; everything finished is already journaled. A second Ctrl-C
         // is not intercepted and ends the process at once (which loses nothing either).
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        void Stop(PosixSignalContext signal)
-        {
-            signal.Cancel = !stop.IsCancellationRequested;
-            stop.Cancel();
-        }
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var stop = new StopSignal(cancellation);
         // Akka's own log lines go to the run folder, not through the live view.
         var hostConfig = ConfigurationFactory.ParseString($"""
             actorevolve.log-file = {HoconLoader.Quote(files.Log)}
             akka.loggers = ["ActorEvolve.Engine.Logging.FileLogger, ActorEvolve.Engine"]
             akka.loglevel = WARNING
+            akka.cluster.roles = [population{(engine.LocalSlots > 0 ? ", trainer" : "")}]
             """).WithFallback(config);
-        await using var host = await SearchHost.StartAsync(hostConfig, engine.Journal, fitness, TimeSpan.FromSeconds(30));
+        await using var host = await StartHostAsync(hostConfig, engine, fitness);
+        var address = Akka.Cluster.Cluster.Get(host.System).SelfAddress;
+        console.MarkupLine($"[bold]ActorEvolve[/] {(resume ? "resuming" : "run")} [blue]{Markup.Escape(runId)}[/]: " +
+                           $"population {engine.Ga.Population}, {engine.Ga.Generations} generations, seed {engine.Seed}, " +
+                           $"{engine.LocalSlots} local trainer slots, {engine.Space.Size?.ToString("N0") ?? "∞"} possible networks, " +
+                           $"journal {Markup.Escape(engine.Journal.Description)}");
+        console.MarkupLine($"Trainer nodes can join with: [bold]actorevolve trainer --join {address.Host}:{address.Port}[/]");
         var model = new ProgressModel(engine.Ga.Generations);
         var plain = interactive || quiet ? null : System.Console.Out;
         var progress = host.System.ActorOf(ProgressActor.Props(model, plain), "progress");
-        var run = host.RunAsync(settings, resume, engine.TrainerSlots, files, summaryConfig, [progress]);
+        var run = host.RunAsync(settings, resume, engine.LocalSlots, files, summaryConfig, [progress]);
         var interrupted = Task.WhenAny(Task.Delay(Timeout.Infinite, stop.Token), host.System.WhenTerminated);
         var shown = interactive && !quiet ? LiveView.ShowWhileAsync(console, model, Task.WhenAny(run, interrupted)) : run;
         await Task.WhenAny(Task.WhenAll(run, shown), interrupted);
@@ -100,5 +94,18 @@ public static class RunLauncher
             throw aborted.BadInput ? new UsageException(aborted.Message) : aborted;
         FinalReport.Print(console, await run, files, DateTime.UtcNow - started);
         return 0;
+    }
+
+    /// <summary>A port that is taken or an address this machine does not have is bad input, not a crash.</summary>
+    static async Task<SearchHost> StartHostAsync(Config config, EngineSettings engine, Core.Fitness.IFitnessFunction fitness)
+    {
+        try
+        {
+            return await SearchHost.StartAsync(config, engine.Journal, fitness, TimeSpan.FromSeconds(30));
+        }
+        catch (Exception e) when (e is not UsageException && RemotingEndpoint.IsBindFailure(e))
+        {
+            throw new UsageException($"cannot listen on {RemotingEndpoint.Describe(config)}: {RemotingEndpoint.Reason(e)}");
+        }
     }
 }

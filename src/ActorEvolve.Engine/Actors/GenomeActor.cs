@@ -42,6 +42,10 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
         Receive<GenomeEvaluated>(m => m.Attempt == _attempt, m => Finish(m.Result));
         Receive<EvaluationFailed>(m => m.Attempt == _attempt, m => AttemptFailed(m.Reason, answered: true));
         Receive<AttemptTimedOut>(m => m.Attempt == _attempt, _ => AttemptFailed($"no answer within {Timeout}", answered: false));
+        // The trainer's node died or left (death watch fires once the cluster downs it): retry elsewhere now
+        // instead of waiting out the timeout.
+        Receive<Terminated>(t => t.ActorRef.Equals(_trainer), t => AttemptFailed($"trainer {t.ActorRef.Path} is gone", answered: false));
+        Receive<Terminated>(_ => { });
         // Answers to earlier attempts arrive after we moved on: already handled.
         Receive<GenomeEvaluated>(_ => { });
         Receive<EvaluationFailed>(_ => { });
@@ -62,6 +66,7 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
     {
         _attempt++;
         _trainer = trainer;
+        Context.Watch(trainer);
         trainer.Tell(new EvaluateGenome(_runSeed, _genome, _attempt, _final));
         Timers.StartSingleTimer("attempt-timeout", new AttemptTimedOut(_attempt), Timeout);
     }
@@ -85,6 +90,7 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
     {
         Timers.CancelAll();
         if (_trainer is null) return;
+        Context.Unwatch(_trainer);
         _slots.Tell(new TrainerReleased(_trainer, answered));
         _trainer = null;
     }

@@ -5,16 +5,20 @@ using ActorEvolve.Core.Genes;
 
 namespace ActorEvolve.Engine.Actors;
 
+/// <summary>The messages that cross nodes between a run and its trainers, serialized by
+/// <see cref="Cluster.TrainerProtocolSerializer"/> (never by reflection over type names).</summary>
+public interface ITrainerMessage;
+
 /// <summary>Train one genome: for fitness (validation set), or as the final winner (test set).</summary>
-public sealed record EvaluateGenome(long RunSeed, Genome Genome, int Attempt, FinalEvaluation? Final = null);
+public sealed record EvaluateGenome(long RunSeed, Genome Genome, int Attempt, FinalEvaluation? Final = null) : ITrainerMessage;
 
 /// <summary>Asks for the winner's retraining on all non-test data, its test score and its saved model.</summary>
 public sealed record FinalEvaluation(int Epochs, string? SaveModelTo);
 
-public sealed record GenomeEvaluated(string GenomeKey, int Attempt, FitnessResult Result);
+public sealed record GenomeEvaluated(string GenomeKey, int Attempt, FitnessResult Result) : ITrainerMessage;
 
 /// <summary>The evaluation threw (a bug, out of memory, a missing file): the asker may retry elsewhere.</summary>
-public sealed record EvaluationFailed(string GenomeKey, int Attempt, string Reason);
+public sealed record EvaluationFailed(string GenomeKey, int Attempt, string Reason) : ITrainerMessage;
 
 /// <summary>Published on the event stream of the trainer's node after each epoch, for live views.</summary>
 public sealed record TrainingProgress(string Trainer, string GenomeKey, int Epoch, double ValidationAccuracy);

@@ -14,9 +14,9 @@ public sealed record TrainerAssigned(IActorRef Trainer);
 public sealed record TrainerReleased(IActorRef Trainer, bool Answered);
 
 /// <summary>
-/// Hands out trainer slots. The cluster-aware router deploys a TrainerActor per slot on every trainer node and
-/// tells us its routees (GetRoutees, polled every second as nodes come and go); each GenomeActor borrows an idle
-/// routee for one attempt, oldest request first. So a request never waits behind another slot's long training
+/// Hands out trainer slots. The cluster-aware router tells us the trainer host of every trainer node (GetRoutees,
+/// polled every second as nodes come and go); each host tells us its slots (GetSlots); each GenomeActor borrows an
+/// idle slot for one attempt, oldest request first. So a request never waits behind another slot's long training
 /// while a slot sits idle, whatever the mix of fast and slow genomes. A slot whose attempt timed out is set
 /// aside until an Identify sent to it comes back (it has worked through its backlog).
 /// </summary>
@@ -28,6 +28,9 @@ public sealed class TrainerSlotsActor : ReceiveActor, IWithTimers
     readonly List<IActorRef> _waiting = [];                // GenomeActors that want a slot, oldest first
     readonly Dictionary<IActorRef, IActorRef> _busy = [];  // slot → the GenomeActor using it
     readonly HashSet<IActorRef> _stalled = [];             // slots whose last attempt timed out
+    readonly Dictionary<string, IReadOnlyList<IActorRef>> _slotsByNode = []; // nodes whose host answered GetSlots
+    readonly Address _selfAddress = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress;
+    IReadOnlyList<string> _nodes = [];
     IReadOnlyList<IActorRef> _slots = [];
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -38,9 +41,18 @@ public sealed class TrainerSlotsActor : ReceiveActor, IWithTimers
         Receive<RefreshSlots>(_ => _trainers.Tell(GetRoutees.Instance));
         Receive<Routees>(r =>
         {
-            _slots = r.Members.OfType<ActorRefRoutee>().Select(m => m.Actor).ToArray();
-            _stalled.IntersectWith(_slots); // a slot of a node that left is gone for good
-            Assign();
+            var hosts = r.Members.Select(m => (Node: NodeOf(m), Routee: m)).Where(h => h.Node is not null).ToArray();
+            _nodes = hosts.Select(h => h.Node!).ToArray();
+            foreach (var (_, routee) in hosts.Where(h => !_slotsByNode.ContainsKey(h.Node!))) routee.Send(GetSlots.Instance, Self);
+            foreach (var gone in _slotsByNode.Keys.Except(_nodes).ToArray()) _slotsByNode.Remove(gone); // its node left
+            UpdateSlots();
+        });
+        Receive<SlotsOffered>(m =>
+        {
+            var node = NodeOf(Sender.Path.Address);
+            if (!_nodes.Contains(node)) return; // a node that left meanwhile
+            _slotsByNode[node] = m.Slots;
+            UpdateSlots();
         });
         Receive<TrainerWanted>(_ =>
         {
@@ -72,6 +84,23 @@ public sealed class TrainerSlotsActor : ReceiveActor, IWithTimers
 
     protected override void PreStart() =>
         Timers.StartPeriodicTimer("refresh", new RefreshSlots(), TimeSpan.Zero, TimeSpan.FromSeconds(1));
+
+    /// <summary>One trainer host per node: nodes are told apart by address (this node's, local or not, is "local").</summary>
+    string NodeOf(Address address) => address.HasLocalScope || address == _selfAddress ? "local" : address.ToString();
+
+    string? NodeOf(Routee routee) => routee switch
+    {
+        ActorSelectionRoutee s => NodeOf(s.Selection.Anchor.Path.Address),
+        ActorRefRoutee r => NodeOf(r.Actor.Path.Address),
+        _ => null,
+    };
+
+    void UpdateSlots()
+    {
+        _slots = _nodes.Where(_slotsByNode.ContainsKey).SelectMany(n => _slotsByNode[n]).ToArray();
+        _stalled.IntersectWith(_slots); // a slot of a node that left is gone for good
+        Assign();
+    }
 
     void Assign()
     {

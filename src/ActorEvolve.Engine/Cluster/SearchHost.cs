@@ -8,8 +8,9 @@ using ActorEvolve.Engine.Results;
 namespace ActorEvolve.Engine.Cluster;
 
 /// <summary>
-/// Runs one search: an actor system that is a cluster of one node (roles population and trainer), the trainer
-/// pool, the PopulationActor and its listeners. Completes when the run completes.
+/// Runs one search: an actor system that is a cluster of its own (roles population and, unless it has no local
+/// trainers, trainer) which trainer nodes can join, the trainer pool, the PopulationActor and its listeners.
+/// Completes when the run completes.
 /// </summary>
 public sealed class SearchHost : IAsyncDisposable
 {
@@ -38,10 +39,12 @@ public sealed class SearchHost : IAsyncDisposable
 
     /// <summary>Starts (or, with <paramref name="resume"/>, continues) the run; completes when it has completed and
     /// its results are written, or fails with <see cref="RunAbortedException"/>.</summary>
-    public Task<RunCompleted> RunAsync(RunSettings settings, bool resume, int slotsPerNode, RunFiles files,
+    /// <param name="localSlots">Trainer slots on this node; 0: only trainer nodes that join train.</param>
+    public Task<RunCompleted> RunAsync(RunSettings settings, bool resume, int localSlots, RunFiles files,
         IReadOnlyDictionary<string, object> config, IEnumerable<IActorRef> listeners)
     {
-        var trainers = TrainerPool.Start(System, slotsPerNode);
+        if (localSlots > 0) System.ActorOf(TrainerHostActor.Props(localSlots), TrainerHostActor.Name);
+        var trainers = TrainerPool.Start(System);
         var completion = new TaskCompletionSource<RunCompleted>(TaskCreationOptions.RunContinuationsAsynchronously);
         var writer = System.ActorOf(ResultsWriter.Props(files, settings, config, completion), "results");
         System.ActorOf(PopulationActor.Props(settings, resume, trainers, [.. listeners, writer]), "population");

@@ -6,23 +6,17 @@ using ActorEvolve.Engine.Actors;
 namespace ActorEvolve.Engine.Cluster;
 
 /// <summary>
-/// The routed pool of TrainerActors: cluster-aware, so every node with role <c>trainer</c> contributes its slots.
-/// SmallestMailbox sends to an idle slot first; the PopulationActor never has more requests in flight than there
-/// are routees, so with one request per slot no request waits behind another slot's long training.
+/// The routed pool of trainers: a cluster-aware router over the trainer host (<c>/user/trainers</c>) of every node
+/// with role <c>trainer</c>, as nodes join and leave. The run's <see cref="TrainerSlotsActor"/> reads its routees
+/// and asks each host for its slots; it hands idle slots to GenomeActors itself, because no router knows which
+/// slots are busy training (see docs/architecture.md).
 /// </summary>
 public static class TrainerPool
 {
     public const string Role = "trainer";
-    public const string Name = "trainers";
-    public const string Dispatcher = "actorevolve.trainer-dispatcher";
 
-    public static IActorRef Start(ActorSystem system, int slotsPerNode)
-    {
-        // A trainer that crashes holds nothing worth keeping: restart it; the GenomeActor retries its genome.
-        var pool = new SmallestMailboxPool(0).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart));
-        var settings = new ClusterRouterPoolSettings(totalInstances: 100_000, maxInstancesPerNode: slotsPerNode,
-            allowLocalRoutees: true, useRole: Role);
-        return system.ActorOf(Props.Create<TrainerActor>().WithDispatcher(Dispatcher)
-            .WithRouter(new ClusterRouterPool(pool, settings)), Name);
-    }
+    public static IActorRef Start(ActorSystem system) =>
+        system.ActorOf(new ClusterRouterGroup(new RoundRobinGroup($"/user/{TrainerHostActor.Name}"),
+            new ClusterRouterGroupSettings(totalInstances: 10_000, routeesPaths: [$"/user/{TrainerHostActor.Name}"],
+                allowLocalRoutees: true, useRole: Role)).Props(), "trainer-nodes");
 }

@@ -5,9 +5,14 @@ using ActorEvolve.Engine.Actors;
 namespace ActorEvolve.Engine.Configuration;
 
 /// <summary>The engine's part of the configuration, validated: GA, search space, evaluation policy, slots.</summary>
+/// <param name="TrainerSlots">Trainer slots of this node (the coordinator's own, or a trainer node's).</param>
+/// <param name="LocalTrainers">Whether the coordinator trains too, or leaves it to trainer nodes that join.</param>
 public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings Ga, Core.Genes.SearchSpace Space,
-    EvaluationPolicy Policy, int TrainerSlots, Persistence.JournalSettings Journal)
+    EvaluationPolicy Policy, int TrainerSlots, Persistence.JournalSettings Journal, bool LocalTrainers = true)
 {
+    /// <summary>The coordinator's own trainer slots: 0 when only joining trainer nodes train.</summary>
+    public int LocalSlots => LocalTrainers ? TrainerSlots : 0;
+
     public static EngineSettings From(Config config)
     {
         var root = config.GetConfig("actorevolve") ?? throw new ConfigException("configuration has no 'actorevolve' section");
@@ -23,7 +28,7 @@ public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings
             var stateDir = root.GetString("state-dir");
             return new EngineSettings(root.GetLong("seed"), stateDir, gaSettings,
                 SearchSpaceParser.Parse(root.GetConfig("search-space")), policy, slots == 0 ? Environment.ProcessorCount : slots,
-                Persistence.JournalSettings.From(root.GetString("journal", ""), stateDir));
+                Persistence.JournalSettings.From(root.GetString("journal", ""), stateDir), engine.GetBoolean("local-trainers"));
         });
     }
 

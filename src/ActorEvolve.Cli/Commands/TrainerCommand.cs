@@ -1,0 +1,95 @@
+using System.CommandLine;
+using Akka.Actor;
+using ActorEvolve.Cli.Composition;
+using ActorEvolve.Engine.Cluster;
+using ActorEvolve.Engine.Configuration;
+using Spectre.Console;
+
+namespace ActorEvolve.Cli.Commands;
+
+/// <summary><c>actorevolve trainer --join HOST:PORT</c>: lend this machine's cores to a running search. The node
+/// trains whatever genomes the coordinator's runs send it; when the coordinator goes away (it crashed, or the run
+/// is being resumed) it keeps trying to join again, so it serves the resumed run without a restart.</summary>
+public static class TrainerCommand
+{
+    static readonly Option<string> Join = new("--join") { Description = "The coordinator's HOST:PORT (printed by search)", Required = true };
+    static readonly Option<int?> Slots = new("--slots") { Description = "Trainer slots on this node (default: one per core)" };
+    static readonly Option<string> Budget = new("--budget") { Description = "Training budget preset: the same as the search's" };
+    static readonly Option<string> Fitness = new("--fitness") { Description = "mlp (default) or table:FILE.csv: the same as the search's" };
+    static readonly Option<DirectoryInfo> Data = new("--data") { Description = "Folder with the four IDX files of the dataset" };
+    static readonly Option<TimeSpan> JoinTimeout = new("--join-timeout")
+    {
+        Description = "Give up when no coordinator lets this node in within this time (first join only)",
+        DefaultValueFactory = _ => TimeSpan.FromSeconds(60),
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("trainer", "Join a search's cluster and train for it")
+        {
+            Join, Slots, Budget, Fitness, Data, JoinTimeout, SharedOptions.ConfigFile, SharedOptions.Listen,
+        };
+        command.SetAction((parse, cancellation) => RunAsync(parse, cancellation));
+        return command;
+    }
+
+    static IEnumerable<string> Overrides(ParseResult parse)
+    {
+        if (parse.GetValue(Slots) is { } slots) yield return $"actorevolve.engine.trainer-slots = {slots}";
+        if (parse.GetValue(Budget) is { } budget) yield return $"actorevolve.training.budget = {HoconLoader.Quote(budget)}";
+        if (parse.GetValue(Fitness) is { } fitness) yield return $"actorevolve.fitness = {HoconLoader.Quote(NewRun.FitnessPath(fitness))}";
+        if (parse.GetValue(Data) is { } data) yield return $"actorevolve.dataset.dir = {HoconLoader.Quote(data.FullName)}";
+        foreach (var line in SharedOptions.ListenOverrides(parse.GetValue(SharedOptions.Listen))) yield return line;
+    }
+
+    static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellation)
+    {
+        var (host, port) = SharedOptions.ParseEndpoint(parse.GetValue(Join)!, "--join");
+        var config = HoconLoader.Load(parse.GetValue(SharedOptions.ConfigFile)?.FullName, Overrides(parse).ToArray());
+        // Akka's log (including the expected warnings when the coordinator goes away) goes to a file, not the terminal.
+        var log = Path.GetFullPath($"actorevolve-trainer-{Environment.ProcessId}.log");
+        config = Akka.Configuration.ConfigurationFactory.ParseString($"""
+            actorevolve.log-file = {HoconLoader.Quote(log)}
+            akka.loggers = ["ActorEvolve.Engine.Logging.FileLogger, ActorEvolve.Engine"]
+            """).WithFallback(config);
+        var engine = EngineSettings.From(config);
+        // The dataset first: a node that cannot train refuses to join.
+        var fitness = await FitnessConfig.CreateAsync(config, engine.Space, cancellation);
+        var coordinator = TrainerNodeHost.CoordinatorAddress(host, port);
+        using var stop = new StopSignal(cancellation);
+        var console = AnsiConsole.Console;
+        for (var joins = 0; !stop.Token.IsCancellationRequested; joins++)
+        {
+            ActorSystem system;
+            try
+            {
+                system = await TrainerNodeHost.StartAsync(config, fitness, engine.TrainerSlots, coordinator,
+                    joins == 0 ? parse.GetValue(JoinTimeout) : Timeout.InfiniteTimeSpan, stop.Token);
+            }
+            catch (TimeoutException)
+            {
+                throw new UsageException($"cannot join the search at {host}:{port}: no coordinator let this node in within {parse.GetValue(JoinTimeout)}");
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            catch (Exception e) when (RemotingEndpoint.IsBindFailure(e))
+            {
+                throw new UsageException($"cannot listen on {RemotingEndpoint.Describe(config)}: {RemotingEndpoint.Reason(e)}");
+            }
+            var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
+            console.MarkupLine($"Trainer node {self.Host}:{self.Port} joined the search at {host}:{port} with {engine.TrainerSlots} slots (log: {Markup.Escape(log)})");
+            await Task.WhenAny(system.WhenTerminated, Task.Delay(Timeout.Infinite, stop.Token));
+            if (stop.Token.IsCancellationRequested)
+            {
+                // Leave gracefully: trainings in progress are abandoned and the coordinator retries them elsewhere.
+                await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
+                break;
+            }
+            console.MarkupLine($"Lost the search at {host}:{port}; joining again when it is back");
+        }
+        console.MarkupLine("Trainer node stopped");
+        return 0;
+    }
+}

@@ -1,0 +1,22 @@
+using System.Net.Sockets;
+using Akka.Configuration;
+
+namespace ActorEvolve.Cli.Composition;
+
+/// <summary>Recognises and describes a failure to open this node's cluster endpoint (port taken, unknown address).</summary>
+public static class RemotingEndpoint
+{
+    public static string Describe(Config config) =>
+        $"{config.GetString("akka.remote.dot-netty.tcp.hostname")}:{config.GetInt("akka.remote.dot-netty.tcp.port")}";
+
+    public static bool IsBindFailure(Exception e) => Chain(e).Any(x => x is SocketException ||
+        x.Message.Contains("bind", StringComparison.OrdinalIgnoreCase) || x.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase));
+
+    public static string Reason(Exception e) =>
+        Chain(e).OfType<SocketException>().FirstOrDefault()?.Message ?? Chain(e).Last().Message.Split('\n')[0];
+
+    static IEnumerable<Exception> Chain(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException) yield return x;
+    }
+}

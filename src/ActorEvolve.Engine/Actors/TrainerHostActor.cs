@@ -1,0 +1,35 @@
+using Akka.Actor;
+
+namespace ActorEvolve.Engine.Actors;
+
+/// <summary>Slots actor → a node's trainer host: which trainer slots do you have?</summary>
+public sealed record GetSlots : ITrainerMessage
+{
+    public static readonly GetSlots Instance = new();
+}
+
+/// <summary>Trainer host → slots actor: these are my slots, each trains one genome at a time.</summary>
+public sealed record SlotsOffered(IReadOnlyList<IActorRef> Slots) : ITrainerMessage;
+
+/// <summary>
+/// The trainer slots of one node (<c>/user/trainers</c>): one <see cref="TrainerActor"/> per slot on the pinned
+/// trainer dispatcher. The run's cluster-aware router finds one host per node with role <c>trainer</c>, and the
+/// run's slots actor asks each host for its slots, so a node with 1 slot and a node with 3 are both used fully.
+/// </summary>
+public sealed class TrainerHostActor : ReceiveActor
+{
+    public const string Name = "trainers";
+    public const string Dispatcher = "actorevolve.trainer-dispatcher";
+
+    public TrainerHostActor(int slots)
+    {
+        var trainers = Enumerable.Range(1, slots)
+            .Select(i => Context.ActorOf(Akka.Actor.Props.Create<TrainerActor>().WithDispatcher(Dispatcher), $"c{i}")).ToArray();
+        Receive<GetSlots>(_ => Sender.Tell(new SlotsOffered(trainers)));
+    }
+
+    /// <summary>A trainer that crashes holds nothing worth keeping: restart it; its GenomeActor retries the genome.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Restart);
+
+    public static Props Props(int slots) => Akka.Actor.Props.Create(() => new TrainerHostActor(slots));
+}

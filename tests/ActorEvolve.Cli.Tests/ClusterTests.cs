@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ActorEvolve.Cli.Tests;
+
+/// <summary>The cluster as users run it: a coordinator process and trainer processes on loopback TCP, killed with
+/// SIGKILL, on a recorded grid with a delay per evaluation standing in for training.</summary>
+public sealed class ClusterTests : IDisposable
+{
+    readonly CliProcess _cli = new();
+    readonly List<Process> _processes = [];
+
+    public void Dispose()
+    {
+        foreach (var process in _processes)
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            process.Dispose();
+        }
+        _cli.Dispose();
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    string Grid => Path.Combine(_cli.WorkDir, "grid.csv");
+
+    string[] Search(string runId, params string[] extra) =>
+    [
+        "search", "--fitness", $"table:{Grid}", "--population", "10", "--generations", "4", "--seed", "3", "--run-id", runId, .. extra,
+    ];
+
+    Process Trainer(int port)
+    {
+        var trainer = _cli.Start("trainer", "--join", $"127.0.0.1:{port}", "--slots", "1", "--fitness", $"table:{Grid}",
+            "--config", Path.Combine(_cli.WorkDir, "delay.conf"));
+        _processes.Add(trainer);
+        return trainer;
+    }
+
+    /// <summary>Reads the process's output until <paramref name="count"/> lines match; returns them all.</summary>
+    static List<string> ReadUntil(Process process, Func<string, bool> match, int count)
+    {
+        var lines = new List<string>();
+        while (lines.Count(match) < count && process.StandardOutput.ReadLine() is { } line) lines.Add(line);
+        return lines;
+    }
+
+    static string[] Evaluations(string run) =>
+        File.ReadAllLines(Path.Combine(run, "results.csv")).Skip(1).Select(r => string.Join(",", r.Split(',').Take(6))).Order().ToArray();
+
+    static string Trainers(string run) => string.Join(" ", File.ReadAllLines(Path.Combine(run, "results.csv")).Skip(1).Select(r => r.Split(',')[10]).Distinct());
+
+    [Fact]
+    public void A_trainer_killed_mid_generation_loses_nothing_and_the_run_matches_a_single_node_run()
+    {
+        _cli.SeedGrid();
+        _cli.Write("delay.conf", "actorevolve.table-delay = 300ms");
+        var reference = _cli.Run(Search("reference"));
+        Assert.True(reference.ExitCode == 0, reference.Stderr);
+
+        var port = FreePort();
+        var coordinator = _cli.Start(Search("cluster", "--listen", $"127.0.0.1:{port}", "--local-trainers", "0",
+            "--config", Path.Combine(_cli.WorkDir, "delay.conf")));
+        _processes.Add(coordinator);
+        ReadUntil(coordinator, l => l.StartsWith("Trainer nodes can join with"), 1);
+        var (victim, survivor) = (Trainer(port), Trainer(port));
+
+        // Both trainers take work, then one dies with SIGKILL in the middle of its evaluation.
+        var seen = ReadUntil(coordinator, l => l.StartsWith("  evaluated"), 6);
+        victim.Kill(entireProcessTree: true);
+        seen.AddRange(ReadUntil(coordinator, _ => false, 1)); // the rest of the run
+        Assert.True(coordinator.WaitForExit(TimeSpan.FromMinutes(3)), "the coordinator did not finish");
+        Assert.True(coordinator.ExitCode == 0, string.Join("\n", seen) + coordinator.StandardError.ReadToEnd());
+
+        var (expected, actual) = (Path.Combine(_cli.WorkDir, "runs", "reference"), Path.Combine(_cli.WorkDir, "runs", "cluster"));
+        Assert.Equal(Evaluations(expected), Evaluations(actual)); // nothing missing, nothing twice, the same winner's path
+        Assert.Equal(2, Trainers(actual).Split(' ').Length);     // both nodes trained
+        Assert.Contains(seen, l => l.StartsWith("Winner: ") && reference.Stdout.Contains(l[..l.IndexOf("validation", StringComparison.Ordinal)]));
+        Assert.False(survivor.HasExited); // the surviving trainer waits for the next search
+    }
+
+    [Fact]
+    public void A_trainer_that_cannot_reach_its_coordinator_says_so_in_one_line()
+    {
+        _cli.SeedGrid();
+        var result = _cli.Run("trainer", "--join", $"127.0.0.1:{FreePort()}", "--fitness", $"table:{Grid}", "--join-timeout", "00:00:03");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("cannot join the search at 127.0.0.1:", Assert.Single(result.StderrLines));
+    }
+
+    [Fact]
+    public void A_search_whose_port_is_taken_says_so_in_one_line()
+    {
+        _cli.SeedGrid();
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var result = _cli.Run(Search("taken", "--listen", $"127.0.0.1:{port}"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"cannot listen on 127.0.0.1:{port}", Assert.Single(result.StderrLines));
+    }
+}
