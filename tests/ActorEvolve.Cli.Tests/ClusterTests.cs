@@ -86,6 +86,33 @@ public sealed class ClusterTests : IDisposable
     }
 
     [Fact]
+    public void When_the_coordinator_dies_its_trainer_serves_the_resumed_run_without_a_restart()
+    {
+        _cli.SeedGrid();
+        _cli.Write("delay.conf", "actorevolve.table-delay = 300ms");
+        var reference = _cli.Run(Search("reference"));
+        Assert.True(reference.ExitCode == 0, reference.Stderr);
+
+        var port = FreePort();
+        var coordinator = _cli.Start(Search("cluster", "--listen", $"127.0.0.1:{port}", "--local-trainers", "0",
+            "--config", Path.Combine(_cli.WorkDir, "delay.conf")));
+        _processes.Add(coordinator);
+        ReadUntil(coordinator, l => l.StartsWith("Trainer nodes can join with"), 1);
+        var trainer = Trainer(port);
+        ReadUntil(coordinator, l => l.StartsWith("  evaluated"), 5);
+        coordinator.Kill(entireProcessTree: true); // SIGKILL: the resume case
+
+        // The same address comes back (run.conf keeps --listen); the trainer finds it again by itself.
+        var resumed = _cli.Run("resume", "cluster");
+        Assert.True(resumed.ExitCode == 0, resumed.Stdout + resumed.Stderr);
+        var (expected, actual) = (Path.Combine(_cli.WorkDir, "runs", "reference"), Path.Combine(_cli.WorkDir, "runs", "cluster"));
+        Assert.Equal(Evaluations(expected), Evaluations(actual));
+        Assert.False(trainer.HasExited);
+        var joined = ReadUntil(trainer, l => l.StartsWith("Trainer node "), 2);
+        Assert.Contains(joined, l => l.StartsWith("Lost the search"));
+    }
+
+    [Fact]
     public void A_trainer_that_cannot_reach_its_coordinator_says_so_in_one_line()
     {
         _cli.SeedGrid();

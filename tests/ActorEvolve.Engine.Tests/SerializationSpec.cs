@@ -1,0 +1,56 @@
+using Akka.Actor;
+using ActorEvolve.Core.Evolution;
+using ActorEvolve.Core.Fitness;
+using ActorEvolve.Core.Genes;
+using ActorEvolve.Engine.Actors;
+using ActorEvolve.Engine.Cluster;
+using ActorEvolve.Engine.Configuration;
+using ActorEvolve.Engine.Persistence;
+
+namespace ActorEvolve.Engine.Tests;
+
+/// <summary>What crosses a process boundary (the journal, the wire to trainer nodes) goes through our explicit
+/// serializers as configured in hocon/akka.conf, and comes back equal.</summary>
+public sealed class SerializationSpec() : Akka.TestKit.Xunit2.TestKit(HoconLoader.Load())
+{
+    static readonly Genome Genome = Genome.Parse("activation=relu;nb_layers=2;nb_neurons=512;optimizer=adamax");
+
+    object RoundTrip(object message, Type expectedSerializer)
+    {
+        var serializer = Sys.Serialization.FindSerializerFor(message);
+        Assert.IsType(expectedSerializer, serializer);
+        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message);
+        return Sys.Serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier, manifest);
+    }
+
+    [Fact]
+    public void Trainer_messages_cross_nodes_through_the_trainer_serializer()
+    {
+        var result = new FitnessResult(0.8632, 0.3811, 6, 21.4, "127.0.0.1:4053/c1", TestAccuracy: 0.85);
+        var evaluate = (EvaluateGenome)RoundTrip(new EvaluateGenome(42, Genome, 2, new FinalEvaluation(6, "runs/x/winner.model")), typeof(TrainerProtocolSerializer));
+        Assert.Equal(Genome, evaluate.Genome);
+        Assert.Equal((42L, 2, new FinalEvaluation(6, "runs/x/winner.model")), (evaluate.RunSeed, evaluate.Attempt, evaluate.Final));
+        Assert.Equal(new GenomeEvaluated(Genome.Key, 2, result), RoundTrip(new GenomeEvaluated(Genome.Key, 2, result), typeof(TrainerProtocolSerializer)));
+        var failed = FitnessResult.Failure("diverged: loss became NaN/Inf in epoch 3", "t", 1.5, 3);
+        Assert.Equal(failed, ((GenomeEvaluated)RoundTrip(new GenomeEvaluated(Genome.Key, 1, failed), typeof(TrainerProtocolSerializer))).Result);
+        Assert.Equal(new EvaluationFailed(Genome.Key, 3, "boom"), RoundTrip(new EvaluationFailed(Genome.Key, 3, "boom"), typeof(TrainerProtocolSerializer)));
+        Assert.Equal(GetSlots.Instance, RoundTrip(GetSlots.Instance, typeof(TrainerProtocolSerializer)));
+        var offered = (SlotsOffered)RoundTrip(new SlotsOffered([TestActor, Sys.DeadLetters]), typeof(TrainerProtocolSerializer));
+        Assert.Equal([TestActor, Sys.DeadLetters], offered.Slots);
+    }
+
+    [Fact]
+    public void Journal_records_round_trip_and_a_newer_format_is_refused_with_a_message()
+    {
+        var started = new RunStarted("run", 7, new GaSettings(AvoidDuplicates: true, Tournament: 2), ["nb_layers: 1..4"], "actorevolve {}");
+        var recorded = new FitnessRecorded(3, Genome.Key, 0.86, 0.38, 6, 21.4, "t", null, 0.85);
+        var back = (RunStarted)RoundTrip(started, typeof(JournalSerializer));
+        Assert.Equal((started.RunId, started.Seed, started.Ga, started.Config), (back.RunId, back.Seed, back.Ga, back.Config));
+        Assert.Equal(started.Space, back.Space);
+        Assert.Equal(recorded, RoundTrip(recorded, typeof(JournalSerializer)));
+
+        var serializer = (JournalSerializer)Sys.Serialization.FindSerializerFor(recorded);
+        var newer = Assert.Throws<IncompatibleJournalException>(() => serializer.FromBinary(serializer.ToBinary(recorded), "fitness-recorded/2"));
+        Assert.Contains("journal format 1", newer.Message);
+    }
+}
