@@ -81,6 +81,7 @@ public sealed class ClusterTests : IDisposable
         var (expected, actual) = (Path.Combine(_cli.WorkDir, "runs", "reference"), Path.Combine(_cli.WorkDir, "runs", "cluster"));
         Assert.Equal(Evaluations(expected), Evaluations(actual)); // nothing missing, nothing twice, the same winner's path
         Assert.Equal(2, Trainers(actual).Split(' ').Length);     // both nodes trained
+        Assert.Contains(seen, l => l.StartsWith("trainer nodes: ") && l.Split("(1 slots)").Length == 3); // the live cluster state
         Assert.Contains(seen, l => l.StartsWith("Winner: ") && reference.Stdout.Contains(l[..l.IndexOf("validation", StringComparison.Ordinal)]));
         Assert.False(survivor.HasExited); // the surviving trainer waits for the next search
     }

@@ -40,6 +40,13 @@ public static class LiveView
         if (m.Slots.Count == 0) slots.AddRow("[grey]idle[/]", "", "", "", "");
         rows.Add(slots);
 
+        var nodes = new Table().Border(TableBorder.Rounded).Title("Trainer nodes").AddColumns("Node", "Slots", "Busy", "Idle", "Evaluations");
+        foreach (var node in m.Nodes)
+            nodes.AddRow(Markup.Escape(node.Node), node.Slots.ToString(), node.Busy.ToString(), Math.Max(0, node.Slots - node.Busy).ToString(),
+                node.Evaluations.ToString());
+        if (m.Nodes.Count == 0) nodes.AddRow("[yellow]none yet: start one with actorevolve trainer --join[/]", "", "", "", "");
+        rows.Add(nodes);
+
         if (m.Best is { } best)
             rows.Add(new Markup($"Best so far: [bold green]{best.Fitness.Accuracy:P2}[/]  {Markup.Escape(best.Genome.Key)}"));
         if (m.History.Count > 0)

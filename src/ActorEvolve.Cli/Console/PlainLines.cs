@@ -18,4 +18,8 @@ public static class PlainLines
         FinalEvaluationStarted f => $"retraining the winner {f.Winner.Genome.Key} on all training data",
         _ => null,
     };
+
+    public static string Format(TrainerNodesChanged e) =>
+        e.Nodes.Count == 0 ? "trainer nodes: none (waiting for one to join)"
+            : "trainer nodes: " + string.Join(", ", e.Nodes.Select(n => $"{n.Node} ({n.Slots} slots)"));
 }

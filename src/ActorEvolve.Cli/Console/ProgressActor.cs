@@ -15,9 +15,18 @@ public sealed class ProgressActor : ReceiveActor
             if (plain is not null && PlainLines.Format(e) is { } line) plain.WriteLine(line);
         });
         Receive<TrainingProgress>(model.Apply);
+        Receive<TrainerNodesChanged>(e =>
+        {
+            model.Apply(e);
+            plain?.WriteLine(PlainLines.Format(e));
+        });
     }
 
-    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(TrainingProgress));
+    protected override void PreStart()
+    {
+        Context.System.EventStream.Subscribe(Self, typeof(TrainingProgress));
+        Context.System.EventStream.Subscribe(Self, typeof(TrainerNodesChanged));
+    }
 
     public static Props Props(ProgressModel model, TextWriter? plain) =>
         Akka.Actor.Props.Create(() => new ProgressActor(model, plain));

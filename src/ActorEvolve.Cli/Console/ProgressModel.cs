@@ -13,6 +13,8 @@ public sealed class ProgressModel(int generations)
     readonly Lock _gate = new();
     readonly Dictionary<string, Slot> _slots = [];
     readonly List<GenerationSummary> _history = [];
+    readonly Dictionary<string, int> _evaluationsByNode = [];
+    IReadOnlyList<(string Node, int Slots)> _nodes = [];
 
     public int Generations { get; } = generations;
     public int Generation { get; private set; }
@@ -32,6 +34,19 @@ public sealed class ProgressModel(int generations)
 
     public IReadOnlyList<(string Trainer, Slot Slot)> Slots => _slots.OrderBy(s => s.Key).Select(s => (s.Key, s.Value)).ToArray();
     public IReadOnlyList<GenerationSummary> History => _history.ToArray();
+
+    /// <summary>Each trainer node: its slots, how many are training now, evaluations it has finished in this process.</summary>
+    public IReadOnlyList<(string Node, int Slots, int Busy, int Evaluations)> Nodes => _nodes
+        .Select(n => (n.Node, n.Slots, _slots.Keys.Count(t => NodeOf(t) == n.Node), _evaluationsByNode.GetValueOrDefault(n.Node)))
+        .ToArray();
+
+    /// <summary>Trainers are named "host:port/slot".</summary>
+    static string NodeOf(string trainer) => trainer.Contains('/') ? trainer[..trainer.LastIndexOf('/')] : trainer;
+
+    public void Apply(TrainerNodesChanged e)
+    {
+        lock (_gate) _nodes = e.Nodes;
+    }
 
     public void Apply(RunEvent e)
     {
@@ -54,6 +69,7 @@ public sealed class ProgressModel(int generations)
                     // The slot may already report its next genome (progress travels a shorter path than results).
                     if (_slots.TryGetValue(r.Result.Trainer, out var slot) && slot.Genome == r.Genome.Key) _slots.Remove(r.Result.Trainer);
                     if (Best is null || r.Result.Score > Best.Fitness.Score) Best = new ScoredGenome(r.Genome, r.Result);
+                    _evaluationsByNode[NodeOf(r.Result.Trainer)] = _evaluationsByNode.GetValueOrDefault(NodeOf(r.Result.Trainer)) + 1;
                     break;
                 case GenerationCompleted c:
                     _history.Add(c.Summary);

@@ -42,6 +42,7 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
         Receive<GenomeEvaluated>(m => m.Attempt == _attempt, m => Finish(m.Result));
         Receive<EvaluationFailed>(m => m.Attempt == _attempt, m => AttemptFailed(m.Reason, answered: true));
         Receive<AttemptTimedOut>(m => m.Attempt == _attempt, _ => AttemptFailed($"no answer within {Timeout}", answered: false));
+        Receive<TrainingProgress>(p => Context.System.EventStream.Publish(p));
         // The trainer's node died or left (death watch fires once the cluster downs it): retry elsewhere now
         // instead of waiting out the timeout.
         Receive<Terminated>(t => t.ActorRef.Equals(_trainer), t => AttemptFailed($"trainer {t.ActorRef.Path} is gone", answered: false));

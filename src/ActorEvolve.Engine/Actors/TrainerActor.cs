@@ -20,8 +20,9 @@ public sealed record GenomeEvaluated(string GenomeKey, int Attempt, FitnessResul
 /// <summary>The evaluation threw (a bug, out of memory, a missing file): the asker may retry elsewhere.</summary>
 public sealed record EvaluationFailed(string GenomeKey, int Attempt, string Reason) : ITrainerMessage;
 
-/// <summary>Published on the event stream of the trainer's node after each epoch, for live views.</summary>
-public sealed record TrainingProgress(string Trainer, string GenomeKey, int Epoch, double ValidationAccuracy);
+/// <summary>Sent to the asking GenomeActor after each epoch (wherever it runs), which publishes it on the run's event
+/// stream for live views.</summary>
+public sealed record TrainingProgress(string Trainer, string GenomeKey, int Epoch, double ValidationAccuracy) : ITrainerMessage;
 
 /// <summary>
 /// One trainer slot. It blocks while training, which is why it runs on its own pinned dispatcher
@@ -38,8 +39,8 @@ public sealed class TrainerActor : ReceiveActor
         var name = $"{node.NodeName}/{Self.Path.Name}";
         Receive<EvaluateGenome>(request =>
         {
-            var events = Context.System.EventStream;
-            void Progress(int epoch, double accuracy) => events.Publish(new TrainingProgress(name, request.Genome.Key, epoch, accuracy));
+            var asker = Sender;
+            void Progress(int epoch, double accuracy) => asker.Tell(new TrainingProgress(name, request.Genome.Key, epoch, accuracy));
             Progress(0, 0); // started: live views show the slot busy from the first second
             var context = new EvaluationContext(request.RunSeed, name, Progress);
             try

@@ -3,6 +3,9 @@ using Akka.Routing;
 
 namespace ActorEvolve.Engine.Actors;
 
+/// <summary>Published on the event stream when trainer nodes join or leave: each node (host:port) with its slots.</summary>
+public sealed record TrainerNodesChanged(IReadOnlyList<(string Node, int Slots)> Nodes);
+
 /// <summary>GenomeActor → slots: give me an idle trainer slot.</summary>
 public sealed record TrainerWanted;
 
@@ -85,8 +88,9 @@ public sealed class TrainerSlotsActor : ReceiveActor, IWithTimers
     protected override void PreStart() =>
         Timers.StartPeriodicTimer("refresh", new RefreshSlots(), TimeSpan.Zero, TimeSpan.FromSeconds(1));
 
-    /// <summary>One trainer host per node: nodes are told apart by address (this node's, local or not, is "local").</summary>
-    string NodeOf(Address address) => address.HasLocalScope || address == _selfAddress ? "local" : address.ToString();
+    /// <summary>One trainer host per node: nodes are told apart by host:port, as trainers name themselves
+    /// (<see cref="TrainerNode.NodeName"/>); a local reference is this node.</summary>
+    string NodeOf(Address address) => (address.HasLocalScope ? _selfAddress : address) is { Host: { } host } a ? $"{host}:{a.Port}" : "local";
 
     string? NodeOf(Routee routee) => routee switch
     {
@@ -97,7 +101,11 @@ public sealed class TrainerSlotsActor : ReceiveActor, IWithTimers
 
     void UpdateSlots()
     {
-        _slots = _nodes.Where(_slotsByNode.ContainsKey).SelectMany(n => _slotsByNode[n]).ToArray();
+        var slots = _nodes.Where(_slotsByNode.ContainsKey).SelectMany(n => _slotsByNode[n]).ToArray();
+        if (!slots.SequenceEqual(_slots))
+            Context.System.EventStream.Publish(new TrainerNodesChanged(
+                _nodes.Where(_slotsByNode.ContainsKey).Select(n => (n, _slotsByNode[n].Count)).ToArray()));
+        _slots = slots;
         _stalled.IntersectWith(_slots); // a slot of a node that left is gone for good
         Assign();
     }

@@ -23,6 +23,7 @@ public sealed class TrainerProtocolSerializer : SerializerWithStringManifest
         ["evaluation-failed/1"] = typeof(EvaluationFailed),
         ["get-slots/1"] = typeof(GetSlots),
         ["slots-offered/1"] = typeof(SlotsOffered),
+        ["training-progress/1"] = typeof(TrainingProgress),
     };
 
     static readonly Dictionary<Type, string> ManifestsByType = TypesByManifest.ToDictionary(kv => kv.Value, kv => kv.Key);
