@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 
 namespace ActorEvolve.Cli.Tests;
 
@@ -35,10 +37,10 @@ public sealed class ClusterTests : IDisposable
         "search", "--fitness", $"table:{Grid}", "--population", "10", "--generations", "4", "--seed", "3", "--run-id", runId, .. extra,
     ];
 
-    Process Trainer(int port)
+    Process Trainer(int port, string config = "delay.conf", params string[] extra)
     {
-        var trainer = _cli.Start("trainer", "--join", $"127.0.0.1:{port}", "--slots", "1", "--fitness", $"table:{Grid}",
-            "--config", Path.Combine(_cli.WorkDir, "delay.conf"));
+        var trainer = _cli.Start(["trainer", "--join", $"127.0.0.1:{port}", "--slots", "1", "--fitness", $"table:{Grid}",
+            "--config", Path.Combine(_cli.WorkDir, config), .. extra]);
         _processes.Add(trainer);
         return trainer;
     }
@@ -111,6 +113,42 @@ public sealed class ClusterTests : IDisposable
         Assert.False(trainer.HasExited);
         var joined = ReadUntil(trainer, l => l.StartsWith("Trainer node "), 2);
         Assert.Contains(joined, l => l.StartsWith("Lost the search"));
+    }
+
+    /// <summary>A self-signed PKCS#12 certificate with its private key, password "secret".</summary>
+    string Certificate(string name)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=actorevolve-test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var path = Path.Combine(_cli.WorkDir, name);
+        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, "secret"));
+        return path;
+    }
+
+    [Fact]
+    public void With_tls_only_a_node_holding_the_search_certificate_can_join()
+    {
+        _cli.SeedGrid();
+        var (certificate, other) = (Certificate("search.pfx"), Certificate("other.pfx"));
+        _cli.Write("tls.conf", "actorevolve.tls.password = secret");
+        var port = FreePort();
+        var coordinator = _cli.Start(Search("tls", "--listen", $"127.0.0.1:{port}", "--local-trainers", "0", "--tls-cert", certificate,
+            "--config", Path.Combine(_cli.WorkDir, "tls.conf")));
+        _processes.Add(coordinator);
+        ReadUntil(coordinator, l => l.StartsWith("Trainer nodes can join with"), 1);
+
+        string[] Join(params string[] extra) =>
+            ["trainer", "--join", $"127.0.0.1:{port}", "--fitness", $"table:{Grid}", "--join-timeout", "00:00:05", .. extra];
+        foreach (var refused in new[] { _cli.Run(Join()), _cli.Run(Join("--tls-cert", other, "--config", Path.Combine(_cli.WorkDir, "tls.conf"))) })
+        {
+            Assert.Equal(2, refused.ExitCode);
+            Assert.Contains("cannot join the search", Assert.Single(refused.StderrLines));
+        }
+
+        Trainer(port, "tls.conf", "--tls-cert", certificate);
+        Assert.True(coordinator.WaitForExit(TimeSpan.FromMinutes(2)), "the run did not complete over TLS");
+        Assert.Equal(0, coordinator.ExitCode);
     }
 
     [Fact]

@@ -17,6 +17,10 @@ public static class SharedOptions
     {
         Description = "HOST:PORT this node listens on for cluster members (default 127.0.0.1, any free port)",
     };
+    public static readonly Option<FileInfo> TlsCertificate = new("--tls-cert")
+    {
+        Description = "PKCS#12 certificate every node of the search shares (password in ACTOREVOLVE_TLS_PASSWORD): TLS between nodes",
+    };
     static readonly Option<int?> LocalTrainers = new("--local-trainers")
     {
         Description = "Trainer slots on the coordinator itself; 0: only trainer nodes that join train",
@@ -24,14 +28,15 @@ public static class SharedOptions
 
     public static void AddTo(Command command)
     {
-        foreach (var option in new Option[] { ConfigFile, Data, StateDir, Journal, Slots, Device, Quiet, Listen, LocalTrainers })
+        foreach (var option in new Option[] { ConfigFile, Data, StateDir, Journal, Slots, Device, Quiet, Listen, LocalTrainers, TlsCertificate })
             command.Options.Add(option);
     }
 
-    /// <summary>HOCON for <c>--listen HOST:PORT</c> (or HOST alone).</summary>
-    public static IEnumerable<string> ListenOverrides(string? listen)
+    /// <summary>HOCON for <c>--listen HOST:PORT</c> (or HOST alone) and <c>--tls-cert FILE</c>.</summary>
+    public static IEnumerable<string> ClusterOverrides(ParseResult parse)
     {
-        if (listen is null) yield break;
+        if (parse.GetValue(TlsCertificate) is { } certificate) yield return $"actorevolve.tls.certificate = {HoconLoader.Quote(certificate.FullName)}";
+        if (parse.GetValue(Listen) is not { } listen) yield break;
         var (host, port) = ParseEndpoint(listen, "--listen", defaultPort: 0);
         yield return $"akka.remote.dot-netty.tcp.hostname = {HoconLoader.Quote(host)}";
         yield return $"akka.remote.dot-netty.tcp.port = {port}";
@@ -53,7 +58,7 @@ public static class SharedOptions
         if (parse.GetValue(Journal) is { } journal) yield return $"actorevolve.journal = {HoconLoader.Quote(journal)}";
         if (parse.GetValue(Slots) is { } slots) yield return $"actorevolve.engine.trainer-slots = {slots}";
         if (parse.GetValue(Device) is { } device) yield return $"actorevolve.training.device = {HoconLoader.Quote(device)}";
-        foreach (var line in ListenOverrides(parse.GetValue(Listen))) yield return line;
+        foreach (var line in ClusterOverrides(parse)) yield return line;
         if (parse.GetValue(LocalTrainers) is { } local)
         {
             if (local < 0) throw new UsageException($"--local-trainers must be 0 or more (got {local})");

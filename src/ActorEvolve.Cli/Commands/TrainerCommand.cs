@@ -27,7 +27,7 @@ public static class TrainerCommand
     {
         var command = new Command("trainer", "Join a search's cluster and train for it")
         {
-            Join, Slots, Budget, Fitness, Data, JoinTimeout, SharedOptions.ConfigFile, SharedOptions.Listen,
+            Join, Slots, Budget, Fitness, Data, JoinTimeout, SharedOptions.ConfigFile, SharedOptions.Listen, SharedOptions.TlsCertificate,
         };
         command.SetAction((parse, cancellation) => RunAsync(parse, cancellation));
         return command;
@@ -39,7 +39,7 @@ public static class TrainerCommand
         if (parse.GetValue(Budget) is { } budget) yield return $"actorevolve.training.budget = {HoconLoader.Quote(budget)}";
         if (parse.GetValue(Fitness) is { } fitness) yield return $"actorevolve.fitness = {HoconLoader.Quote(NewRun.FitnessPath(fitness))}";
         if (parse.GetValue(Data) is { } data) yield return $"actorevolve.dataset.dir = {HoconLoader.Quote(data.FullName)}";
-        foreach (var line in SharedOptions.ListenOverrides(parse.GetValue(SharedOptions.Listen))) yield return line;
+        foreach (var line in SharedOptions.ClusterOverrides(parse)) yield return line;
     }
 
     static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellation)
@@ -55,7 +55,7 @@ public static class TrainerCommand
         var engine = EngineSettings.From(config);
         // The dataset first: a node that cannot train refuses to join.
         var fitness = await FitnessConfig.CreateAsync(config, engine.Space, cancellation);
-        var coordinator = TrainerNodeHost.CoordinatorAddress(host, port);
+        var coordinator = TrainerNodeHost.CoordinatorAddress(config, host, port);
         using var stop = new StopSignal(cancellation);
         var console = AnsiConsole.Console;
         for (var joins = 0; !stop.Token.IsCancellationRequested; joins++)

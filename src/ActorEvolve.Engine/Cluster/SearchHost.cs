@@ -23,7 +23,7 @@ public sealed class SearchHost : IAsyncDisposable
     public static async Task<SearchHost> StartAsync(Config config, JournalSettings journal, IFitnessFunction fitness,
         TimeSpan joinTimeout)
     {
-        var system = ActorSystem.Create(SystemName, journal.ToAkkaConfig().WithFallback(config));
+        var system = ActorSystem.Create(SystemName, ClusterSecurity.Setup(journal.ToAkkaConfig().WithFallback(config)));
         var cluster = Akka.Cluster.Cluster.Get(system);
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cluster.RegisterOnMemberUp(() => up.TrySetResult());

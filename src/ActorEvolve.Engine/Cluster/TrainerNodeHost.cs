@@ -34,7 +34,7 @@ public static class TrainerNodeHost
         TimeSpan joinTimeout, CancellationToken cancellation)
     {
         var system = ActorSystem.Create(SearchHost.SystemName,
-            ConfigurationFactory.ParseString($"akka.cluster.roles = [{TrainerPool.Role}]").WithFallback(config));
+            ClusterSecurity.Setup(ConfigurationFactory.ParseString($"akka.cluster.roles = [{TrainerPool.Role}]").WithFallback(config)));
         TrainerNode.Register(system, fitness);
         system.ActorOf(TrainerHostActor.Props(slots), TrainerHostActor.Name);
         system.ActorOf(Props.Create<CoordinatorWatch>(), "coordinator-watch");
@@ -54,5 +54,6 @@ public static class TrainerNodeHost
         }
     }
 
-    public static Address CoordinatorAddress(string host, int port) => new("akka.tcp", SearchHost.SystemName, host, port);
+    public static Address CoordinatorAddress(Config config, string host, int port) =>
+        new(ClusterSecurity.Protocol(config), SearchHost.SystemName, host, port);
 }
