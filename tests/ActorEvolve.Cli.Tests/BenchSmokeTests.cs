@@ -18,6 +18,15 @@ public sealed class BenchSmokeTests : IDisposable
     }
 
     [Fact]
+    public void Bench_journal_measures_journaling_cost_and_recovery()
+    {
+        var result = _cli.Run("bench", "journal", "--population", "10", "--generations", "3");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var sqlite = Assert.Single(result.Stdout.Split('\n'), l => l.Contains("│ 10 ") && l.Contains("sqlite"));
+        Assert.Matches(@"│ \d+ ms\s+│$", sqlite.TrimEnd()); // the recovery time of the finished run
+    }
+
+    [Fact]
     public void Bench_train_reports_the_gemm_peak_and_every_reference_genome()
     {
         var result = _cli.Run("bench", "train", "--samples", "500", "--threads", "1");

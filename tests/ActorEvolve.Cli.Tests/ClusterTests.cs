@@ -152,6 +152,38 @@ public sealed class ClusterTests : IDisposable
     }
 
     [Fact]
+    public void A_trainer_stopped_with_a_signal_hands_its_work_back_and_the_run_completes()
+    {
+        _cli.SeedGrid();
+        _cli.Write("delay.conf", "actorevolve.table-delay = 300ms");
+        var reference = _cli.Run(Search("reference"));
+        Assert.True(reference.ExitCode == 0, reference.Stderr);
+
+        var port = FreePort();
+        var coordinator = _cli.Start(Search("cluster", "--listen", $"127.0.0.1:{port}", "--local-trainers", "0",
+            "--config", Path.Combine(_cli.WorkDir, "delay.conf")));
+        _processes.Add(coordinator);
+        ReadUntil(coordinator, l => l.StartsWith("Trainer nodes can join with"), 1);
+        var (leaving, staying) = (Trainer(port), Trainer(port));
+        ReadUntil(coordinator, l => l.StartsWith("  evaluated"), 6);
+        using (var stop = Process.Start("kill", ["-TERM", leaving.Id.ToString()])) stop.WaitForExit(); // as Ctrl-C does
+
+        Assert.True(leaving.WaitForExit(TimeSpan.FromSeconds(60)), "the trainer did not stop");
+        Assert.Equal(0, leaving.ExitCode);
+        Assert.True(coordinator.WaitForExit(TimeSpan.FromMinutes(3)), "the coordinator did not finish");
+        Assert.Equal(0, coordinator.ExitCode);
+        Assert.Equal(Evaluations(Path.Combine(_cli.WorkDir, "runs", "reference")), Evaluations(Path.Combine(_cli.WorkDir, "runs", "cluster")));
+    }
+
+    [Fact]
+    public void A_trainer_without_the_dataset_refuses_to_join_in_one_line()
+    {
+        var result = _cli.Run("trainer", "--join", "127.0.0.1:4053", "--data", Path.Combine(_cli.WorkDir, "nowhere"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("nowhere", Assert.Single(result.StderrLines));
+    }
+
+    [Fact]
     public void A_trainer_that_cannot_reach_its_coordinator_says_so_in_one_line()
     {
         _cli.SeedGrid();
