@@ -13,7 +13,7 @@ public static class Program
     {
         var root = new RootCommand("ActorEvolve: evolve neural-network hyperparameters with a genetic algorithm on actors")
         {
-            SearchCommand.Create(), BruteCommand.Create(), ResumeCommand.Create(), TrainerCommand.Create(), RunsCommand.Create(), BenchCommand.Create(),
+            SearchCommand.Create(), BruteCommand.Create(), ResumeCommand.Create(), TrainerCommand.Create(), ReportCommand.Create(), RunsCommand.Create(), BenchCommand.Create(),
         };
         if (System.Console.IsOutputRedirected)
             // Logs and pipes have no width: don't squeeze tables into Spectre's fallback of 80 columns.

@@ -2,7 +2,8 @@ namespace ActorEvolve.Core.Fitness;
 
 /// <summary>What one evaluation of a genome produced. A failed evaluation (diverged, crashed, timed out every
 /// attempt) keeps the run going and ranks below every successful one. <paramref name="TestAccuracy"/> is only
-/// measured where asked for (brute force records it per genome); selection never looks at it.</summary>
+/// measured where asked for (brute force records it per genome); selection never looks at it. <paramref name="FinishedAt"/>
+/// is when the run received it (for the report's timeline), never used by the search.</summary>
 public sealed record FitnessResult(
     double Accuracy,
     double ValidationLoss,
@@ -10,7 +11,8 @@ public sealed record FitnessResult(
     double Seconds,
     string Trainer,
     string? FailureReason = null,
-    double? TestAccuracy = null)
+    double? TestAccuracy = null,
+    DateTimeOffset? FinishedAt = null)
 {
     public bool Failed => FailureReason is not null;
 

@@ -83,7 +83,7 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
     void Finish(FitnessResult result)
     {
         _trainer = null; // the slots actor frees our slot when we stop
-        Context.Parent.Tell(new GenomeScored(_genome, result, _final is not null));
+        Context.Parent.Tell(new GenomeScored(_genome, result with { FinishedAt = DateTimeOffset.UtcNow }, _final is not null));
         Context.Stop(Self);
     }
 

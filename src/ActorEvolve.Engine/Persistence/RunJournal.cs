@@ -21,14 +21,14 @@ public sealed record RunStarted(string RunId, long Seed, GaSettings Ga, IReadOnl
 public sealed record GenerationStarted(int Generation, IReadOnlyList<string> Population) : IRunJournalRecord;
 
 public sealed record FitnessRecorded(int Generation, string Genome, double Accuracy, double ValidationLoss, int Epochs,
-    double Seconds, string Trainer, string? Failure, double? TestAccuracy = null) : IRunJournalRecord
+    double Seconds, string Trainer, string? Failure, double? TestAccuracy = null, DateTimeOffset? FinishedAt = null) : IRunJournalRecord
 {
     public static FitnessRecorded From(RecordedFitness fact) => new(fact.Generation, fact.Genome.Key, fact.Result.Accuracy,
         fact.Result.ValidationLoss, fact.Result.Epochs, fact.Result.Seconds, fact.Result.Trainer, fact.Result.FailureReason,
-        fact.Result.TestAccuracy);
+        fact.Result.TestAccuracy, fact.Result.FinishedAt);
 
     public RecordedFitness ToFact() => new(Generation, Core.Genes.Genome.Parse(Genome),
-        new FitnessResult(Accuracy, ValidationLoss, Epochs, Seconds, Trainer, Failure, TestAccuracy));
+        new FitnessResult(Accuracy, ValidationLoss, Epochs, Seconds, Trainer, Failure, TestAccuracy, FinishedAt));
 }
 
 public sealed record GenerationCompleted(int Generation, double Best, double Mean, double Worst, string BestGenome)

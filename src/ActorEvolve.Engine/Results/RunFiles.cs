@@ -57,12 +57,13 @@ public sealed class RunFiles(string directory)
 
     public static string Header(SearchSpace space) =>
         string.Join(",", ["generation", .. space.Genes.Select(g => g.Name),
-            "fitness", "validation_loss", "test_accuracy", "epochs", "seconds", "trainer", "status", "failure"]);
+            "fitness", "validation_loss", "test_accuracy", "epochs", "seconds", "trainer", "status", "failure", "finished_at"]);
 
     public static string Row(SearchSpace space, int generation, Genome genome, FitnessResult r) =>
         string.Join(",", [generation.ToString(CultureInfo.InvariantCulture), .. space.Genes.Select(g => Csv(genome.Get(g.Name))),
             F(r.Accuracy), F(r.ValidationLoss), r.TestAccuracy is { } test ? F(test) : "", r.Epochs.ToString(CultureInfo.InvariantCulture),
-            F(r.Seconds), Csv(r.Trainer), r.Failed ? "failed" : "ok", Csv(r.FailureReason ?? "")]);
+            F(r.Seconds), Csv(r.Trainer), r.Failed ? "failed" : "ok", Csv(r.FailureReason ?? ""),
+            r.FinishedAt?.ToString("O", CultureInfo.InvariantCulture) ?? ""]);
 
     /// <summary>Writes every evaluation, best first, in the fitness-table format: gene columns, <c>fitness</c>,
     /// <c>validation_loss</c>, <c>test_accuracy</c>, <c>epochs</c>, <c>seconds</c>, <c>status</c>.</summary>

@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using ActorEvolve.Engine.Results;
+
+namespace ActorEvolve.Cli.Report;
+
+/// <summary>
+/// Writes runs/RUN-ID/report/: PNG charts (ScottPlot) and index.html, which embeds them so it stays readable when
+/// mailed or moved on its own; or summary.md for <c>--format md</c>. Charts: fitness per generation, how the
+/// evaluated genes converged, which gene values pay, and what each trainer slot did when.
+/// </summary>
+public static class ReportWriter
+{
+    const int Width = 900, Height = 450;
+
+    /// <returns>The report's main file.</returns>
+    public static string Write(RunReport report, string directory, bool markdown)
+    {
+        Directory.CreateDirectory(directory);
+        var charts = Charts(report, directory);
+        var path = Path.Combine(directory, markdown ? "summary.md" : "index.html");
+        File.WriteAllText(path, markdown ? Markdown(report, charts) : Html(report, charts, directory));
+        return path;
+    }
+
+    sealed record Chart(string File, string Title);
+
+    static IReadOnlyList<Chart> Charts(RunReport report, string directory)
+    {
+        var charts = new List<Chart>();
+        void Save(ScottPlot.Plot plot, string file, string title)
+        {
+            plot.Title(title);
+            plot.SavePng(Path.Combine(directory, file), Width, Height);
+            charts.Add(new Chart(file, title));
+        }
+
+        Save(FitnessByGeneration(report), "fitness-by-generation.png", "Validation accuracy per generation");
+        foreach (var gene in report.GeneNames)
+        {
+            Save(GeneFrequency(report, gene), $"genes-{gene}.png", $"{gene}: share of each value among the generation's new networks");
+            Save(FitnessByValue(report, gene), $"fitness-by-{gene}.png", $"{gene}: validation accuracy by value (mean and best)");
+        }
+        if (report.Evaluations.Any(e => e.FinishedAt is not null)) Save(Timeline(report), "timeline.png", "Evaluations per trainer slot over time");
+        return charts;
+    }
+
+    static ScottPlot.Plot FitnessByGeneration(RunReport report)
+    {
+        var plot = new ScottPlot.Plot();
+        var generations = report.Summary?.Generations is { Count: > 0 } g
+            ? g.Select(x => (x.Generation + 1.0, x.Best, x.Mean, x.Worst)).ToArray()
+            : report.Evaluations.GroupBy(e => e.Generation).OrderBy(x => x.Key)
+                .Select(x => (x.Key + 1.0, x.Max(e => e.Fitness), x.Average(e => e.Fitness), x.Min(e => e.Fitness))).ToArray();
+        var xs = generations.Select(x => x.Item1).ToArray();
+        foreach (var (label, ys) in new[] { ("best", generations.Select(x => x.Item2)), ("mean", generations.Select(x => x.Item3)), ("worst", generations.Select(x => x.Item4)) })
+        {
+            var line = plot.Add.Scatter(xs, ys.ToArray());
+            line.LegendText = label;
+        }
+        plot.XLabel("Generation");
+        plot.YLabel("Validation accuracy");
+        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
+        return plot;
+    }
+
+    static ScottPlot.Plot GeneFrequency(RunReport report, string gene)
+    {
+        var plot = new ScottPlot.Plot();
+        var byGeneration = report.Evaluations.GroupBy(e => e.Generation).OrderBy(g => g.Key).ToArray();
+        var xs = byGeneration.Select(g => g.Key + 1.0).ToArray();
+        foreach (var value in Values(report, gene))
+        {
+            var line = plot.Add.Scatter(xs, byGeneration.Select(g => g.Count(e => e.Genes[gene] == value) / (double)g.Count()).ToArray());
+            line.LegendText = value;
+        }
+        plot.XLabel("Generation");
+        plot.YLabel("Share of evaluated networks");
+        plot.Axes.SetLimitsY(0, 1);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
+        return plot;
+    }
+
+    static ScottPlot.Plot FitnessByValue(RunReport report, string gene)
+    {
+        var plot = new ScottPlot.Plot();
+        var values = Values(report, gene);
+        var scores = values.Select(v => report.Evaluations.Where(e => e.Genes[gene] == v && !e.Failed).Select(e => e.Fitness).DefaultIfEmpty(0).ToArray()).ToArray();
+        var mean = plot.Add.Bars(Enumerable.Range(0, values.Count).Select(i => i - 0.2).ToArray(), scores.Select(s => s.Average()).ToArray());
+        mean.LegendText = "mean";
+        var best = plot.Add.Bars(Enumerable.Range(0, values.Count).Select(i => i + 0.2).ToArray(), scores.Select(s => s.Max()).ToArray());
+        best.LegendText = "best";
+        foreach (var bar in mean.Bars.Concat(best.Bars)) bar.Size = 0.38;
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, values.Count).Select(i => (double)i).ToArray(), values.ToArray());
+        plot.YLabel("Validation accuracy");
+        plot.Axes.SetLimitsY(0, 1);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
+        return plot;
+    }
+
+    static ScottPlot.Plot Timeline(RunReport report)
+    {
+        var plot = new ScottPlot.Plot();
+        var timed = report.Evaluations.Where(e => e.FinishedAt is not null).ToArray();
+        var origin = timed.Min(e => e.FinishedAt!.Value.AddSeconds(-e.Seconds));
+        var slots = timed.Select(e => e.Trainer).Distinct().Order().ToArray();
+        foreach (var e in timed)
+        {
+            var end = (e.FinishedAt!.Value - origin).TotalSeconds;
+            var row = Array.IndexOf(slots, e.Trainer);
+            var segment = plot.Add.Line(end - e.Seconds, row, end, row);
+            segment.LineWidth = 12;
+            segment.Color = e.Failed ? ScottPlot.Colors.Red : ScottPlot.Colors.SteelBlue;
+        }
+        plot.Axes.Left.SetTicks(Enumerable.Range(0, slots.Length).Select(i => (double)i).ToArray(), slots);
+        plot.Axes.SetLimitsY(-1, slots.Length);
+        plot.XLabel("Seconds since the first evaluation started (this process's part of the run)");
+        return plot;
+    }
+
+    static IReadOnlyList<string> Values(RunReport report, string gene) =>
+        report.Evaluations.Select(e => e.Genes[gene]).Distinct()
+            .OrderBy(v => double.TryParse(v, CultureInfo.InvariantCulture, out var n) ? n : double.MaxValue).ThenBy(v => v, StringComparer.Ordinal).ToArray();
+
+    static string Pct(double v) => v.ToString("0.00%", CultureInfo.InvariantCulture);
+
+    static IEnumerable<string> Facts(RunReport report)
+    {
+        var s = report.Summary;
+        yield return $"Status: {s?.Status ?? "unknown (no summary.json yet)"}";
+        if (s is null) yield break;
+        yield return $"Seed {s.Seed}, {report.Evaluations.Count} evaluations in {s.Generations.Count} generations, {TimeSpan.FromSeconds(s.WallSeconds):hh\\:mm\\:ss} of run time";
+        if (s.Best is { } best)
+            yield return $"Winner: {string.Join(", ", best.Genes.Select(g => $"{g.Key} {g.Value}"))}: validation {Pct(best.ValidationAccuracy)}" +
+                         (s.TestAccuracy is { } test ? $", test {Pct(test)}" : "");
+    }
+
+    static IReadOnlyList<string[]> TopRows(RunReport report) =>
+        (report.Summary?.Top ?? []).Select((t, i) => (string[])[(i + 1).ToString(CultureInfo.InvariantCulture),
+            .. report.GeneNames.Select(g => t.Genes.GetValueOrDefault(g, "")), Pct(t.ValidationAccuracy), t.Epochs.ToString(CultureInfo.InvariantCulture),
+            t.Seconds.ToString("0.0", CultureInfo.InvariantCulture)]).ToArray();
+
+    static string[] TopHeader(RunReport report) => ["#", .. report.GeneNames, "Val. acc.", "Epochs", "Seconds"];
+
+    static string Html(RunReport report, IReadOnlyList<Chart> charts, string directory)
+    {
+        static string E(string s) => WebUtility.HtmlEncode(s);
+        var html = new StringBuilder();
+        html.Append($"<!doctype html><html><head><meta charset=\"utf-8\"><title>ActorEvolve report: {E(report.RunId)}</title><style>" +
+                    "body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}table{border-collapse:collapse}" +
+                    "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}img{max-width:100%;margin:1em 0}</style></head><body>");
+        html.Append($"<h1>ActorEvolve run {E(report.RunId)}</h1><ul>");
+        foreach (var fact in Facts(report)) html.Append($"<li>{E(fact)}</li>");
+        html.Append("</ul><h2>Top networks</h2><table><tr>");
+        foreach (var h in TopHeader(report)) html.Append($"<th>{E(h)}</th>");
+        html.Append("</tr>");
+        foreach (var row in TopRows(report)) html.Append("<tr>" + string.Concat(row.Select(c => $"<td>{E(c)}</td>")) + "</tr>");
+        html.Append("</table>");
+        foreach (var chart in charts)
+        {
+            var data = Convert.ToBase64String(File.ReadAllBytes(Path.Combine(directory, chart.File)));
+            html.Append($"<h2>{E(chart.Title)}</h2><img alt=\"{E(chart.Title)}\" src=\"data:image/png;base64,{data}\">");
+        }
+        return html.Append("</body></html>").ToString();
+    }
+
+    static string Markdown(RunReport report, IReadOnlyList<Chart> charts)
+    {
+        var md = new StringBuilder($"# ActorEvolve run {report.RunId}\n\n");
+        foreach (var fact in Facts(report)) md.Append($"- {fact}\n");
+        md.Append("\n## Top networks\n\n| " + string.Join(" | ", TopHeader(report)) + " |\n|" + string.Concat(TopHeader(report).Select(_ => "---|")) + "\n");
+        foreach (var row in TopRows(report)) md.Append("| " + string.Join(" | ", row) + " |\n");
+        foreach (var chart in charts) md.Append($"\n## {chart.Title}\n\n![{chart.Title}]({chart.File})\n");
+        return md.ToString();
+    }
+}

@@ -1,0 +1,56 @@
+namespace ActorEvolve.Cli.Tests;
+
+/// <summary>The report: charts a person can look at, for finished and interrupted runs.</summary>
+public sealed class ReportTests : IDisposable
+{
+    readonly CliProcess _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    string[] Search(string runId) =>
+        ["search", "--fitness", $"table:{_cli.SeedGrid()}", "--population", "10", "--generations", "3", "--seed", "2", "--run-id", runId];
+
+    static void AssertDecodablePngs(string report, int atLeast)
+    {
+        var pngs = Directory.GetFiles(report, "*.png");
+        Assert.True(pngs.Length >= atLeast, $"{pngs.Length} charts");
+        foreach (var png in pngs)
+        {
+            using var bitmap = SkiaSharp.SKBitmap.Decode(png);
+            Assert.True(bitmap is { Width: 900, Height: 450 }, png);
+        }
+    }
+
+    [Fact]
+    public void A_completed_run_gets_an_html_report_with_every_chart_embedded()
+    {
+        var result = _cli.Run(Search("done"));
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var report = Path.Combine(_cli.WorkDir, "runs", "done", "report");
+        Assert.Contains($"Report: {Path.Combine(report, "index.html")}", result.Stdout);
+
+        // fitness per generation, gene frequencies and fitness by value for each of the 4 genes, the slot timeline
+        AssertDecodablePngs(report, 1 + 2 * 4 + 1);
+        var html = File.ReadAllText(Path.Combine(report, "index.html"));
+        Assert.Equal(Directory.GetFiles(report, "*.png").Length, html.Split("src=\"data:image/png;base64,").Length - 1);
+        Assert.Contains("Status: completed", html);
+        Assert.Contains("<th>Val. acc.</th>", html);
+    }
+
+    [Fact]
+    public void An_interrupted_run_gets_a_markdown_report_on_demand()
+    {
+        _cli.RunAndKill(l => l.StartsWith("  evaluated"), 12, Search("cut"));
+        var result = _cli.Run("report", "cut", "--format", "md");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var report = Path.Combine(_cli.WorkDir, "runs", "cut", "report");
+        var markdown = File.ReadAllText(Path.Combine(report, "summary.md"));
+        Assert.Contains("Status: running", markdown);
+        foreach (var png in Directory.GetFiles(report, "*.png")) Assert.Contains($"]({Path.GetFileName(png)})", markdown);
+        AssertDecodablePngs(report, 9);
+
+        var unknown = _cli.Run("report", "nope");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("there is no run 'nope'", Assert.Single(unknown.StderrLines));
+    }
+}
