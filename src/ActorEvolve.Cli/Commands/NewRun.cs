@@ -62,6 +62,6 @@ public static class NewRun
         var runConfig = string.Join("\n", [
             "# The settings this run was started with, on top of hocon/actorevolve.conf. `actorevolve resume` reads them.",
             userFile is null ? "" : File.ReadAllText(userFile), .. overrides]);
-        return await RunLauncher.RunAsync(config, engine, runConfig, files, resume: false, parse.GetValue(SharedOptions.Quiet), cancellation);
+        return await RunLauncher.RunAsync(config, engine, runConfig, files, resume: false, RunLauncher.ViewOf(parse), cancellation);
     }
 }

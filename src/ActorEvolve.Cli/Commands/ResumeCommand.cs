@@ -34,6 +34,6 @@ public static class ResumeCommand
         // refuses a change to what decides the search (seed, GA settings, search space).
         var config = HoconLoader.Load([files.Config, .. userFile is null ? Array.Empty<string>() : [userFile]], overrides);
         return await RunLauncher.RunAsync(config, EngineSettings.From(config), "", files, resume: true,
-            parse.GetValue(SharedOptions.Quiet), cancellation);
+            RunLauncher.ViewOf(parse), cancellation);
     }
 }

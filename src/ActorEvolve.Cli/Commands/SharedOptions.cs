@@ -17,6 +17,10 @@ public static class SharedOptions
     {
         Description = "HOST:PORT this node listens on for cluster members (default 127.0.0.1, any free port)",
     };
+    public static readonly Option<string> Dashboard = new("--dashboard")
+    {
+        Description = "Serve a live dashboard on HOST:PORT (e.g. 127.0.0.1:8080; off by default)",
+    };
     public static readonly Option<FileInfo> TlsCertificate = new("--tls-cert")
     {
         Description = "PKCS#12 certificate every node of the search shares (password in ACTOREVOLVE_TLS_PASSWORD): TLS between nodes",
@@ -28,7 +32,7 @@ public static class SharedOptions
 
     public static void AddTo(Command command)
     {
-        foreach (var option in new Option[] { ConfigFile, Data, StateDir, Journal, Slots, Device, Quiet, Listen, LocalTrainers, TlsCertificate })
+        foreach (var option in new Option[] { ConfigFile, Data, StateDir, Journal, Slots, Device, Quiet, Listen, LocalTrainers, TlsCertificate, Dashboard })
             command.Options.Add(option);
     }
 

@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using ActorEvolve.Cli.Commands;
 using ActorEvolve.Cli.Console;
+using ActorEvolve.Cli.Dashboard;
 using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Cluster;
 using ActorEvolve.Engine.Configuration;
@@ -9,13 +10,20 @@ using Spectre.Console;
 
 namespace ActorEvolve.Cli.Composition;
 
+/// <summary>How a run is shown: <paramref name="Quiet"/> prints only the result; <paramref name="Dashboard"/> serves the
+/// live page on HOST:PORT.</summary>
+public sealed record RunView(bool Quiet, string? Dashboard);
+
 /// <summary>Starts or resumes one run on this node and shows it: shared by <c>search</c> and <c>resume</c>.</summary>
 public static class RunLauncher
 {
+    public static RunView ViewOf(System.CommandLine.ParseResult parse) =>
+        new(parse.GetValue(SharedOptions.Quiet), parse.GetValue(SharedOptions.Dashboard));
+
     /// <param name="config">The effective configuration, and <paramref name="engine"/> read from it.</param>
     /// <param name="runConfigText">What the user asked for on top of the defaults, kept as run.conf (new runs).</param>
     public static async Task<int> RunAsync(Config config, EngineSettings engine, string runConfigText, RunFiles files,
-        bool resume, bool quiet, CancellationToken cancellation)
+        bool resume, RunView view, CancellationToken cancellation)
     {
         var runId = Path.GetFileName(files.Directory);
         // Everything is checked before anything is written, so bad input leaves no half-made run behind.
@@ -26,7 +34,7 @@ public static class RunLauncher
         await File.WriteAllTextAsync(files.Pid, Environment.ProcessId.ToString(), cancellation);
         try
         {
-            return await RunHostAsync(config, engine, fitness, files, runId, resume, quiet, cancellation);
+            return await RunHostAsync(config, engine, fitness, files, runId, resume, view, cancellation);
         }
         finally
         {
@@ -35,7 +43,7 @@ public static class RunLauncher
     }
 
     static async Task<int> RunHostAsync(Config config, EngineSettings engine, Core.Fitness.IFitnessFunction fitness,
-        RunFiles files, string runId, bool resume, bool quiet, CancellationToken cancellation)
+        RunFiles files, string runId, bool resume, RunView view, CancellationToken cancellation)
     {
         var settings = new RunSettings(runId, engine.Seed, engine.Space, engine.Ga, engine.Policy, files.Model, File.ReadAllText(files.Config));
         var summaryConfig = new Dictionary<string, object>
@@ -73,6 +81,9 @@ public static class RunLauncher
                            $"journal {Markup.Escape(engine.Journal.Description)}");
         console.MarkupLine($"Trainer nodes can join with: [bold]actorevolve trainer --join {address.Host}:{address.Port}[/]");
         var model = new ProgressModel(engine.Ga.Generations);
+        await using var dashboard = view.Dashboard is { } listen ? await DashboardServer.StartAsync(listen, model, runId) : null;
+        if (dashboard is not null) console.MarkupLine($"Dashboard: [link]{Markup.Escape(dashboard.Url)}[/]");
+        var quiet = view.Quiet;
         var plain = interactive || quiet ? null : System.Console.Out;
         var progress = host.System.ActorOf(ProgressActor.Props(model, plain), "progress");
         var run = host.RunAsync(settings, resume, engine.LocalSlots, files, summaryConfig, [progress]);

@@ -14,6 +14,8 @@ public sealed class ProgressModel(int generations)
     readonly Dictionary<string, Slot> _slots = [];
     readonly List<GenerationSummary> _history = [];
     readonly Dictionary<string, int> _evaluationsByNode = [];
+    readonly List<EvaluationRecorded> _evaluations = [];
+    IReadOnlyList<Core.Genes.Genome> _population = [];
     IReadOnlyList<(string Node, int Slots)> _nodes = [];
 
     public int Generations { get; } = generations;
@@ -34,6 +36,19 @@ public sealed class ProgressModel(int generations)
 
     public IReadOnlyList<(string Trainer, Slot Slot)> Slots => _slots.OrderBy(s => s.Key).Select(s => (s.Key, s.Value)).ToArray();
     public IReadOnlyList<GenerationSummary> History => _history.ToArray();
+
+    /// <summary>Every evaluation this process has seen (recovered ones included), in order.</summary>
+    public IReadOnlyList<EvaluationRecorded> Evaluations => _evaluations.ToArray();
+
+    /// <summary>The current generation's genomes, with their fitness where known.</summary>
+    public IReadOnlyList<(Core.Genes.Genome Genome, FitnessResult? Fitness)> Population
+    {
+        get
+        {
+            var known = _evaluations.GroupBy(e => e.Genome.Key).ToDictionary(g => g.Key, g => g.Last().Result);
+            return _population.Select(g => (g, known.GetValueOrDefault(g.Key))).ToArray();
+        }
+    }
 
     /// <summary>Each trainer node: its slots, how many are training now, evaluations it has finished in this process.</summary>
     public IReadOnlyList<(string Node, int Slots, int Busy, int Evaluations)> Nodes => _nodes
@@ -56,13 +71,16 @@ public sealed class ProgressModel(int generations)
             {
                 case RunResumed r:
                     TotalTrained = r.Facts.Count;
+                    _evaluations.AddRange(r.Facts.Select(f => new EvaluationRecorded(f.Generation, f.Genome, f.Result)));
                     Best = r.Facts.Select(f => new ScoredGenome(f.Genome, f.Result)).MaxBy(s => s.Fitness.Score);
                     _history.AddRange(r.History);
                     break;
                 case GenerationStarted g:
                     (Generation, ToTrain, Done, Cached, Failed, Phase) = (g.Generation, g.ToTrain, 0, g.Cached, 0, "evolving");
+                    _population = g.Population;
                     break;
                 case EvaluationRecorded r:
+                    _evaluations.Add(r);
                     Done++;
                     TotalTrained++;
                     if (r.Result.Failed) Failed++;

@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text.Json;
+using ActorEvolve.Cli.Commands;
+using ActorEvolve.Cli.Console;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace ActorEvolve.Cli.Dashboard;
+
+/// <summary>
+/// <c>--dashboard HOST:PORT</c>: a live page served by the coordinator itself (ASP.NET Core's Kestrel). The page and
+/// its script are one embedded file, so it works offline; it follows the run through server-sent events carrying
+/// snapshots of the same <see cref="ProgressModel"/> the terminal view draws.
+/// </summary>
+public sealed class DashboardServer(WebApplication app) : IAsyncDisposable
+{
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public string Url { get; } = app.Urls.First();
+
+    public static async Task<DashboardServer> StartAsync(string listen, ProgressModel model, string runId)
+    {
+        var (host, port) = SharedOptions.ParseEndpoint(listen, "--dashboard");
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://{host}:{port}");
+        var app = builder.Build();
+        app.MapGet("/", () => Results.Content(model.Read(m => Page.Html
+            .Replace("{{RUN_ID}}", System.Net.WebUtility.HtmlEncode(runId))
+            .Replace("{{GENERATION}}", (m.Generation + 1).ToString(CultureInfo.InvariantCulture))
+            .Replace("{{GENERATIONS}}", m.Generations.ToString(CultureInfo.InvariantCulture))), "text/html; charset=utf-8"));
+        app.MapGet("/api/state", () => Results.Text(Snapshot(model), "application/json"));
+        app.MapGet("/events", async (HttpContext context) =>
+        {
+            context.Response.Headers.ContentType = "text/event-stream";
+            context.Response.Headers.CacheControl = "no-cache";
+            while (!context.RequestAborted.IsCancellationRequested)
+            {
+                await context.Response.WriteAsync($"data: {Snapshot(model)}\n\n", context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(500, context.RequestAborted);
+            }
+        });
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException e)
+        {
+            await app.DisposeAsync();
+            throw new UsageException($"cannot serve the dashboard on {host}:{port}: {e.Message.Split('\n')[0]}");
+        }
+        return new DashboardServer(app);
+    }
+
+    /// <summary>What the page draws, as JSON.</summary>
+    static string Snapshot(ProgressModel model) => model.Read(m => JsonSerializer.Serialize(new
+    {
+        generation = m.Generation + 1, generations = m.Generations, done = m.Done, toTrain = m.ToTrain, cached = m.Cached,
+        failed = m.Failed, trained = m.TotalTrained, phase = m.Phase,
+        best = m.Best is { } b ? new { genome = b.Genome.Key, accuracy = b.Fitness.Accuracy } : null,
+        history = m.History.Select(h => new { generation = h.Generation + 1, h.Best, h.Mean, h.Worst }),
+        nodes = m.Nodes.Select(n => new { n.Node, n.Slots, n.Busy, n.Evaluations }),
+        slots = m.Slots.Select(s => new { s.Trainer, s.Slot.Genome, s.Slot.Epoch, s.Slot.Accuracy }),
+        population = m.Population.Select(p => new { genome = p.Genome.Key, accuracy = p.Fitness is { Failed: false } f ? f.Accuracy : (double?)null }),
+        evaluations = m.Evaluations.Select(e => new
+        {
+            generation = e.Generation + 1, genome = e.Genome.Key, accuracy = e.Result.Failed ? (double?)null : e.Result.Accuracy,
+            e.Result.Seconds, e.Result.Trainer,
+        }),
+    }, Json));
+
+    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+}

@@ -1,0 +1,73 @@
+namespace ActorEvolve.Cli.Dashboard;
+
+/// <summary>The dashboard page: markup, style and script in one string, no external assets (works offline). The
+/// generation count is filled in when the page is served, so it is right before the script's first update.</summary>
+static class Page
+{
+    public const string Html = """
+<!doctype html>
+<html><head><meta charset="utf-8"><title>ActorEvolve {{RUN_ID}}</title>
+<style>
+body{font-family:sans-serif;margin:1.5em;color:#222;background:#fafafa}
+h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.5em}
+.bar{background:#ddd;height:14px;width:420px;display:inline-block;vertical-align:middle}
+.bar span{display:block;background:#2e8b57;height:100%}
+table{border-collapse:collapse;font-size:.9em}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
+td.g{text-align:left;font-family:monospace}.cols{display:flex;gap:2em;flex-wrap:wrap}
+svg{background:#fff;border:1px solid #ccc}
+</style></head>
+<body>
+<h1>ActorEvolve run {{RUN_ID}}</h1>
+<p>Generation <b><span id="generation">{{GENERATION}}</span>/<span id="generations">{{GENERATIONS}}</span></b>
+  <span class="bar"><span id="progress" style="width:0"></span></span>
+  <span id="counts"></span> <i id="phase"></i></p>
+<p>Best so far: <b id="best">-</b></p>
+<h2>Validation accuracy per generation (best, mean, worst)</h2>
+<svg id="chart" width="640" height="260"></svg>
+<div class="cols">
+<div><h2>Trainer nodes</h2><table id="nodes"></table><h2>Trainer slots</h2><table id="slots"></table></div>
+<div><h2>Current population</h2><table id="population"></table></div>
+</div>
+<h2>All evaluations</h2><table id="evaluations"></table>
+<script>
+const pct = v => v == null ? '-' : (v * 100).toFixed(2) + ' %';
+const esc = s => String(s).replace(/[&<>"]/g, c => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
+function table(id, head, rows) {
+  document.getElementById(id).innerHTML = '<tr>' + head.map(h => '<th>' + h + '</th>').join('') + '</tr>' +
+    rows.map(r => '<tr>' + r.map((c, i) => '<td' + (i == 0 || typeof c === 'string' && c.includes('=') ? ' class="g"' : '') + '>' + esc(c) + '</td>').join('') + '</tr>').join('');
+}
+function chart(history) {
+  const svg = document.getElementById('chart'), w = 640, h = 260, pad = 34;
+  const n = Math.max(history.length, 2), x = i => pad + i * (w - 2 * pad) / (n - 1), y = v => h - pad - v * (h - 2 * pad);
+  let out = '';
+  for (let t = 0; t <= 1.0001; t += 0.25) out += `<line x1="${pad}" x2="${w - pad}" y1="${y(t)}" y2="${y(t)}" stroke="#eee"/><text x="2" y="${y(t) + 4}" font-size="10">${t * 100}%</text>`;
+  [['best', '#2e8b57'], ['mean', '#4682b4'], ['worst', '#cd5c5c']].forEach(([k, color]) => {
+    const pts = history.map((g, i) => x(i) + ',' + y(g[k])).join(' ');
+    out += `<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts}"/>`;
+    history.forEach((g, i) => out += `<circle cx="${x(i)}" cy="${y(g[k])}" r="3" fill="${color}"/>`);
+  });
+  svg.innerHTML = out;
+}
+function render(s) {
+  document.getElementById('generation').textContent = s.generation;
+  document.getElementById('generations').textContent = s.generations;
+  const share = s.toTrain ? s.done / s.toTrain : 0;
+  document.getElementById('progress').style.width = (100 * Math.min(1, (s.generation - 1 + share) / s.generations)) + '%';
+  document.getElementById('counts').textContent = `${s.done}/${s.toTrain} trained this generation, ${s.cached} cached, ${s.failed} failed, ${s.trained} trainings in all`;
+  document.getElementById('phase').textContent = s.phase && s.phase !== 'evolving' ? s.phase : '';
+  document.getElementById('best').textContent = s.best ? pct(s.best.accuracy) + '  ' + s.best.genome : '-';
+  chart(s.history);
+  table('nodes', ['Node', 'Slots', 'Busy', 'Idle', 'Evaluations'], s.nodes.map(n => [n.node, n.slots, n.busy, Math.max(0, n.slots - n.busy), n.evaluations]));
+  table('slots', ['Trainer', 'Genome', 'Epoch', 'Val. acc.'], s.slots.map(t => [t.trainer, t.genome, t.epoch, pct(t.accuracy)]));
+  table('population', ['Genome', 'Val. acc.'], s.population.map(p => [p.genome, pct(p.accuracy)]));
+  table('evaluations', ['Gen.', 'Genome', 'Val. acc.', 'Seconds', 'Trainer'],
+    s.evaluations.slice().reverse().map(e => [e.generation, e.genome, pct(e.accuracy), e.seconds.toFixed(1), e.trainer]));
+}
+// Draw the current state at once, then follow the live stream (opened a moment later, so that a headless browser
+// taking a snapshot after a virtual-time budget is not held up by the never-ending stream).
+fetch('api/state').then(r => r.json()).then(render)
+  .then(() => setTimeout(() => new EventSource('events').onmessage = m => render(JSON.parse(m.data)), 1000));
+</script>
+</body></html>
+""";
+}

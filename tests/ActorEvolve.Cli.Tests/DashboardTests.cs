@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace ActorEvolve.Cli.Tests;
+
+/// <summary>The live dashboard in a real browser: Debian's headless Chromium (.ci/run installs it) loads the page from
+/// the running search, with no network beyond the coordinator.</summary>
+public sealed class DashboardTests : IDisposable
+{
+    const string Chromium = "/usr/bin/chromium";
+    readonly CliProcess _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The page as headless Chromium renders it.</summary>
+    static string Browse(string url, params string[] extra)
+    {
+        var start = new ProcessStartInfo(Chromium) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in (string[])["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+                     "--disable-dev-shm-usage", "--virtual-time-budget=500", .. extra, url])
+            start.ArgumentList.Add(arg);
+        using var browser = Process.Start(start)!;
+        var dom = browser.StandardOutput.ReadToEndAsync();
+        _ = browser.StandardError.ReadToEndAsync();
+        Assert.True(browser.WaitForExit(TimeSpan.FromSeconds(60)), "chromium did not finish");
+        return dom.Result;
+    }
+
+    static int Generation(string dom) => int.Parse(Regex.Match(dom, "id=\"generation\">(\\d+)<").Groups[1].Value);
+
+    [SkippableFact]
+    public void The_dashboard_shows_the_live_generation_count_advancing()
+    {
+        Skip.IfNot(File.Exists(Chromium), "no Chromium: apt-get install chromium (as .ci/run does)");
+        var port = FreePort();
+        using var search = _cli.Start("search", "--fitness", $"table:{_cli.SeedGrid()}", "--config",
+            _cli.Write("delay.conf", "actorevolve.table-delay = 400ms"), "--population", "10", "--generations", "20",
+            "--seed", "4", "--dashboard", $"127.0.0.1:{port}");
+        try
+        {
+            while (search.StandardOutput.ReadLine() is { } line && !line.StartsWith("Dashboard: ")) { }
+            var url = $"http://127.0.0.1:{port}/";
+            var first = Browse(url, "--dump-dom");
+            while (search.StandardOutput.ReadLine() is { } line && !line.StartsWith("generation 3 done")) { }
+            var later = Browse(url, "--dump-dom");
+            Assert.True(Generation(later) > Generation(first), $"generation {Generation(first)}, then {Generation(later)}");
+            Assert.Matches("<td class=\"g\">activation=", later); // the script drew the population and evaluations tables
+            Assert.DoesNotMatch("(src|href)=\"https?://", later); // every asset is served by the process itself
+
+            // The page's script follows the run through server-sent events: snapshots with the whole state.
+            using (var http = new HttpClient())
+            using (var events = new StreamReader(http.GetStreamAsync(url + "events").Result))
+            {
+                var snapshot = events.ReadLine()!;
+                Assert.StartsWith("data: {\"generation\":", snapshot);
+                Assert.Contains("\"evaluations\":[{", snapshot);
+            }
+            // ...and draws it: in a screenshot it is all there.
+            var screenshot = Path.Combine(_cli.WorkDir, "dashboard.png");
+            Browse(url, "--hide-scrollbars", "--window-size=1200,1000", $"--screenshot={screenshot}");
+            Assert.True(new FileInfo(screenshot).Length > 20_000);
+        }
+        finally
+        {
+            search.Kill(entireProcessTree: true);
+        }
+    }
+}
