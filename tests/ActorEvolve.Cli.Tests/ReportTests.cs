@@ -35,6 +35,7 @@ public sealed class ReportTests : IDisposable
         Assert.Equal(Directory.GetFiles(report, "*.png").Length, html.Split("src=\"data:image/png;base64,").Length - 1);
         Assert.Contains("Status: completed", html);
         Assert.Contains("<th>Val. acc.</th>", html);
+        Assert.Contains("<th>Parameters</th>", html);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using ActorEvolve.Engine.Results;
+using ActorEvolve.Training.Torch;
 
 namespace ActorEvolve.Cli.Report;
 
@@ -139,9 +140,22 @@ public static class ReportWriter
     static IReadOnlyList<string[]> TopRows(RunReport report) =>
         (report.Summary?.Top ?? []).Select((t, i) => (string[])[(i + 1).ToString(CultureInfo.InvariantCulture),
             .. report.GeneNames.Select(g => t.Genes.GetValueOrDefault(g, "")), Pct(t.ValidationAccuracy), t.Epochs.ToString(CultureInfo.InvariantCulture),
-            t.Seconds.ToString("0.0", CultureInfo.InvariantCulture)]).ToArray();
+            t.Seconds.ToString("0.0", CultureInfo.InvariantCulture), ModelSize(t.Genes)]).ToArray();
 
-    static string[] TopHeader(RunReport report) => ["#", .. report.GeneNames, "Val. acc.", "Epochs", "Seconds"];
+    static string[] TopHeader(RunReport report) => ["#", .. report.GeneNames, "Val. acc.", "Epochs", "Seconds", "Parameters"];
+
+    /// <summary>The MLP's weight count for a 28x28 image and 10 classes; "-" for genes the MLP trainer does not know.</summary>
+    static string ModelSize(IReadOnlyDictionary<string, string> genes)
+    {
+        try
+        {
+            return MlpSpec.FromGenome(new Core.Genes.Genome(genes), 0.2, 64).ParameterCount(28 * 28, 10).ToString("N0", CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            return "-";
+        }
+    }
 
     static string Html(RunReport report, IReadOnlyList<Chart> charts, string directory)
     {
