@@ -53,6 +53,26 @@ public sealed class ClusterTests : IDisposable
         return lines;
     }
 
+    /// <summary>The same search on one node, on the recorded grid with a delay per evaluation (delay.conf).</summary>
+    CliProcess.Result RunReference()
+    {
+        _cli.SeedGrid();
+        _cli.Write("delay.conf", "actorevolve.table-delay = 300ms");
+        var reference = _cli.Run(Search("reference"));
+        Assert.True(reference.ExitCode == 0, reference.Stderr);
+        return reference;
+    }
+
+    /// <summary>A coordinator that trains nothing itself, on a free loopback port, ready for trainers to join.</summary>
+    (Process Coordinator, int Port) StartCoordinator(string runId, params string[] extra)
+    {
+        var port = FreePort();
+        var coordinator = _cli.Start(Search(runId, ["--listen", $"127.0.0.1:{port}", "--local-trainers", "0", .. extra]));
+        _processes.Add(coordinator);
+        ReadUntil(coordinator, l => l.StartsWith("Trainer nodes can join with"), 1);
+        return (coordinator, port);
+    }
+
     static string[] Evaluations(string run) =>
         File.ReadAllLines(Path.Combine(run, "results.csv")).Skip(1).Select(r => string.Join(",", r.Split(',').Take(6))).Order().ToArray();
 
@@ -61,16 +81,8 @@ public sealed class ClusterTests : IDisposable
     [Fact]
     public void A_trainer_killed_mid_generation_loses_nothing_and_the_run_matches_a_single_node_run()
     {
-        _cli.SeedGrid();
-        _cli.Write("delay.conf", "actorevolve.table-delay = 300ms");
-        var reference = _cli.Run(Search("reference"));
-        Assert.True(reference.ExitCode == 0, reference.Stderr);
-
-        var port = FreePort();
-        var coordinator = _cli.Start(Search("cluster", "--listen", $"127.0.0.1:{port}", "--local-trainers", "0",
-            "--config", Path.Combine(_cli.WorkDir, "delay.conf")));
-        _processes.Add(coordinator);
-        ReadUntil(coordinator, l => l.StartsWith("Trainer nodes can join with"), 1);
+        var reference = RunReference();
+        var (coordinator, port) = StartCoordinator("cluster", "--config", Path.Combine(_cli.WorkDir, "delay.conf"));
         var (victim, survivor) = (Trainer(port), Trainer(port));
 
         // Both trainers take work, then one dies with SIGKILL in the middle of its evaluation.
@@ -91,16 +103,8 @@ public sealed class ClusterTests : IDisposable
     [Fact]
     public void When_the_coordinator_dies_its_trainer_serves_the_resumed_run_without_a_restart()
     {
-        _cli.SeedGrid();
-        _cli.Write("delay.conf", "actorevolve.table-delay = 300ms");
-        var reference = _cli.Run(Search("reference"));
-        Assert.True(reference.ExitCode == 0, reference.Stderr);
-
-        var port = FreePort();
-        var coordinator = _cli.Start(Search("cluster", "--listen", $"127.0.0.1:{port}", "--local-trainers", "0",
-            "--config", Path.Combine(_cli.WorkDir, "delay.conf")));
-        _processes.Add(coordinator);
-        ReadUntil(coordinator, l => l.StartsWith("Trainer nodes can join with"), 1);
+        RunReference();
+        var (coordinator, port) = StartCoordinator("cluster", "--config", Path.Combine(_cli.WorkDir, "delay.conf"));
         var trainer = Trainer(port);
         ReadUntil(coordinator, l => l.StartsWith("  evaluated"), 5);
         coordinator.Kill(entireProcessTree: true); // SIGKILL: the resume case
@@ -132,11 +136,7 @@ public sealed class ClusterTests : IDisposable
         _cli.SeedGrid();
         var (certificate, other) = (Certificate("search.pfx"), Certificate("other.pfx"));
         _cli.Write("tls.conf", "actorevolve.tls.password = secret");
-        var port = FreePort();
-        var coordinator = _cli.Start(Search("tls", "--listen", $"127.0.0.1:{port}", "--local-trainers", "0", "--tls-cert", certificate,
-            "--config", Path.Combine(_cli.WorkDir, "tls.conf")));
-        _processes.Add(coordinator);
-        ReadUntil(coordinator, l => l.StartsWith("Trainer nodes can join with"), 1);
+        var (coordinator, port) = StartCoordinator("tls", "--tls-cert", certificate, "--config", Path.Combine(_cli.WorkDir, "tls.conf"));
 
         string[] Join(params string[] extra) =>
             ["trainer", "--join", $"127.0.0.1:{port}", "--fitness", $"table:{Grid}", "--join-timeout", "00:00:05", .. extra];
@@ -154,16 +154,8 @@ public sealed class ClusterTests : IDisposable
     [Fact]
     public void A_trainer_stopped_with_a_signal_hands_its_work_back_and_the_run_completes()
     {
-        _cli.SeedGrid();
-        _cli.Write("delay.conf", "actorevolve.table-delay = 300ms");
-        var reference = _cli.Run(Search("reference"));
-        Assert.True(reference.ExitCode == 0, reference.Stderr);
-
-        var port = FreePort();
-        var coordinator = _cli.Start(Search("cluster", "--listen", $"127.0.0.1:{port}", "--local-trainers", "0",
-            "--config", Path.Combine(_cli.WorkDir, "delay.conf")));
-        _processes.Add(coordinator);
-        ReadUntil(coordinator, l => l.StartsWith("Trainer nodes can join with"), 1);
+        RunReference();
+        var (coordinator, port) = StartCoordinator("cluster", "--config", Path.Combine(_cli.WorkDir, "delay.conf"));
         var (leaving, staying) = (Trainer(port), Trainer(port));
         ReadUntil(coordinator, l => l.StartsWith("  evaluated"), 6);
         using (var stop = Process.Start("kill", ["-TERM", leaving.Id.ToString()])) stop.WaitForExit(); // as Ctrl-C does
