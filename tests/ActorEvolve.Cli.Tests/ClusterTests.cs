@@ -194,5 +194,6 @@ public sealed class ClusterTests : IDisposable
         var result = _cli.Run(Search("taken", "--listen", $"127.0.0.1:{port}"));
         Assert.Equal(2, result.ExitCode);
         Assert.Contains($"cannot listen on 127.0.0.1:{port}", Assert.Single(result.StderrLines));
+        Assert.False(Directory.Exists(Path.Combine(_cli.WorkDir, "runs", "taken"))); // checked before anything is written
     }
 }

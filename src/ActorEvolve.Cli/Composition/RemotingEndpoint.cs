@@ -6,6 +6,25 @@ namespace ActorEvolve.Cli.Composition;
 /// <summary>Recognises and describes a failure to open this node's cluster endpoint (port taken, unknown address).</summary>
 public static class RemotingEndpoint
 {
+    /// <summary>Checks, before a run writes anything, that a fixed port it will listen on can be opened now.</summary>
+    public static void Preflight(string host, int port, string what)
+    {
+        if (port == 0) return; // any free port
+        try
+        {
+            var address = System.Net.IPAddress.TryParse(host, out var ip) ? ip : System.Net.Dns.GetHostAddresses(host).First();
+            using var probe = new TcpListener(address, port);
+            probe.Start();
+        }
+        catch (SocketException e)
+        {
+            throw new Commands.UsageException($"cannot listen on {host}:{port} for {what}: {e.Message}");
+        }
+    }
+
+    public static void Preflight(Config config) => Preflight(config.GetString("akka.remote.dot-netty.tcp.hostname"),
+        config.GetInt("akka.remote.dot-netty.tcp.port"), "the cluster");
+
     public static string Describe(Config config) =>
         $"{config.GetString("akka.remote.dot-netty.tcp.hostname")}:{config.GetInt("akka.remote.dot-netty.tcp.port")}";
 

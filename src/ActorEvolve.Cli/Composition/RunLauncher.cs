@@ -29,6 +29,12 @@ public static class RunLauncher
         // Everything is checked before anything is written, so bad input leaves no half-made run behind.
         var fitness = await FitnessConfig.CreateAsync(config, engine.Space, cancellation);
         engine.Journal.Preflight(mustExist: resume);
+        RemotingEndpoint.Preflight(config);
+        if (view.Dashboard is { } dashboard)
+        {
+            var (host, port) = SharedOptions.ParseEndpoint(dashboard, "--dashboard");
+            RemotingEndpoint.Preflight(host, port, "the dashboard");
+        }
         Directory.CreateDirectory(files.Directory);
         if (!resume) await File.WriteAllTextAsync(files.Config, runConfigText, cancellation);
         await File.WriteAllTextAsync(files.Pid, Environment.ProcessId.ToString(), cancellation);
