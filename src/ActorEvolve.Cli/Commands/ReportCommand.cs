@@ -1,6 +1,5 @@
 using System.CommandLine;
 using ActorEvolve.Cli.Report;
-using ActorEvolve.Engine.Configuration;
 using ActorEvolve.Engine.Results;
 
 namespace ActorEvolve.Cli.Commands;
@@ -11,24 +10,20 @@ public static class ReportCommand
 {
     static readonly Argument<string> RunId = new("run-id") { Description = "The run (see 'actorevolve runs')" };
     static readonly Option<string> Format = new("--format") { Description = "html (default) or md", DefaultValueFactory = _ => "html" };
-    static readonly Option<DirectoryInfo> StateDir = new("--state-dir") { Description = "Where runs are written (default ./runs)" };
 
     public static Command Create()
     {
-        var command = new Command("report", "Write a run's report: charts and index.html (or summary.md) in runs/RUN-ID/report") { RunId, Format, StateDir };
+        var command = new Command("report", "Write a run's report: charts and index.html (or summary.md) in runs/RUN-ID/report") { RunId, Format, SharedOptions.StateDir, SharedOptions.ConfigFile };
         command.SetAction(parse =>
         {
             var format = parse.GetValue(Format);
             if (format is not ("html" or "md")) throw new UsageException($"--format must be html or md (got '{format}')");
-            var stateDir = parse.GetValue(StateDir)?.FullName ?? EngineSettings.Read(() => HoconLoader.Load().GetString("actorevolve.state-dir"));
+            var stateDir = SharedOptions.StateDirectory(parse);
             var files = new RunFiles(Path.GetFullPath(Path.Combine(stateDir, parse.GetValue(RunId)!)));
             if (!Directory.Exists(files.Directory)) throw new UsageException($"there is no run '{parse.GetValue(RunId)}' in {Path.GetFullPath(stateDir)}");
-            System.Console.WriteLine($"Report: {Write(files, format == "md")}");
+            System.Console.WriteLine($"Report: {ReportWriter.Write(files, format == "md")}");
             return 0;
         });
         return command;
     }
-
-    public static string Write(RunFiles files, bool markdown) =>
-        ReportWriter.Write(RunReport.Load(files), Path.Combine(files.Directory, "report"), markdown);
 }

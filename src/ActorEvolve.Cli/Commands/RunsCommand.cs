@@ -1,5 +1,4 @@
 using System.CommandLine;
-using ActorEvolve.Engine.Configuration;
 using ActorEvolve.Engine.Results;
 using Spectre.Console;
 
@@ -8,17 +7,12 @@ namespace ActorEvolve.Cli.Commands;
 /// <summary><c>actorevolve runs</c>: the runs in the state directory, newest first.</summary>
 public static class RunsCommand
 {
-    static readonly Option<DirectoryInfo> StateDir = new("--state-dir") { Description = "Where runs are written (default ./runs)" };
-    static readonly Option<FileInfo> ConfigFile = new("--config") { Description = "A HOCON file overriding hocon/actorevolve.conf" };
-
     public static Command Create()
     {
-        var command = new Command("runs", "List the runs in the state directory") { StateDir, ConfigFile };
+        var command = new Command("runs", "List the runs in the state directory") { SharedOptions.StateDir, SharedOptions.ConfigFile };
         command.SetAction(parse =>
         {
-            var stateDir = parse.GetValue(StateDir)?.FullName
-                           ?? EngineSettings.Read(() => HoconLoader.Load(parse.GetValue(ConfigFile)?.FullName).GetString("actorevolve.state-dir"));
-            Print(AnsiConsole.Console, stateDir);
+            Print(AnsiConsole.Console, SharedOptions.StateDirectory(parse));
             return 0;
         });
         return command;

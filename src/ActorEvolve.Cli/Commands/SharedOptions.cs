@@ -8,7 +8,7 @@ public static class SharedOptions
 {
     public static readonly Option<FileInfo> ConfigFile = new("--config") { Description = "A HOCON file overriding hocon/actorevolve.conf" };
     static readonly Option<DirectoryInfo> Data = new("--data") { Description = "Folder with the four IDX files of the dataset" };
-    static readonly Option<DirectoryInfo> StateDir = new("--state-dir") { Description = "Where runs are written (default ./runs)" };
+    public static readonly Option<DirectoryInfo> StateDir = new("--state-dir") { Description = "Where runs are written (default ./runs)" };
     static readonly Option<string> Journal = new("--journal") { Description = "sqlite:FILE or postgres://user:password@host:port/db (default: SQLite in the state dir)" };
     static readonly Option<int?> Slots = new("--slots") { Description = "Trainer slots on this node (default: one per core)" };
     static readonly Option<string> Device = new("--device") { Description = "cpu (default), cuda or auto" };
@@ -35,6 +35,11 @@ public static class SharedOptions
         foreach (var option in new Option[] { ConfigFile, Data, StateDir, Journal, Slots, Device, Quiet, Listen, LocalTrainers, TlsCertificate, Dashboard })
             command.Options.Add(option);
     }
+
+    /// <summary>The state directory for commands that read runs: <c>--state-dir</c>, else the <c>--config</c> file's
+    /// <c>actorevolve.state-dir</c>, else the default.</summary>
+    public static string StateDirectory(ParseResult parse) => parse.GetValue(StateDir)?.FullName
+        ?? EngineSettings.Read(() => HoconLoader.Load(parse.GetValue(ConfigFile)?.FullName).GetString("actorevolve.state-dir"));
 
     /// <summary>HOCON for <c>--listen HOST:PORT</c> (or HOST alone) and <c>--tls-cert FILE</c>.</summary>
     public static IEnumerable<string> ClusterOverrides(ParseResult parse)

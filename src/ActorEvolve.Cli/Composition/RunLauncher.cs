@@ -109,7 +109,7 @@ public static class RunLauncher
         }
         if (run.Exception?.InnerException is RunAbortedException aborted)
             throw aborted.BadInput ? new UsageException(aborted.Message) : aborted;
-        var report = ReportCommand.Write(files, markdown: false);
+        var report = Report.ReportWriter.Write(files, markdown: false);
         FinalReport.Print(console, await run, files, DateTime.UtcNow - started);
         console.MarkupLine($"Report: [link]{Markup.Escape(report)}[/]");
         return 0;

@@ -15,6 +15,11 @@ public static class ReportWriter
 {
     const int Width = 900, Height = 450;
 
+    /// <summary>The report of the run in <paramref name="files"/>, in its <c>report/</c> folder.</summary>
+    /// <returns>The report's main file.</returns>
+    public static string Write(RunFiles files, bool markdown) =>
+        Write(RunReport.Load(files), Path.Combine(files.Directory, "report"), markdown);
+
     /// <returns>The report's main file.</returns>
     public static string Write(RunReport report, string directory, bool markdown)
     {
