@@ -48,10 +48,7 @@ public static class TrainerCommand
         var config = HoconLoader.Load(parse.GetValue(SharedOptions.ConfigFile)?.FullName, Overrides(parse).ToArray());
         // Akka's log (including the expected warnings when the coordinator goes away) goes to a file, not the terminal.
         var log = Path.GetFullPath($"actorevolve-trainer-{Environment.ProcessId}.log");
-        config = Akka.Configuration.ConfigurationFactory.ParseString($"""
-            actorevolve.log-file = {HoconLoader.Quote(log)}
-            akka.loggers = ["ActorEvolve.Engine.Logging.FileLogger, ActorEvolve.Engine"]
-            """).WithFallback(config);
+        config = Engine.Logging.FileLogger.LogTo(log, config);
         var engine = EngineSettings.From(config);
         // The dataset first: a node that cannot train refuses to join.
         var fitness = await FitnessConfig.CreateAsync(config, engine.Space, cancellation);

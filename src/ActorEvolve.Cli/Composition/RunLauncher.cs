@@ -5,6 +5,7 @@ using ActorEvolve.Cli.Dashboard;
 using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Cluster;
 using ActorEvolve.Engine.Configuration;
+using ActorEvolve.Engine.Logging;
 using ActorEvolve.Engine.Results;
 using Spectre.Console;
 
@@ -73,12 +74,10 @@ public static class RunLauncher
         // is not intercepted and ends the process at once (which loses nothing either).
         using var stop = new StopSignal(cancellation);
         // Akka's own log lines go to the run folder, not through the live view.
-        var hostConfig = ConfigurationFactory.ParseString($"""
-            actorevolve.log-file = {HoconLoader.Quote(files.Log)}
-            akka.loggers = ["ActorEvolve.Engine.Logging.FileLogger, ActorEvolve.Engine"]
+        var hostConfig = FileLogger.LogTo(files.Log, ConfigurationFactory.ParseString($"""
             akka.loglevel = WARNING
             akka.cluster.roles = [population{(engine.LocalSlots > 0 ? ", trainer" : "")}]
-            """).WithFallback(config);
+            """).WithFallback(config));
         await using var host = await StartHostAsync(hostConfig, engine, fitness);
         var address = Akka.Cluster.Cluster.Get(host.System).SelfAddress;
         console.MarkupLine($"[bold]ActorEvolve[/] {(resume ? "resuming" : "run")} [blue]{Markup.Escape(runId)}[/]: " +

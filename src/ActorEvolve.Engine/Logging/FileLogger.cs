@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Configuration;
 using Akka.Dispatch;
 using Akka.Event;
 
@@ -26,4 +27,10 @@ public sealed class FileLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMess
     }
 
     protected override void PostStop() => _writer.Dispose();
+
+    /// <summary>The configuration that sends an actor system's log to <paramref name="path"/>, over <paramref name="config"/>.</summary>
+    public static Config LogTo(string path, Config config) => ConfigurationFactory.ParseString($"""
+        actorevolve.log-file = {Configuration.HoconLoader.Quote(path)}
+        akka.loggers = ["{typeof(FileLogger).FullName}, {typeof(FileLogger).Assembly.GetName().Name}"]
+        """).WithFallback(config);
 }
