@@ -10,9 +10,9 @@ namespace ActorEvolve.Cli.Commands;
 public static class NewRun
 {
     static readonly Option<long?> Seed = new("--seed") { Description = "Run seed: the same seed gives the same search" };
-    static readonly Option<string> Budget = new("--budget") { Description = "Training budget preset: quick (default), grid or full" };
+    public static readonly Option<string> Budget = new("--budget") { Description = "Training budget preset: quick (default), grid or full" };
     static readonly Option<string> Dataset = new("--dataset") { Description = "fashion-mnist (default) or mnist" };
-    static readonly Option<string> Fitness = new("--fitness") { Description = "mlp (default: train) or table:FILE.csv (look up)" };
+    public static readonly Option<string> Fitness = new("--fitness") { Description = "mlp (default: train) or table:FILE.csv (look up)" };
     static readonly Option<string> RunId = new("--run-id") { Description = "Name of the run (default: time and seed)" };
 
     public static void AddTo(Command command)
@@ -25,14 +25,20 @@ public static class NewRun
     static IEnumerable<string> Overrides(ParseResult parse)
     {
         if (parse.GetValue(Seed) is { } seed) yield return $"actorevolve.seed = {seed}";
-        if (parse.GetValue(Budget) is { } budget) yield return $"actorevolve.training.budget = {HoconLoader.Quote(budget)}";
         if (parse.GetValue(Dataset) is { } dataset) yield return $"actorevolve.dataset.name = {HoconLoader.Quote(dataset)}";
-        if (parse.GetValue(Fitness) is { } fitness) yield return $"actorevolve.fitness = {HoconLoader.Quote(FitnessPath(fitness))}";
+        foreach (var line in FitnessOverrides(parse)) yield return line;
         foreach (var line in SharedOptions.Overrides(parse)) yield return line;
     }
 
+    /// <summary><c>--budget</c> and <c>--fitness</c>, which a trainer node takes too: it must score genomes as the search does.</summary>
+    public static IEnumerable<string> FitnessOverrides(ParseResult parse)
+    {
+        if (parse.GetValue(Budget) is { } budget) yield return $"actorevolve.training.budget = {HoconLoader.Quote(budget)}";
+        if (parse.GetValue(Fitness) is { } fitness) yield return $"actorevolve.fitness = {HoconLoader.Quote(FitnessPath(fitness))}";
+    }
+
     /// <summary>A table fitness with its file made absolute (run.conf must still find it from anywhere).</summary>
-    public static string FitnessPath(string fitness) => fitness.StartsWith(FitnessConfig.TablePrefix, StringComparison.Ordinal)
+    static string FitnessPath(string fitness) => fitness.StartsWith(FitnessConfig.TablePrefix, StringComparison.Ordinal)
         ? FitnessConfig.TablePrefix + Path.GetFullPath(fitness[FitnessConfig.TablePrefix.Length..]) : fitness;
 
     /// <param name="commandOverrides">The command's own flags, as HOCON overrides.</param>

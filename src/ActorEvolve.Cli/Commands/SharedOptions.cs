@@ -7,7 +7,7 @@ namespace ActorEvolve.Cli.Commands;
 public static class SharedOptions
 {
     public static readonly Option<FileInfo> ConfigFile = new("--config") { Description = "A HOCON file overriding hocon/actorevolve.conf" };
-    static readonly Option<DirectoryInfo> Data = new("--data") { Description = "Folder with the four IDX files of the dataset" };
+    public static readonly Option<DirectoryInfo> Data = new("--data") { Description = "Folder with the four IDX files of the dataset" };
     public static readonly Option<DirectoryInfo> StateDir = new("--state-dir") { Description = "Where runs are written (default ./runs)" };
     static readonly Option<string> Journal = new("--journal") { Description = "sqlite:FILE or postgres://user:password@host:port/db (default: SQLite in the state dir)" };
     static readonly Option<int?> Slots = new("--slots") { Description = "Trainer slots on this node (default: one per core)" };

@@ -14,9 +14,6 @@ public static class TrainerCommand
 {
     static readonly Option<string> Join = new("--join") { Description = "The coordinator's HOST:PORT (printed by search)", Required = true };
     static readonly Option<int?> Slots = new("--slots") { Description = "Trainer slots on this node (default: one per core)" };
-    static readonly Option<string> Budget = new("--budget") { Description = "Training budget preset: the same as the search's" };
-    static readonly Option<string> Fitness = new("--fitness") { Description = "mlp (default) or table:FILE.csv: the same as the search's" };
-    static readonly Option<DirectoryInfo> Data = new("--data") { Description = "Folder with the four IDX files of the dataset" };
     static readonly Option<TimeSpan> JoinTimeout = new("--join-timeout")
     {
         Description = "Give up when no coordinator lets this node in within this time (first join only)",
@@ -27,7 +24,8 @@ public static class TrainerCommand
     {
         var command = new Command("trainer", "Join a search's cluster and train for it")
         {
-            Join, Slots, Budget, Fitness, Data, JoinTimeout, SharedOptions.ConfigFile, SharedOptions.Listen, SharedOptions.TlsCertificate,
+            Join, Slots, NewRun.Budget, NewRun.Fitness, SharedOptions.Data, JoinTimeout, SharedOptions.ConfigFile, SharedOptions.Listen,
+            SharedOptions.TlsCertificate,
         };
         command.SetAction((parse, cancellation) => RunAsync(parse, cancellation));
         return command;
@@ -36,9 +34,8 @@ public static class TrainerCommand
     static IEnumerable<string> Overrides(ParseResult parse)
     {
         if (parse.GetValue(Slots) is { } slots) yield return $"actorevolve.engine.trainer-slots = {slots}";
-        if (parse.GetValue(Budget) is { } budget) yield return $"actorevolve.training.budget = {HoconLoader.Quote(budget)}";
-        if (parse.GetValue(Fitness) is { } fitness) yield return $"actorevolve.fitness = {HoconLoader.Quote(NewRun.FitnessPath(fitness))}";
-        if (parse.GetValue(Data) is { } data) yield return $"actorevolve.dataset.dir = {HoconLoader.Quote(data.FullName)}";
+        foreach (var line in NewRun.FitnessOverrides(parse)) yield return line;
+        if (parse.GetValue(SharedOptions.Data) is { } data) yield return $"actorevolve.dataset.dir = {HoconLoader.Quote(data.FullName)}";
         foreach (var line in SharedOptions.ClusterOverrides(parse)) yield return line;
     }
 
