@@ -34,21 +34,19 @@ public sealed class ResultsWriter : ReceiveActor
         {
             _generationStarted = e.At;
             _slotBusySeconds.Clear();
-            if (!File.Exists(_files.Results)) File.WriteAllText(_files.Results, RunFiles.Header(_settings.Space) + "\n");
+            if (!File.Exists(_files.Results)) CsvRecords.WriteAll(_files.Results, [RunFiles.Header(_settings.Space)]);
             if (!File.Exists(_files.Summary)) Write("running", null, null, null, []);
         });
         Receive<RunResumed>(e =>
         {
             var rows = e.Facts.Select(f => RunFiles.Row(_settings.Space, f.Generation, f.Genome, f.Result));
-            var temp = _files.Results + ".tmp";
-            File.WriteAllLines(temp, [RunFiles.Header(_settings.Space), .. rows]);
-            File.Move(temp, _files.Results, overwrite: true);
+            CsvRecords.WriteAll(_files.Results, [RunFiles.Header(_settings.Space), .. rows]);
             _evaluated.AddRange(e.Facts.Select(f => new ScoredGenome(f.Genome, f.Result)));
             _generations.AddRange(e.History.Select(Report));
         });
         Receive<EvaluationRecorded>(e =>
         {
-            File.AppendAllText(_files.Results, RunFiles.Row(_settings.Space, e.Generation, e.Genome, e.Result) + "\n");
+            CsvRecords.Append(_files.Results, RunFiles.Row(_settings.Space, e.Generation, e.Genome, e.Result));
             _evaluated.Add(new ScoredGenome(e.Genome, e.Result));
             _slotBusySeconds[e.Result.Trainer] = _slotBusySeconds.GetValueOrDefault(e.Result.Trainer) + e.Result.Seconds;
         });

@@ -55,34 +55,32 @@ public sealed class RunFiles(string directory)
         }
     }
 
-    public static string Header(SearchSpace space) =>
-        string.Join(",", ["generation", .. space.Genes.Select(g => g.Name),
-            "fitness", "validation_loss", "test_accuracy", "epochs", "seconds", "trainer", "status", "failure", "finished_at"]);
+    public static string[] Header(SearchSpace space) =>
+        ["generation", .. space.Genes.Select(g => g.Name), "fitness", "validation_loss", "test_accuracy", "epochs",
+            "seconds", "trainer", "status", "failure", "finished_at"];
 
-    public static string Row(SearchSpace space, int generation, Genome genome, FitnessResult r) =>
-        string.Join(",", [generation.ToString(CultureInfo.InvariantCulture), .. space.Genes.Select(g => Csv(genome.Get(g.Name))),
-            F(r.Accuracy), F(r.ValidationLoss), r.TestAccuracy is { } test ? F(test) : "", r.Epochs.ToString(CultureInfo.InvariantCulture),
-            F(r.Seconds), Csv(r.Trainer), r.Failed ? "failed" : "ok", Csv(r.FailureReason ?? ""),
-            r.FinishedAt?.ToString("O", CultureInfo.InvariantCulture) ?? ""]);
+    public static string[] Row(SearchSpace space, int generation, Genome genome, FitnessResult r) =>
+        [generation.ToString(CultureInfo.InvariantCulture), .. space.Genes.Select(g => genome.Get(g.Name)),
+            F(r.Accuracy), F(r.ValidationLoss), r.TestAccuracy is { } test ? F(test) : "",
+            r.Epochs.ToString(CultureInfo.InvariantCulture), F(r.Seconds), r.Trainer, r.Failed ? "failed" : "ok",
+            r.FailureReason ?? "", r.FinishedAt?.ToString("O", CultureInfo.InvariantCulture) ?? ""];
 
     /// <summary>Writes every evaluation, best first, in the fitness-table format: gene columns, <c>fitness</c>,
     /// <c>validation_loss</c>, <c>test_accuracy</c>, <c>epochs</c>, <c>seconds</c>, <c>status</c>.</summary>
     public void WriteGrid(SearchSpace space, IEnumerable<ScoredGenome> evaluated)
     {
-        var header = string.Join(",", [.. space.Genes.Select(g => g.Name), "fitness", "validation_loss", "test_accuracy", "epochs", "seconds", "status"]);
-        var rows = Evolver.Rank(evaluated).Select(s =>
-            string.Join(",", [.. space.Genes.Select(g => Csv(s.Genome.Get(g.Name))), F(s.Fitness.Accuracy), F(s.Fitness.ValidationLoss),
-                s.Fitness.TestAccuracy is { } test ? F(test) : "", s.Fitness.Epochs.ToString(CultureInfo.InvariantCulture),
-                F(s.Fitness.Seconds), s.Fitness.Failed ? "failed" : "ok"]));
-        var temp = Grid + ".tmp";
-        File.WriteAllLines(temp, [header, .. rows]);
-        File.Move(temp, Grid, overwrite: true);
+        string[] header = [.. space.Genes.Select(g => g.Name), "fitness", "validation_loss", "test_accuracy", "epochs",
+            "seconds", "status"];
+        var rows = Evolver.Rank(evaluated).Select(s => (IReadOnlyList<string>)
+        [
+            .. space.Genes.Select(g => s.Genome.Get(g.Name)), F(s.Fitness.Accuracy), F(s.Fitness.ValidationLoss),
+            s.Fitness.TestAccuracy is { } test ? F(test) : "", s.Fitness.Epochs.ToString(CultureInfo.InvariantCulture),
+            F(s.Fitness.Seconds), s.Fitness.Failed ? "failed" : "ok",
+        ]);
+        CsvRecords.WriteAll(Grid, [header, .. rows]);
     }
 
     static string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
-
-    static string Csv(string value) =>
-        value.IndexOfAny([',', '"', '\n']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
 
     /// <summary>Writes beside and renames, so a crash never leaves a half-written summary.</summary>
     public void WriteSummary(RunSummary summary)
