@@ -83,4 +83,21 @@ public sealed class BadInputTests : IDisposable
         Assert.Contains("run 'taken' exists and is unfinished: continue it with 'actorevolve resume taken'", Assert.Single(result.StderrLines));
         Assert.Equal("precious", File.ReadAllText(Path.Combine(run, "results.csv")));
     }
+
+    [Fact]
+    public void A_fitness_table_with_a_nan_accuracy()
+    {
+        var lines = File.ReadAllLines(_cli.SeedGrid())[..7]; // the header and six genomes
+        var table = _cli.Write("nan.csv", string.Join("\n", [.. lines, "relu,1,64,sgd,NaN,0.5,0.5,3,1,ok"]));
+        AssertRejected(_cli.Run("search", "--fitness", $"table:{table}"),
+            "nan.csv:8: column 'fitness': 'NaN' is not an accuracy in [0, 1]");
+    }
+
+    [Fact]
+    public void A_fitness_table_that_covers_part_of_the_search_space()
+    {
+        var part = _cli.Write("part.csv", string.Join("\n", File.ReadAllLines(_cli.SeedGrid())[..41]));
+        AssertRejected(_cli.Run("search", "--fitness", $"table:{part}"),
+            "part.csv: covers 40 of the search space's 672 genomes (missing e.g. 'activation=");
+    }
 }

@@ -54,4 +54,23 @@ public sealed class ReportTests : IDisposable
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("there is no run 'nope'", Assert.Single(unknown.StderrLines));
     }
+
+    [Theory]
+    [InlineData("", "results.csv: empty results file (no header row)")]
+    [InlineData("generation,activation,fitness,seconds,trainer,status\n", "results.csv: no evaluations yet")]
+    [InlineData("generation,activation,fitness\n0,relu,0.5\n", "results.csv: no column 'seconds'")]
+    [InlineData("generation,activation,fitness,seconds,trainer,status\n0,relu,0.5,1\n",
+        "results.csv:2: expected 6 cells (as the header has), found 4")]
+    [InlineData("generation,activation,fitness,seconds,trainer,status\nx,relu,0.5,1,t,ok\n",
+        "results.csv:2: column 'generation': 'x' is not a whole number")]
+    [InlineData("generation,activation,fitness,seconds,trainer,status\n0,\"relu,0.5,1,t,ok\n",
+        "results.csv:2: malformed CSV")]
+    public void An_empty_or_malformed_results_csv_is_refused_in_one_line(string results, string expected)
+    {
+        _cli.Write(Path.Combine("runs", "bad", "results.csv"), results);
+        var refused = _cli.Run("report", "bad");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains(expected, Assert.Single(refused.StderrLines));
+        Assert.False(Directory.Exists(Path.Combine(_cli.WorkDir, "runs", "bad", "report")));
+    }
 }

@@ -81,7 +81,7 @@ public sealed class CsvTable
     /// <summary>The index of the column called <paramref name="name"/>, or -1.</summary>
     public int Column(string name) => Header.ToList().IndexOf(name);
 
-    /// <summary>The index of the column called <paramref name="name"/>; one line naming it when there is none.</summary>
+    /// <summary>The index of the column called <paramref name="name"/>; refused in one line if missing.</summary>
     public int RequiredColumn(string name, string role) =>
         Column(name) is >= 0 and var index ? index : throw new DatasetException($"{Path}: no column '{name}' ({role})");
 }
@@ -101,11 +101,11 @@ public sealed class CsvTableRow(CsvTable table, int line, string[] cells)
         int.TryParse(cells[column], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
             ? value : throw Error(column, $"{Shown(cells[column])} is not a whole number");
 
-    /// <summary>A cell as a message shows it: quoted, on one line, not a page long.</summary>
-    public static string Shown(string cell)
+    /// <summary>A value as a message shows it: quoted, on one line, not a page long.</summary>
+    public static string Shown(string value, int maxLength = 40)
     {
-        var oneLine = string.Concat(cell.Select(c => char.IsControl(c) ? ' ' : c));
-        return $"'{(oneLine.Length > 40 ? oneLine[..40] + "…" : oneLine)}'";
+        var oneLine = string.Concat(value.Select(c => char.IsControl(c) ? ' ' : c));
+        return $"'{(oneLine.Length > maxLength ? oneLine[..maxLength] + "…" : oneLine)}'";
     }
 
     /// <summary>A problem with one cell, as the one line the user sees.</summary>

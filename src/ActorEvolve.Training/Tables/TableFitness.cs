@@ -1,5 +1,7 @@
+using System.Globalization;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
+using ActorEvolve.Training.Data;
 
 namespace ActorEvolve.Training.Tables;
 
@@ -9,29 +11,93 @@ namespace ActorEvolve.Training.Tables;
 /// "failed" marks a genome that failed to train; brute force's grid.csv is such a table) instead of trained: for
 /// benchmarking the search on a known landscape, and for testing the engine cheaply. An optional delay per
 /// evaluation stands in for training time.
+/// The table is checked whole before a run starts, and refused with one line naming the file, line and column: a
+/// fitness or test accuracy that is not a finite number in [0, 1] (a percentage such as 85.3 included), a loss that
+/// is not finite, an unknown status, a genome listed twice with different values, and a table that does not cover
+/// the search space (every genome a search may draw must be in it, or most evaluations would fail).
 /// </summary>
 public sealed class TableFitness : IFitnessFunction
 {
-    readonly Dictionary<string, (double Fitness, double Loss, double? Test, bool Failed)> _rows =
-        new(StringComparer.Ordinal);
+    sealed record Row(double Fitness, double Loss, double? Test, bool Failed);
+
+    readonly Dictionary<string, Row> _rows = new(StringComparer.Ordinal);
     readonly TimeSpan _delay;
 
     public TableFitness(string path, SearchSpace space, TimeSpan delay)
     {
         _delay = delay;
         var table = CsvTable.Read(path, "fitness table");
-        if (table.Rows.Count == 0) throw new Data.DatasetException($"{path}: the fitness table has no rows");
+        if (table.Rows.Count == 0) throw new DatasetException($"{path}: the fitness table has no rows");
+        if (space.Size is null)
+            throw new DatasetException($"{path}: a fitness table scores only a finite search space (no float ranges)");
         var genes = space.Genes.Select(g => (g.Name, Index: table.RequiredColumn(g.Name, "a gene of the search space")))
             .ToArray();
-        var fitness = table.RequiredColumn("fitness", "the score of each genome");
-        var (loss, test, status) =
-            (table.Column("validation_loss"), table.Column("test_accuracy"), table.Column("status"));
-        foreach (var row in table.Rows)
+        var columns = new Columns(table.RequiredColumn("fitness", "the score of each genome"),
+            table.Column("validation_loss"), table.Column("test_accuracy"), table.Column("status"));
+        var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+        var covered = 0L;
+        foreach (var line in table.Rows)
         {
-            var genome = new Genome(genes.Select(g => KeyValuePair.Create(g.Name, row[g.Index])));
-            _rows[genome.Key] = (row.Number(fitness), loss >= 0 ? row.Number(loss) : double.NaN,
-                test >= 0 && row[test] != "" ? row.Number(test) : null, status >= 0 && row[status] == "failed");
+            var genome = new Genome(genes.Select(g => KeyValuePair.Create(g.Name, line[g.Index])));
+            var row = Read(line, columns);
+            if (_rows.TryGetValue(genome.Key, out var earlier))
+            {
+                if (earlier == row) continue; // the same row twice says nothing new
+                throw new DatasetException($"{path}:{line.Line}: genome {CsvTableRow.Shown(genome.Key, 200)} is " +
+                                           $"also on line {lines[genome.Key]} with other values; which one is right?");
+            }
+            _rows[genome.Key] = row;
+            lines[genome.Key] = line.Line;
+            if (space.Genes.All(g => g.Contains(genome.Get(g.Name)))) covered++;
         }
+        RefuseGaps(path, space, covered);
+    }
+
+    readonly record struct Columns(int Fitness, int Loss, int Test, int Status);
+
+    static Row Read(CsvTableRow line, Columns columns)
+    {
+        var status = columns.Status >= 0 ? line[columns.Status] : "";
+        if (status is not ("" or "ok" or "failed"))
+            throw line.Error(columns.Status, $"{CsvTableRow.Shown(status)} is not a status (ok or failed)");
+        // A failed genome's numbers are what the run wrote for a failure (0, NaN): nothing to check.
+        if (status == "failed") return new Row(0, double.NaN, null, true);
+        var loss = columns.Loss >= 0 ? line.Number(columns.Loss) : double.NaN;
+        if (columns.Loss >= 0 && !double.IsFinite(loss))
+            throw line.Error(columns.Loss, $"{CsvTableRow.Shown(line[columns.Loss])} is not a finite loss " +
+                                           "(mark a genome that failed to train with status = failed)");
+        double? test = columns.Test >= 0 && line[columns.Test] != "" ? Accuracy(line, columns.Test) : null;
+        return new Row(Accuracy(line, columns.Fitness), loss, test, false);
+    }
+
+    /// <summary>An accuracy: a finite fraction in [0, 1], not a percentage.</summary>
+    static double Accuracy(CsvTableRow line, int column)
+    {
+        var cell = line[column];
+        if (cell.EndsWith('%'))
+            throw line.Error(column, $"{CsvTableRow.Shown(cell)} is a percentage; write accuracies as fractions in " +
+                                     "[0, 1] (0.853, not 85.3%)");
+        var value = line.Number(column);
+        if (!double.IsFinite(value))
+            throw line.Error(column, $"{CsvTableRow.Shown(cell)} is not an accuracy in [0, 1] " +
+                                     "(mark a genome that failed to train with status = failed)");
+        if (value is >= 0 and <= 1) return value;
+        var percentage = value is > 1 and <= 100
+            ? $" (a percentage? write accuracies as fractions: {(value / 100).ToString(CultureInfo.InvariantCulture)})"
+            : "";
+        throw line.Error(column, $"{cell} is outside [0, 1]{percentage}");
+    }
+
+    /// <summary>Every genome the search may draw must be in the table: a run where most evaluations fail for a
+    /// missing row says nothing useful, so a partial table is refused before anything starts.</summary>
+    void RefuseGaps(string path, SearchSpace space, long covered)
+    {
+        var size = space.Size!.Value;
+        if (covered == size) return;
+        var missing = space.Enumerate().First(g => !_rows.ContainsKey(g.Key));
+        throw new DatasetException($"{path}: covers {covered:N0} of the search space's {size:N0} genomes (missing " +
+                                   $"e.g. {CsvTableRow.Shown(missing.Key, 200)}): record them all (actorevolve " +
+                                   "brute) or narrow actorevolve.search-space to what the table holds");
     }
 
     public int Count => _rows.Count;

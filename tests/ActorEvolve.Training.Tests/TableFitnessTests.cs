@@ -1,0 +1,155 @@
+using ActorEvolve.Core.Fitness;
+using ActorEvolve.Core.Genes;
+using ActorEvolve.Training.Data;
+using ActorEvolve.Training.Tables;
+using CsCheck;
+
+namespace ActorEvolve.Training.Tests;
+
+/// <summary>The fitness table: read through CsvHelper and checked whole before a run starts.</summary>
+public sealed class TableFitnessTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("actorevolve-table-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    static readonly SearchSpace Space = new([
+        new ChoiceGene("activation", ["relu", "tanh"]),
+        new IntRangeGene("nb_layers", 1, 2),
+    ]);
+
+    const string Header = "activation,nb_layers,fitness,validation_loss,test_accuracy,status";
+
+    /// <summary>A table that covers <see cref="Space"/>, with <paramref name="lastRow"/> as its fourth genome.</summary>
+    static string Table(string lastRow = "tanh,2,0.7,0.4,0.69,ok", string header = Header) =>
+        $"{header}\nrelu,1,0.8,0.3,0.79,ok\nrelu,2,0.85,0.25,,ok\ntanh,1,0,NaN,,failed\n{lastRow}\n";
+
+    string Write(string content)
+    {
+        var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.csv");
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    static FitnessResult Score(TableFitness table, string activation, int layers) =>
+        table.Evaluate(new Genome(new Dictionary<string, string>
+        {
+            ["activation"] = activation, ["nb_layers"] = layers.ToString(),
+        }), new EvaluationContext(1, "t"), CancellationToken.None);
+
+    [Fact]
+    public void A_complete_table_scores_every_genome_as_recorded()
+    {
+        var table = new TableFitness(Write(Table()), Space, TimeSpan.Zero);
+        Assert.Equal(4, table.Count);
+        Assert.Equal(0.8, Score(table, "relu", 1).Accuracy);
+        Assert.Equal(0.79, Score(table, "relu", 1).TestAccuracy);
+        Assert.Null(Score(table, "relu", 2).TestAccuracy);
+        Assert.Equal("failed when the table was recorded", Score(table, "tanh", 1).FailureReason);
+        Assert.Equal(0.4, Score(table, "tanh", 2).ValidationLoss);
+    }
+
+    [Fact]
+    public void Quoted_cells_blank_lines_and_an_identical_repeated_row_are_fine()
+    {
+        var text = Table() + "\n   \n\"tanh\", 2 ,0.7,0.4,0.69,ok\r\n";
+        Assert.Equal(4, new TableFitness(Write(text), Space, TimeSpan.Zero).Count);
+    }
+
+    [Theory]
+    [InlineData("tanh,2,NaN,0.4,0.69,ok", ":5: column 'fitness': 'NaN' is not an accuracy in [0, 1]")]
+    [InlineData("tanh,2,Infinity,0.4,0.69,ok", ":5: column 'fitness': 'Infinity' is not an accuracy")]
+    [InlineData("tanh,2,-Infinity,0.4,0.69,ok", ":5: column 'fitness': '-Infinity' is not an accuracy")]
+    [InlineData("tanh,2,1.5,0.4,0.69,ok", ":5: column 'fitness': 1.5 is outside [0, 1] (a percentage? write")]
+    [InlineData("tanh,2,85.3,0.4,0.69,ok", ":5: column 'fitness': 85.3 is outside [0, 1] (a percentage? " +
+                                           "write accuracies as fractions: 0.853)")]
+    [InlineData("tanh,2,-0.1,0.4,0.69,ok", ":5: column 'fitness': -0.1 is outside [0, 1]")]
+    [InlineData("tanh,2,85%,0.4,0.69,ok", ":5: column 'fitness': '85%' is a percentage")]
+    [InlineData("tanh,2,0.7,0.4,120,ok", ":5: column 'test_accuracy': 120 is outside [0, 1]")]
+    [InlineData("tanh,2,0.7,Infinity,0.69,ok", ":5: column 'validation_loss': 'Infinity' is not a finite loss")]
+    [InlineData("tanh,2,high,0.4,0.69,ok", ":5: column 'fitness': 'high' is not a number")]
+    [InlineData("tanh,2,0.7,0.4,0.69,FAILED", ":5: column 'status': 'FAILED' is not a status (ok or failed)")]
+    [InlineData("tanh,2,0.7,0.4,0.69", ":5: expected 6 cells (as the header has), found 5")]
+    [InlineData("tanh,2,0.7,0.4,0.69,ok,extra", ":5: expected 6 cells (as the header has), found 7")]
+    [InlineData("tanh,2,\"0.7,0.4,0.69,ok", ": malformed CSV")]
+    [InlineData("relu,1,0.75,0.3,0.79,ok", ":5: genome 'activation=relu;nb_layers=1' is also on line 2 with " +
+                                           "other values; which one is right?")]
+    [InlineData("relu,7,0.7,0.4,0.69,ok", ": covers 3 of the search space's 4 genomes (missing e.g. " +
+                                          "'activation=tanh;nb_layers=2'): record them all")]
+    public void A_bad_row_is_refused_in_one_line_naming_file_line_and_column(string lastRow, string expected)
+    {
+        var path = Write(Table(lastRow));
+        var refused = Assert.Throws<DatasetException>(() => new TableFitness(path, Space, TimeSpan.Zero));
+        Assert.StartsWith(path, refused.Message);
+        Assert.Contains(expected, refused.Message);
+        Assert.DoesNotContain('\n', refused.Message);
+    }
+
+    [Theory]
+    [InlineData("", ": empty fitness table (no header row)")]
+    [InlineData("\n\n", ": empty fitness table (no header row)")]
+    [InlineData(Header + "\n", ": the fitness table has no rows")]
+    [InlineData("activation,fitness\nrelu,0.5\n", ": no column 'nb_layers' (a gene of the search space)")]
+    [InlineData("activation,nb_layers,score\nrelu,1,0.5\n", ": no column 'fitness' (the score of each genome)")]
+    [InlineData("activation,nb_layers,,fitness\nrelu,1,,0.5\n", ":1: column 3 has no name")]
+    [InlineData("activation,nb_layers,fitness,fitness\nrelu,1,0.5,0.5\n", ":1: column 'fitness' appears twice")]
+    [InlineData("activation;nb_layers;fitness\nrelu;1;0.5\n", ": no column 'activation'")]
+    public void A_bad_table_is_refused_in_one_line(string text, string expected)
+    {
+        var path = Write(text);
+        var refused = Assert.Throws<DatasetException>(() => new TableFitness(path, Space, TimeSpan.Zero));
+        Assert.Equal(path + expected, refused.Message[..(path.Length + expected.Length)]);
+    }
+
+    [Fact]
+    public void A_missing_file_and_a_float_space_are_refused_in_one_line()
+    {
+        var missing = Path.Combine(_dir, "nope.csv");
+        Assert.Equal($"{missing}: fitness table not found",
+            Assert.Throws<DatasetException>(() => new TableFitness(missing, Space, TimeSpan.Zero)).Message);
+        var floats = new SearchSpace([new FloatRangeGene("learning_rate", 0.001, 0.1, log: true)]);
+        var path = Write("learning_rate,fitness\n0.01,0.5\n");
+        Assert.Contains("scores only a finite search space",
+            Assert.Throws<DatasetException>(() => new TableFitness(path, floats, TimeSpan.Zero)).Message);
+    }
+
+    /// <summary>Pieces of tables, good and bad, that random tables are made of.</summary>
+    static readonly Gen<string> Piece = Gen.OneOf(
+        Gen.OneOf("activation", "nb_layers", "fitness", "validation_loss", "test_accuracy", "status", "relu", "tanh",
+            "1", "2", "0.5", "1e400", "NaN", "-Infinity", "85%", "ok", "failed", ",", ",", ",", "\"", "\"\"", "\n",
+            "\r\n", "\r", " ", "\t", "\0", "é", "\uFEFF", "﻿;"),
+        Gen.String);
+
+    static readonly Gen<string> RandomText = Piece.Array[0, 80].Select(string.Concat);
+
+    /// <summary>Tables that are mostly well formed, so the checks past the parser are reached too.</summary>
+    static readonly Gen<string> NearlyGoodTable = Gen.Select(Gen.OneOf(Header, "activation,nb_layers,fitness"),
+        Gen.Select(Gen.OneOf("relu", "tanh", "sigmoid", "\"relu\""), Gen.OneOf("1", "2", "3"),
+            Gen.OneOf("0.5", "0.9", "NaN", "85", "x", ""), Gen.OneOf(",0.1,0.2,ok", ",0.1,,failed", "", ",1,1"),
+            (a, l, f, rest) => $"{a},{l},{f}{rest}").Array[0, 8],
+        (header, rows) => string.Join("\n", [header, .. rows]));
+
+    [Fact]
+    public void Any_input_yields_a_table_or_one_line_DatasetException_never_another_exception()
+    {
+        Gen.OneOf(RandomText, NearlyGoodTable).Sample(text =>
+        {
+            var path = Write(text);
+            try
+            {
+                var table = new TableFitness(path, Space, TimeSpan.Zero);
+                Assert.True(table.Count >= 4); // the whole space, and maybe genomes outside it
+            }
+            catch (DatasetException e)
+            {
+                Assert.StartsWith(path, e.Message);
+                Assert.DoesNotContain('\n', e.Message);
+                Assert.DoesNotContain('\r', e.Message);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }, iter: 3000);
+    }
+}
