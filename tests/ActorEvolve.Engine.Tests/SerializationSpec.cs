@@ -50,7 +50,25 @@ public sealed class SerializationSpec() : Akka.TestKit.Xunit2.TestKit(HoconLoade
         Assert.Equal(recorded, RoundTrip(recorded, typeof(JournalSerializer)));
 
         var serializer = (JournalSerializer)Sys.Serialization.FindSerializerFor(recorded);
-        var newer = Assert.Throws<IncompatibleJournalException>(() => serializer.FromBinary(serializer.ToBinary(recorded), "fitness-recorded/2"));
-        Assert.Contains("journal format 1", newer.Message);
+        Assert.Equal("fitness-recorded/2", serializer.Manifest(recorded));
+        var newer = Assert.Throws<IncompatibleJournalException>(() =>
+            serializer.FromBinary(serializer.ToBinary(recorded), "fitness-recorded/3"));
+        Assert.Contains("journal format 2", newer.Message);
+    }
+
+    [Fact]
+    public void Format_1_records_read_as_an_accuracy_run_and_metrics_round_trip_in_format_2()
+    {
+        var serializer = (JournalSerializer)Sys.Serialization.FindSerializerFor(new RunFinished("g", null, null));
+        // Written by ActorEvolve with journal format 1, byte for byte.
+        var v1Started = """{"run_id":"r","seed":7,"ga":{"population":20},"space":["nb_layers ∈ 1..4"],"config":""}"""u8;
+        var started = (RunStarted)serializer.FromBinary(v1Started.ToArray(), "run-started/1");
+        Assert.Null(started.Objective);
+        Assert.Equal(Core.Fitness.Objective.Default, started.Goal);
+
+        var metrics = new Dictionary<string, double> { ["accuracy"] = 0.9, ["latency_ms"] = double.NaN };
+        var recorded = new FitnessRecorded(1, Genome.Key, 0.9, 0.3, 2, 1.5, "t", null, Metrics: metrics);
+        var back = (FitnessRecorded)RoundTrip(recorded, typeof(JournalSerializer));
+        Assert.Equal(metrics, back.Metrics);
     }
 }

@@ -12,7 +12,10 @@ public static class NewRun
     static readonly Option<long?> Seed = new("--seed") { Description = "Run seed: the same seed gives the same search" };
     public static readonly Option<string> Budget = new("--budget") { Description = "Training budget preset: quick (default), grid or full" };
     static readonly Option<string> Dataset = new("--dataset") { Description = "fashion-mnist (default) or mnist" };
-    public static readonly Option<string> Fitness = new("--fitness") { Description = "mlp (default: train) or table:FILE.csv (look up)" };
+    public static readonly Option<string> Fitness = new("--fitness")
+    {
+        Description = "mlp (default: train), table:FILE.csv (look up) or 'exec:COMMAND' (run your own program)",
+    };
     static readonly Option<string> RunId = new("--run-id") { Description = "Name of the run (default: time and seed)" };
 
     public static void AddTo(Command command)
@@ -34,7 +37,11 @@ public static class NewRun
     public static IEnumerable<string> FitnessOverrides(ParseResult parse)
     {
         if (parse.GetValue(Budget) is { } budget) yield return $"actorevolve.training.budget = {HoconLoader.Quote(budget)}";
-        if (parse.GetValue(Fitness) is { } fitness) yield return $"actorevolve.fitness = {HoconLoader.Quote(FitnessPath(fitness))}";
+        if (parse.GetValue(Fitness) is not { } fitness) yield break;
+        yield return $"actorevolve.fitness = {HoconLoader.Quote(FitnessPath(fitness))}";
+        // The command's relative paths mean where it was typed: run.conf keeps that folder for resume.
+        if (fitness.StartsWith(FitnessConfig.ExecPrefix, StringComparison.Ordinal))
+            yield return $"actorevolve.exec.working-directory = {HoconLoader.Quote(Directory.GetCurrentDirectory())}";
     }
 
     /// <summary>A table fitness with its file made absolute (run.conf must still find it from anywhere).</summary>

@@ -1,29 +1,59 @@
+using System.Text.Json.Nodes;
 using Akka.Configuration;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
 using ActorEvolve.Engine.Configuration;
+using ActorEvolve.Training.Exec;
 using ActorEvolve.Training.Tables;
 
 namespace ActorEvolve.Cli.Composition;
 
-/// <summary>What scores a genome (<c>actorevolve.fitness</c>): MLP training, or a recorded table.</summary>
+/// <summary>What scores a genome (<c>actorevolve.fitness</c>): MLP training, a recorded table, or the user's own
+/// program (<c>exec:COMMAND</c>).</summary>
 public static class FitnessConfig
 {
     public const string TablePrefix = "table:";
+    public const string ExecPrefix = "exec:";
 
-    public static bool IsTable(Config config) => config.GetString("actorevolve.fitness").StartsWith(TablePrefix, StringComparison.Ordinal);
+    public static bool IsTable(Config config) => Source(config).StartsWith(TablePrefix, StringComparison.Ordinal);
+
+    public static bool IsExec(Config config) => Source(config).StartsWith(ExecPrefix, StringComparison.Ordinal);
+
+    /// <summary>Whether genomes are trained by the built-in MLP trainer (and so a budget and dataset apply).</summary>
+    public static bool IsMlp(Config config) => Source(config) == "mlp";
+
+    static string Source(Config config) => EngineSettings.Read(() => config.GetString("actorevolve.fitness"));
 
     /// <summary>Validates the space for the chosen fitness, then builds it (loading the dataset once for the node).</summary>
     public static async Task<IFitnessFunction> CreateAsync(Config config, SearchSpace space, CancellationToken cancellation)
     {
-        var fitness = config.GetString("actorevolve.fitness");
+        var fitness = Source(config);
         if (IsTable(config))
         {
             var delay = EngineSettings.Read(() => config.GetTimeSpan("actorevolve.table-delay"));
             return new TableFitness(fitness[TablePrefix.Length..], space, delay);
         }
-        if (fitness != "mlp") throw new ConfigException($"unknown fitness '{fitness}' (use mlp or table:FILE.csv)");
+        if (IsExec(config)) return new ExecFitness(ExecSettingsOf(config), space);
+        if (!IsMlp(config)) throw new ConfigException($"unknown fitness '{fitness}' (use mlp, table:FILE.csv or exec:COMMAND)");
         TrainingConfig.ValidateSpace(space);
         return await TrainingConfig.From(config).CreateFitnessAsync(cancellation);
     }
+
+    /// <summary>The <c>exec:</c> command and the <c>actorevolve.exec</c> block, from this node's own configuration.
+    /// </summary>
+    static ExecSettings ExecSettingsOf(Config config) => EngineSettings.Read(() =>
+    {
+        var command = Source(config)[ExecPrefix.Length..].Trim();
+        if (command == "") throw new ConfigException("fitness 'exec:' needs a command, e.g. exec:python3 train.py");
+        var exec = config.GetConfig("actorevolve.exec");
+        var directory = exec.GetString("working-directory", "");
+        directory = Path.GetFullPath(directory == "" ? "." : directory);
+        if (!Directory.Exists(directory)) throw new ConfigException($"exec.working-directory {directory} does not exist");
+        var args = exec.GetValue("args") is { } value && !value.IsEmpty
+            ? JsonNode.Parse(HoconJson.ToJson(value)) as JsonObject
+              ?? throw new ConfigException("exec.args must be an object, e.g. args { data = \"/data/x\" }")
+            : new JsonObject();
+        var engine = EngineSettings.From(config);
+        return new ExecSettings(command, args, engine.Goal.Metric, engine.Policy.Timeout, directory);
+    });
 }

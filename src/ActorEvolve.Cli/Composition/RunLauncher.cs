@@ -52,13 +52,14 @@ public static class RunLauncher
     static async Task<int> RunHostAsync(Config config, EngineSettings engine, Core.Fitness.IFitnessFunction fitness,
         RunFiles files, string runId, bool resume, RunView view, CancellationToken cancellation)
     {
-        var settings = new RunSettings(runId, engine.Seed, engine.Space, engine.Ga, engine.Policy, files.Model, File.ReadAllText(files.Config));
+        var settings = new RunSettings(runId, engine.Seed, engine.Space, engine.Ga, engine.Policy, files.Model,
+            File.ReadAllText(files.Config), engine.Goal);
         var summaryConfig = new Dictionary<string, object>
         {
             ["ga"] = engine.Ga, ["fitness"] = config.GetString("actorevolve.fitness"), ["local_trainer_slots"] = engine.LocalSlots,
-            ["journal"] = engine.Journal.Description,
+            ["journal"] = engine.Journal.Description, ["objective"] = engine.Goal,
         };
-        if (!FitnessConfig.IsTable(config))
+        if (FitnessConfig.IsMlp(config))
         {
             var training = TrainingConfig.From(config);
             summaryConfig["budget"] = training.Budget;
@@ -75,7 +76,6 @@ public static class RunLauncher
         using var stop = new StopSignal(cancellation);
         // Akka's own log lines go to the run folder, not through the live view.
         var hostConfig = FileLogger.LogTo(files.Log, ConfigurationFactory.ParseString($"""
-            akka.loglevel = WARNING
             akka.cluster.roles = [population{(engine.LocalSlots > 0 ? ", trainer" : "")}]
             """).WithFallback(config));
         await using var host = await StartHostAsync(hostConfig, engine, fitness);

@@ -20,7 +20,12 @@ public static class FinalReport
                 $"{scored.Fitness.Seconds:F1}"]);
         console.Write(table);
 
-        var test = run.Test is { Failed: false } t ? $"[bold green]{t.Accuracy:P2}[/] test accuracy" : "[red]no test accuracy[/]";
+        var test = run.Test switch
+        {
+            { Failed: false } t => $"[bold green]{t.Accuracy:P2}[/] test accuracy",
+            { FailureReason: { } reason } => $"[yellow]no test accuracy[/] ({Markup.Escape(reason)})",
+            null => "[red]no test accuracy[/]",
+        };
         console.MarkupLine($"Winner: [bold]{Markup.Escape(run.Winner.Genome.Key)}[/]  " +
                            $"{run.Winner.Fitness.Accuracy:P2} validation accuracy, {test}");
         console.MarkupLine($"Finished in {wall:hh\\:mm\\:ss}. Results: [link]{Markup.Escape(files.Directory)}[/] (results.csv, summary.json)");

@@ -97,7 +97,8 @@ public sealed class Evolver(SearchSpace space, GaSettings settings)
         double Niche(ScoredGenome s) => ranked.Sum(other =>
             Math.Max(0, 1 - Distance(s.Genome, other.Genome) / (double)(settings.SharingRadius + 1)));
         var shared = ranked.Skip(1)
-            .OrderByDescending(s => s.Fitness.Failed ? double.NegativeInfinity : s.Fitness.Accuracy / Niche(s))
+            .OrderByDescending(s => s.Fitness.Failed ? double.NegativeInfinity
+                : s.Fitness.Minimize ? -s.Fitness.Accuracy * Niche(s) : s.Fitness.Accuracy / Niche(s))
             .ThenBy(s => s.Genome.Key, StringComparer.Ordinal);
         return [ranked[0], .. shared];
     }

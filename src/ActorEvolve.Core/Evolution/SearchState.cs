@@ -27,6 +27,8 @@ public sealed class SearchState
     public SearchSpace Space { get; }
     public GaSettings Settings { get; }
     public long Seed { get; }
+    /// <summary>Which metric selection ranks by, and in which direction.</summary>
+    public Objective Objective { get; }
     public int Generation { get; private set; }
     public IReadOnlyList<Genome> Population { get; private set; }
     /// <summary>Every genome evaluated in this run, by key: the cache that means no genome trains twice.</summary>
@@ -37,8 +39,9 @@ public sealed class SearchState
     public IReadOnlyList<RecordedFitness> Facts => _facts;
     public bool IsFinished => _history.Count == Settings.Generations;
 
-    public SearchState(SearchSpace space, GaSettings settings, long seed)
+    public SearchState(SearchSpace space, GaSettings settings, long seed, Objective? objective = null)
     {
+        Objective = objective ?? Objective.Default;
         Space = space;
         Settings = settings.Validated();
         Seed = seed;
@@ -53,8 +56,11 @@ public sealed class SearchState
 
     public bool IsGenerationComplete => Population.All(g => _evaluated.ContainsKey(g.Key));
 
+    /// <summary>Records a genome's result as the objective sees it (<see cref="Objective.Apply"/>, idempotent, so
+    /// the actor may apply it before journaling and replay applies it again).</summary>
     public void RecordFitness(Genome genome, FitnessResult result)
     {
+        result = Objective.Apply(result);
         if (!_evaluated.TryAdd(genome.Key, new ScoredGenome(genome, result))) return;
         _trainedThisGeneration.Add(genome.Key);
         _facts.Add(new RecordedFitness(Generation, genome, result));
@@ -63,9 +69,9 @@ public sealed class SearchState
     /// <summary>Rebuilds a state from its facts: the same transitions, so the same populations and breeding
     /// decisions as the run that recorded them, without training anything.</summary>
     public static SearchState Replay(SearchSpace space, GaSettings settings, long seed,
-        IEnumerable<RecordedFitness> facts, int completedGenerations)
+        IEnumerable<RecordedFitness> facts, int completedGenerations, Objective? objective = null)
     {
-        var state = new SearchState(space, settings, seed);
+        var state = new SearchState(space, settings, seed, objective);
         var byGeneration = facts.ToLookup(f => f.Generation);
         for (var generation = 0; ; generation++)
         {
@@ -87,16 +93,12 @@ public sealed class SearchState
     /// <summary>Closes the current generation and, unless it was the last, breeds the next one.</summary>
     public GenerationSummary CompleteGeneration()
     {
-        if (!IsGenerationComplete) throw new InvalidOperationException($"generation {Generation} still has pending evaluations");
-        var ranked = RankedPopulation;
-        var scores = ranked.Select(r => r.Fitness.Failed ? 0 : r.Fitness.Accuracy).ToArray();
-        var summary = new GenerationSummary(Generation, scores.Max(), scores.Average(), scores.Min(), ranked[0].Genome.Key,
-            _trainedThisGeneration.Count, _cachedThisGeneration, ranked.Count(r => r.Fitness.Failed));
+        var summary = CurrentSummary();
         _history.Add(summary);
         if (!IsFinished)
         {
-            Population = _evolver.NextGeneration(ranked, DeterministicRng.Derive(Seed, "breed", Generation + 1), _evaluated.ContainsKey,
-                StagnantGenerations());
+            Population = _evolver.NextGeneration(RankedPopulation, DeterministicRng.Derive(Seed, "breed", Generation + 1),
+                _evaluated.ContainsKey, StagnantGenerations());
             Generation++;
             _trainedThisGeneration.Clear();
             CountCacheHits();
@@ -104,11 +106,27 @@ public sealed class SearchState
         return summary;
     }
 
+    /// <summary>The current (complete) generation's best, mean and worst objective values. Failed genomes count as 0
+    /// when the objective is maximised (the seed's accuracy convention) and are left out when it is minimised.</summary>
+    public GenerationSummary CurrentSummary()
+    {
+        if (!IsGenerationComplete) throw new InvalidOperationException($"generation {Generation} still has pending evaluations");
+        var ranked = RankedPopulation;
+        var scores = Objective.Maximize
+            ? ranked.Select(r => r.Fitness.Failed ? 0 : r.Fitness.Accuracy).ToArray()
+            : ranked.Where(r => !r.Fitness.Failed).Select(r => r.Fitness.Accuracy).DefaultIfEmpty(double.NaN).ToArray();
+        var (best, worst) = Objective.Maximize ? (scores.Max(), scores.Min()) : (scores.Min(), scores.Max());
+        return new GenerationSummary(Generation, best, scores.Average(), worst, ranked[0].Genome.Key,
+            _trainedThisGeneration.Count, _cachedThisGeneration, ranked.Count(r => r.Fitness.Failed));
+    }
+
     /// <summary>Completed generations, counted from the last, whose best did not beat every generation before them.</summary>
     int StagnantGenerations()
     {
         var stagnant = 0;
-        for (var i = _history.Count - 1; i > 0 && _history[i].Best <= _history.Take(i).Max(h => h.Best); i--) stagnant++;
+        var sign = Objective.Maximize ? 1 : -1; // compare "better", whichever way the objective points
+        for (var i = _history.Count - 1; i > 0 && sign * _history[i].Best <= _history.Take(i).Max(h => sign * h.Best); i--)
+            stagnant++;
         return stagnant;
     }
 

@@ -3,7 +3,9 @@ namespace ActorEvolve.Core.Fitness;
 /// <summary>What one evaluation of a genome produced. A failed evaluation (diverged, crashed, timed out every
 /// attempt) keeps the run going and ranks below every successful one. <paramref name="TestAccuracy"/> is only
 /// measured where asked for (brute force records it per genome); selection never looks at it. <paramref name="FinishedAt"/>
-/// is when the run received it (for the report's timeline), never used by the search.</summary>
+/// is when the run received it (for the report's timeline), never used by the search. <paramref name="Accuracy"/> is
+/// the value of the run's <see cref="Objective"/> metric (validation accuracy by default); <paramref name="Metrics"/>
+/// holds everything the source measured, by name; <paramref name="Minimize"/> says the objective is minimised.</summary>
 public sealed record FitnessResult(
     double Accuracy,
     double ValidationLoss,
@@ -12,12 +14,14 @@ public sealed record FitnessResult(
     string Trainer,
     string? FailureReason = null,
     double? TestAccuracy = null,
-    DateTimeOffset? FinishedAt = null)
+    DateTimeOffset? FinishedAt = null,
+    IReadOnlyDictionary<string, double>? Metrics = null,
+    bool Minimize = false)
 {
     public bool Failed => FailureReason is not null;
 
     /// <summary>The value selection ranks by.</summary>
-    public double Score => Failed ? double.NegativeInfinity : Accuracy;
+    public double Score => Failed ? double.NegativeInfinity : Minimize ? -Accuracy : Accuracy;
 
     public static FitnessResult Failure(string reason, string trainer, double seconds = 0, int epochs = 0) =>
         new(0, double.NaN, epochs, seconds, trainer, reason);

@@ -18,4 +18,12 @@ public interface IFitnessFunction
 /// <param name="RunSeed">Training randomness (weights, shuffling, dropout) derives from this and the genome.</param>
 /// <param name="Trainer">Who is evaluating, recorded with the result.</param>
 /// <param name="Progress">Called after each epoch (epoch number, validation accuracy) for live views.</param>
-public sealed record EvaluationContext(long RunSeed, string Trainer, Action<int, double>? Progress = null);
+/// <param name="RunId">The run asking, for fitness sources that tell their own programs.</param>
+/// <param name="Attempt">1 for the first try at this genome, 2 after one failed attempt, and so on.</param>
+/// <param name="Log">Where output meant for the node's log goes (an <c>exec:</c> program's non-JSON lines).</param>
+public sealed record EvaluationContext(long RunSeed, string Trainer, Action<int, double>? Progress = null,
+    string RunId = "", int Attempt = 1, Action<string>? Log = null);
+
+/// <summary>An attempt that failed for a reason worth retrying on another slot (a crashed program, no answer in
+/// time); its message is the reason the run records, in one line.</summary>
+public class EvaluationException(string message) : Exception(message);

@@ -23,6 +23,7 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
     readonly IActorRef _slots;
     readonly EvaluationPolicy _policy;
     readonly long _runSeed;
+    readonly string _runId;
     readonly FinalEvaluation? _final;
     IActorRef? _trainer;
     int _attempt;
@@ -30,8 +31,10 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public GenomeActor(Genome genome, IActorRef slots, EvaluationPolicy policy, long runSeed, FinalEvaluation? final)
+    public GenomeActor(Genome genome, IActorRef slots, EvaluationPolicy policy, long runSeed, string runId,
+        FinalEvaluation? final)
     {
+        _runId = runId;
         _genome = genome;
         _slots = slots;
         _policy = policy;
@@ -53,8 +56,9 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
         Receive<AttemptTimedOut>(_ => { });
     }
 
-    public static Props Props(Genome genome, IActorRef slots, EvaluationPolicy policy, long runSeed, FinalEvaluation? final = null) =>
-        Akka.Actor.Props.Create(() => new GenomeActor(genome, slots, policy, runSeed, final));
+    public static Props Props(Genome genome, IActorRef slots, EvaluationPolicy policy, long runSeed, string runId,
+        FinalEvaluation? final = null) =>
+        Akka.Actor.Props.Create(() => new GenomeActor(genome, slots, policy, runSeed, runId, final));
 
     TimeSpan Timeout => _final is null ? _policy.Timeout : _policy.FinalTimeout;
 
@@ -68,7 +72,7 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
         _attempt++;
         _trainer = trainer;
         Context.Watch(trainer);
-        trainer.Tell(new EvaluateGenome(_runSeed, _genome, _attempt, _final));
+        trainer.Tell(new EvaluateGenome(_runSeed, _genome, _attempt, _final, _runId));
         Timers.StartSingleTimer("attempt-timeout", new AttemptTimedOut(_attempt), Timeout);
     }
 

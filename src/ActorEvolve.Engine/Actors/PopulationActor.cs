@@ -12,7 +12,11 @@ namespace ActorEvolve.Engine.Actors;
 /// <summary>Everything a run needs to know, fixed when it starts. <paramref name="Config"/> is the run's effective
 /// <c>actorevolve</c> configuration (HOCON), journaled with the run so it can be resumed as it was.</summary>
 public sealed record RunSettings(string RunId, long Seed, SearchSpace Space, GaSettings Ga, EvaluationPolicy Policy,
-    string? ModelPath, string Config = "");
+    string? ModelPath, string Config = "", Objective? Objective = null)
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Objective Goal => Objective ?? Core.Fitness.Objective.Default;
+}
 
 /// <summary>What a run tells its listeners (live view, results writer), in order.</summary>
 public abstract record RunEvent;
@@ -114,16 +118,18 @@ public sealed class PopulationActor : ReceivePersistentActor
         _slots = Context.ActorOf(TrainerSlotsActor.Props(_trainers), "slots");
         if (_started is null)
         {
-            var started = new RunStarted(_settings.RunId, _settings.Seed, _settings.Ga, RunJournal.Describe(_settings.Space), _settings.Config);
+            var started = new RunStarted(_settings.RunId, _settings.Seed, _settings.Ga, RunJournal.Describe(_settings.Space),
+                _settings.Config, _settings.Goal);
             Persist(started, e =>
             {
                 _started = e;
-                _state = new SearchState(_settings.Space, _settings.Ga, _settings.Seed);
+                _state = new SearchState(_settings.Space, _settings.Ga, _settings.Seed, _settings.Goal);
                 StartGeneration();
             });
             return;
         }
-        _state = SearchState.Replay(_settings.Space, _settings.Ga, _settings.Seed, _recoveredFacts, _recoveredGenerations);
+        _state = SearchState.Replay(_settings.Space, _settings.Ga, _settings.Seed, _recoveredFacts, _recoveredGenerations,
+            _settings.Goal);
         Publish(new RunResumed(_state.Generation, _state.Facts.ToArray(), _state.History.ToArray())); // copies: messages are immutable
         if (_state.IsFinished) StartFinalEvaluation(); // killed while retraining the winner
         else StartGeneration();
@@ -142,6 +148,8 @@ public sealed class PopulationActor : ReceivePersistentActor
             return $"run '{id}' was started with another search space ({string.Join("; ", _started.Space)})";
         if (_started.Seed != _settings.Seed || _started.Ga != _settings.Ga)
             return $"run '{id}' was started with seed {_started.Seed} and {_started.Ga}; it resumes only with those";
+        if (_started.Goal != _settings.Goal)
+            return $"run '{id}' was started to {_started.Goal.Direction} {_started.Goal.Metric}; it resumes only with that";
         return null;
     }
 
@@ -176,14 +184,15 @@ public sealed class PopulationActor : ReceivePersistentActor
             CompleteGeneration(); // every genome of this generation was evaluated before
             return;
         }
-        foreach (var genome in pending) Context.ActorOf(GenomeActor.Props(genome, _slots, _settings.Policy, _settings.Seed));
+        foreach (var genome in pending)
+            Context.ActorOf(GenomeActor.Props(genome, _slots, _settings.Policy, _settings.Seed, _settings.RunId));
     }
 
     void OnScored(GenomeScored scored)
     {
         var key = scored.Genome.Key;
         if (_state.Evaluated.ContainsKey(key) || _unwritten.Any(f => f.Genome.Key == key)) return; // a restarted GenomeActor's repeat
-        _unwritten.Add(new RecordedFitness(_state.Generation, scored.Genome, scored.Result));
+        _unwritten.Add(new RecordedFitness(_state.Generation, scored.Genome, _state.Objective.Apply(scored.Result)));
         if (!_writing) WriteScores();
     }
 
@@ -222,9 +231,9 @@ public sealed class PopulationActor : ReceivePersistentActor
     void CompleteGeneration()
     {
         var ranked = _state.RankedPopulation;
-        var best = ranked[0];
-        var scores = ranked.Select(r => r.Fitness.Failed ? 0 : r.Fitness.Accuracy).ToArray();
-        Persist(new Journal.GenerationCompleted(_state.Generation, scores.Max(), scores.Average(), scores.Min(), best.Genome.Key), _ =>
+        var current = _state.CurrentSummary();
+        Persist(new Journal.GenerationCompleted(current.Generation, current.Best, current.Mean, current.Worst,
+            current.BestGenome), _ =>
         {
             var summary = _state.CompleteGeneration();
             SaveSnapshot(Snapshot(finished: null));
@@ -245,7 +254,8 @@ public sealed class PopulationActor : ReceivePersistentActor
             return;
         }
         var final = new FinalEvaluation(winner.Fitness.Epochs, _settings.ModelPath);
-        Context.ActorOf(GenomeActor.Props(winner.Genome, _slots, _settings.Policy, _settings.Seed, final), "final");
+        Context.ActorOf(GenomeActor.Props(winner.Genome, _slots, _settings.Policy, _settings.Seed, _settings.RunId, final),
+            "final");
     }
 
     void OnFinalScored(GenomeScored scored) => Finish(scored.Result);

@@ -10,7 +10,8 @@ namespace ActorEvolve.Engine.Actors;
 public interface ITrainerMessage;
 
 /// <summary>Train one genome: for fitness (validation set), or as the final winner (test set).</summary>
-public sealed record EvaluateGenome(long RunSeed, Genome Genome, int Attempt, FinalEvaluation? Final = null) : ITrainerMessage;
+public sealed record EvaluateGenome(long RunSeed, Genome Genome, int Attempt, FinalEvaluation? Final = null,
+    string RunId = "") : ITrainerMessage;
 
 /// <summary>Asks for the winner's retraining on all non-test data, its test score and its saved model.</summary>
 public sealed record FinalEvaluation(int Epochs, string? SaveModelTo);
@@ -42,23 +43,30 @@ public sealed class TrainerActor : ReceiveActor
             var asker = Sender;
             void Progress(int epoch, double accuracy) => asker.Tell(new TrainingProgress(name, request.Genome.Key, epoch, accuracy));
             Progress(0, 0); // started: live views show the slot busy from the first second
-            var context = new EvaluationContext(request.RunSeed, name, Progress);
+            var genome = request.Genome.Key;
+            var context = new EvaluationContext(request.RunSeed, name, Progress, request.RunId, request.Attempt,
+                line => _log.Info("{0} attempt {1}: {2}", genome, request.Attempt, line));
             try
             {
                 var result = request.Final is { } final
                     ? node.Fitness.EvaluateOnTestSet(request.Genome, final.Epochs, context, final.SaveModelTo, node.Shutdown)
                       ?? FitnessResult.Failure("this fitness source has no test set", name)
                     : node.Fitness.Evaluate(request.Genome, context, node.Shutdown);
-                Sender.Tell(new GenomeEvaluated(request.Genome.Key, request.Attempt, result));
+                Sender.Tell(new GenomeEvaluated(genome, request.Attempt, result));
             }
             catch (OperationCanceledException) when (node.Shutdown.IsCancellationRequested)
             {
                 // The node is shutting down: the asker's timeout or the resumed run will redo this evaluation.
             }
+            catch (EvaluationException e)
+            {
+                _log.Warning("Evaluation of {0} failed on attempt {1}: {2}", genome, request.Attempt, e.Message);
+                Sender.Tell(new EvaluationFailed(genome, request.Attempt, e.Message));
+            }
             catch (Exception e)
             {
-                _log.Warning(e, "Evaluation of {0} failed on attempt {1}", request.Genome.Key, request.Attempt);
-                Sender.Tell(new EvaluationFailed(request.Genome.Key, request.Attempt, $"{e.GetType().Name}: {e.Message}"));
+                _log.Warning(e, "Evaluation of {0} failed on attempt {1}", genome, request.Attempt);
+                Sender.Tell(new EvaluationFailed(genome, request.Attempt, $"{e.GetType().Name}: {e.Message}"));
             }
         });
     }

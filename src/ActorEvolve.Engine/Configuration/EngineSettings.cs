@@ -8,8 +8,12 @@ namespace ActorEvolve.Engine.Configuration;
 /// <param name="TrainerSlots">Trainer slots of this node (the coordinator's own, or a trainer node's).</param>
 /// <param name="LocalTrainers">Whether the coordinator trains too, or leaves it to trainer nodes that join.</param>
 public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings Ga, Core.Genes.SearchSpace Space,
-    EvaluationPolicy Policy, int TrainerSlots, Persistence.JournalSettings Journal, bool LocalTrainers = true)
+    EvaluationPolicy Policy, int TrainerSlots, Persistence.JournalSettings Journal, bool LocalTrainers = true,
+    Core.Fitness.Objective? Objective = null)
 {
+    /// <summary>What selection optimises (<c>actorevolve.objective</c>).</summary>
+    public Core.Fitness.Objective Goal => Objective ?? Core.Fitness.Objective.Default;
+
     /// <summary>The coordinator's own trainer slots: 0 when only joining trainer nodes train.</summary>
     public int LocalSlots => LocalTrainers ? TrainerSlots : 0;
 
@@ -28,8 +32,23 @@ public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings
             var stateDir = root.GetString("state-dir");
             return new EngineSettings(root.GetLong("seed"), stateDir, gaSettings,
                 SearchSpaceParser.Parse(root.GetConfig("search-space")), policy, slots == 0 ? Environment.ProcessorCount : slots,
-                Persistence.JournalSettings.From(root.GetString("journal", ""), stateDir), engine.GetBoolean("local-trainers"));
+                Persistence.JournalSettings.From(root.GetString("journal", ""), stateDir), engine.GetBoolean("local-trainers"),
+                ReadObjective(root));
         });
+    }
+
+    /// <summary><c>objective { metric = accuracy, direction = maximize }</c>: the metric must be one the fitness
+    /// source reports (checked when its results arrive: a result without it fails).</summary>
+    static Core.Fitness.Objective ReadObjective(Config root)
+    {
+        var metric = root.GetString("objective.metric", Core.Fitness.Objective.DefaultMetric).Trim();
+        if (metric == "") throw new ArgumentException("objective.metric must name a metric (e.g. accuracy)");
+        return root.GetString("objective.direction", "maximize") switch
+        {
+            "maximize" => new(metric, Maximize: true),
+            "minimize" => new(metric, Maximize: false),
+            var other => throw new ArgumentException($"objective.direction must be maximize or minimize (got '{other}')"),
+        };
     }
 
     /// <summary>The GA settings of the <c>actorevolve</c> section, with a named preset's operators

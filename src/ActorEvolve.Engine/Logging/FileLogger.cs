@@ -28,9 +28,11 @@ public sealed class FileLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMess
 
     protected override void PostStop() => _writer.Dispose();
 
-    /// <summary>The configuration that sends an actor system's log to <paramref name="path"/>, over <paramref name="config"/>.</summary>
+    /// <summary>The configuration that sends an actor system's log to <paramref name="path"/>, over <paramref name="config"/>.
+    /// The file takes INFO too: it is where an <c>exec:</c> program's own output lines go.</summary>
     public static Config LogTo(string path, Config config) => ConfigurationFactory.ParseString($"""
         actorevolve.log-file = {Configuration.HoconLoader.Quote(path)}
+        akka.loglevel = INFO
         akka.loggers = ["{typeof(FileLogger).FullName}, {typeof(FileLogger).Assembly.GetName().Name}"]
         """).WithFallback(config);
 }

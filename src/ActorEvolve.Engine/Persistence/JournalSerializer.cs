@@ -7,25 +7,31 @@ using ActorEvolve.Engine.Results;
 namespace ActorEvolve.Engine.Persistence;
 
 /// <summary>
-/// Serializes journal records and snapshots as JSON with an explicit, versioned manifest ("fitness-recorded/1")
+/// Serializes journal records and snapshots as JSON with an explicit, versioned manifest ("fitness-recorded/2")
 /// instead of CLR type names: renaming a class cannot break old journals, and a journal from a newer,
-/// incompatible version fails with a message saying so instead of a type-load crash.
+/// incompatible version fails with a message saying so instead of a type-load crash. Records of every earlier
+/// version are read (version 2 only added optional fields), and written in the current one.
 /// </summary>
 public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
-    static readonly Dictionary<string, Type> TypesByManifest = new()
+    static readonly Dictionary<string, Type> TypesByName = new()
     {
-        [$"run-started/{Version}"] = typeof(RunStarted),
-        [$"generation-started/{Version}"] = typeof(GenerationStarted),
-        [$"fitness-recorded/{Version}"] = typeof(FitnessRecorded),
-        [$"generation-completed/{Version}"] = typeof(GenerationCompleted),
-        [$"run-finished/{Version}"] = typeof(RunFinished),
-        [$"run-snapshot/{Version}"] = typeof(RunSnapshot),
+        ["run-started"] = typeof(RunStarted),
+        ["generation-started"] = typeof(GenerationStarted),
+        ["fitness-recorded"] = typeof(FitnessRecorded),
+        ["generation-completed"] = typeof(GenerationCompleted),
+        ["run-finished"] = typeof(RunFinished),
+        ["run-snapshot"] = typeof(RunSnapshot),
     };
 
-    static readonly Dictionary<Type, string> ManifestsByType = TypesByManifest.ToDictionary(kv => kv.Value, kv => kv.Key);
+    static readonly Dictionary<string, Type> TypesByManifest = TypesByName
+        .SelectMany(kv => Enumerable.Range(1, Version).Select(v => KeyValuePair.Create($"{kv.Key}/{v}", kv.Value)))
+        .ToDictionary();
+
+    static readonly Dictionary<Type, string> ManifestsByType =
+        TypesByName.ToDictionary(kv => kv.Value, kv => $"{kv.Key}/{Version}");
 
     public override int Identifier => 7301;
 

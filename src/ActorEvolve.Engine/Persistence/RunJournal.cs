@@ -5,30 +5,35 @@ using ActorEvolve.Core.Genes;
 namespace ActorEvolve.Engine.Persistence;
 
 /// <summary>
-/// What a run journals. Version 1 of the schema; each record's manifest carries its version
-/// (<see cref="JournalSerializer"/>), so a later version can read these and refuse ones it does not know.
-/// Records hold plain values (keys, numbers), never live objects, so the schema stays stable as code changes.
-/// Adding an optional field (with a default, like <see cref="FitnessRecorded.TestAccuracy"/>) keeps version 1:
-/// old records read with the default, and older versions ignore the field.
+/// What a run journals. Version 2 of the schema (each record's manifest carries its version, see
+/// <see cref="JournalSerializer"/>): version 2 added the run's objective and every metric of a result; version-1
+/// records read as the same types with those absent (an accuracy-maximising run). Records hold plain values (keys,
+/// numbers), never live objects, so the schema stays stable as code changes.
 /// </summary>
 public interface IRunJournalRecord;
 
 /// <param name="Space">The search space, one canonical line per gene (<see cref="GeneSpec.Describe"/>).</param>
 /// <param name="Config">The run's whole effective <c>actorevolve</c> configuration, as HOCON.</param>
-public sealed record RunStarted(string RunId, long Seed, GaSettings Ga, IReadOnlyList<string> Space, string Config)
-    : IRunJournalRecord;
+/// <param name="Objective">What the run optimises; absent in format-1 journals, which all maximised accuracy.</param>
+public sealed record RunStarted(string RunId, long Seed, GaSettings Ga, IReadOnlyList<string> Space, string Config,
+    Objective? Objective = null) : IRunJournalRecord
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Objective Goal => Objective ?? Core.Fitness.Objective.Default;
+}
 
 public sealed record GenerationStarted(int Generation, IReadOnlyList<string> Population) : IRunJournalRecord;
 
 public sealed record FitnessRecorded(int Generation, string Genome, double Accuracy, double ValidationLoss, int Epochs,
-    double Seconds, string Trainer, string? Failure, double? TestAccuracy = null, DateTimeOffset? FinishedAt = null) : IRunJournalRecord
+    double Seconds, string Trainer, string? Failure, double? TestAccuracy = null, DateTimeOffset? FinishedAt = null,
+    IReadOnlyDictionary<string, double>? Metrics = null) : IRunJournalRecord
 {
     public static FitnessRecorded From(RecordedFitness fact) => new(fact.Generation, fact.Genome.Key, fact.Result.Accuracy,
         fact.Result.ValidationLoss, fact.Result.Epochs, fact.Result.Seconds, fact.Result.Trainer, fact.Result.FailureReason,
-        fact.Result.TestAccuracy, fact.Result.FinishedAt);
+        fact.Result.TestAccuracy, fact.Result.FinishedAt, fact.Result.Metrics);
 
     public RecordedFitness ToFact() => new(Generation, Core.Genes.Genome.Parse(Genome),
-        new FitnessResult(Accuracy, ValidationLoss, Epochs, Seconds, Trainer, Failure, TestAccuracy, FinishedAt));
+        new FitnessResult(Accuracy, ValidationLoss, Epochs, Seconds, Trainer, Failure, TestAccuracy, FinishedAt, Metrics));
 }
 
 public sealed record GenerationCompleted(int Generation, double Best, double Mean, double Worst, string BestGenome)

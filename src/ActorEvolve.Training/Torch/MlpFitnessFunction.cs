@@ -138,7 +138,8 @@ public sealed class MlpFitnessFunction : IFitnessFunction
         public FitnessResult ToFitness(string trainer)
         {
             if (Failure is not null) return FitnessResult.Failure(Failure, trainer, Seconds, Epochs);
-            return new FitnessResult(Accuracy, Loss, Epochs, Seconds, trainer, TestAccuracy: TestAccuracy);
+            return new FitnessResult(Accuracy, Loss, Epochs, Seconds, trainer, TestAccuracy: TestAccuracy,
+                Metrics: new Dictionary<string, double> { ["accuracy"] = Accuracy, ["validation_loss"] = Loss });
         }
     }
 }
