@@ -67,6 +67,21 @@ public sealed class CliProcess : IDisposable
         return path;
     }
 
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Reads the process's output until <paramref name="count"/> lines match; returns them all.</summary>
+    public static List<string> ReadUntil(Process process, Func<string, bool> match, int count)
+    {
+        var lines = new List<string>();
+        while (lines.Count(match) < count && process.StandardOutput.ReadLine() is { } line) lines.Add(line);
+        return lines;
+    }
+
     public string Write(string name, string content)
     {
         var path = Path.Combine(WorkDir, name);

@@ -23,13 +23,6 @@ public sealed class ClusterTests : IDisposable
         _cli.Dispose();
     }
 
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     string Grid => Path.Combine(_cli.WorkDir, "grid.csv");
 
     string[] Search(string runId, params string[] extra) =>
@@ -45,14 +38,6 @@ public sealed class ClusterTests : IDisposable
         return trainer;
     }
 
-    /// <summary>Reads the process's output until <paramref name="count"/> lines match; returns them all.</summary>
-    static List<string> ReadUntil(Process process, Func<string, bool> match, int count)
-    {
-        var lines = new List<string>();
-        while (lines.Count(match) < count && process.StandardOutput.ReadLine() is { } line) lines.Add(line);
-        return lines;
-    }
-
     /// <summary>The same search on one node, on the recorded grid with a delay per evaluation (delay.conf).</summary>
     CliProcess.Result RunReference()
     {
@@ -66,10 +51,10 @@ public sealed class ClusterTests : IDisposable
     /// <summary>A coordinator that trains nothing itself, on a free loopback port, ready for trainers to join.</summary>
     (Process Coordinator, int Port) StartCoordinator(string runId, params string[] extra)
     {
-        var port = FreePort();
+        var port = CliProcess.FreePort();
         var coordinator = _cli.Start(Search(runId, ["--listen", $"127.0.0.1:{port}", "--local-trainers", "0", .. extra]));
         _processes.Add(coordinator);
-        ReadUntil(coordinator, l => l.StartsWith("Trainer nodes can join with"), 1);
+        CliProcess.ReadUntil(coordinator, l => l.StartsWith("Trainer nodes can join with"), 1);
         return (coordinator, port);
     }
 
@@ -86,9 +71,9 @@ public sealed class ClusterTests : IDisposable
         var (victim, survivor) = (Trainer(port), Trainer(port));
 
         // Both trainers take work, then one dies with SIGKILL in the middle of its evaluation.
-        var seen = ReadUntil(coordinator, l => l.StartsWith("  evaluated"), 6);
+        var seen = CliProcess.ReadUntil(coordinator, l => l.StartsWith("  evaluated"), 6);
         victim.Kill(entireProcessTree: true);
-        seen.AddRange(ReadUntil(coordinator, _ => false, 1)); // the rest of the run
+        seen.AddRange(CliProcess.ReadUntil(coordinator, _ => false, 1)); // the rest of the run
         Assert.True(coordinator.WaitForExit(TimeSpan.FromMinutes(3)), "the coordinator did not finish");
         Assert.True(coordinator.ExitCode == 0, string.Join("\n", seen) + coordinator.StandardError.ReadToEnd());
 
@@ -106,7 +91,7 @@ public sealed class ClusterTests : IDisposable
         RunReference();
         var (coordinator, port) = StartCoordinator("cluster", "--config", Path.Combine(_cli.WorkDir, "delay.conf"));
         var trainer = Trainer(port);
-        ReadUntil(coordinator, l => l.StartsWith("  evaluated"), 5);
+        CliProcess.ReadUntil(coordinator, l => l.StartsWith("  evaluated"), 5);
         coordinator.Kill(entireProcessTree: true); // SIGKILL: the resume case
 
         // The same address comes back (run.conf keeps --listen); the trainer finds it again by itself.
@@ -115,7 +100,7 @@ public sealed class ClusterTests : IDisposable
         var (expected, actual) = (Path.Combine(_cli.WorkDir, "runs", "reference"), Path.Combine(_cli.WorkDir, "runs", "cluster"));
         Assert.Equal(Evaluations(expected), Evaluations(actual));
         Assert.False(trainer.HasExited);
-        var joined = ReadUntil(trainer, l => l.StartsWith("Trainer node "), 2);
+        var joined = CliProcess.ReadUntil(trainer, l => l.StartsWith("Trainer node "), 2);
         Assert.Contains(joined, l => l.StartsWith("Lost the search"));
     }
 
@@ -157,7 +142,7 @@ public sealed class ClusterTests : IDisposable
         RunReference();
         var (coordinator, port) = StartCoordinator("cluster", "--config", Path.Combine(_cli.WorkDir, "delay.conf"));
         var (leaving, staying) = (Trainer(port), Trainer(port));
-        ReadUntil(coordinator, l => l.StartsWith("  evaluated"), 6);
+        CliProcess.ReadUntil(coordinator, l => l.StartsWith("  evaluated"), 6);
         using (var stop = Process.Start("kill", ["-TERM", leaving.Id.ToString()])) stop.WaitForExit(); // as Ctrl-C does
 
         Assert.True(leaving.WaitForExit(TimeSpan.FromSeconds(60)), "the trainer did not stop");
@@ -179,7 +164,7 @@ public sealed class ClusterTests : IDisposable
     public void A_trainer_that_cannot_reach_its_coordinator_says_so_in_one_line()
     {
         _cli.SeedGrid();
-        var result = _cli.Run("trainer", "--join", $"127.0.0.1:{FreePort()}", "--fitness", $"table:{Grid}", "--join-timeout", "00:00:03");
+        var result = _cli.Run("trainer", "--join", $"127.0.0.1:{CliProcess.FreePort()}", "--fitness", $"table:{Grid}", "--join-timeout", "00:00:03");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("cannot join the search at 127.0.0.1:", Assert.Single(result.StderrLines));
     }

@@ -46,13 +46,16 @@ public sealed class CsvFilesTests : IDisposable
         var finished = DateTimeOffset.Parse("2026-11-27T13:00:00+00:00");
         var ok = Score(genome, 0) with { FinishedAt = finished };
         Assert.Equal("generation,activation,nb_layers,fitness,validation_loss,test_accuracy,epochs,seconds,trainer," +
-                     "status,failure,finished_at\n", CsvRecords.Format(RunFiles.Header(Space)));
-        Assert.Equal("0,relu,2,0.5,0.25,0.4,3,1.5,127.0.0.1:1/c1,ok,,2026-11-27T13:00:00.0000000+00:00\n",
+                     "status,failure,finished_at,metrics\n", CsvRecords.Format(RunFiles.Header(Space)));
+        Assert.Equal("0,relu,2,0.5,0.25,0.4,3,1.5,127.0.0.1:1/c1,ok,,2026-11-27T13:00:00.0000000+00:00,\n",
             CsvRecords.Format(RunFiles.Row(Space, 0, genome, ok)));
+        var measured = ok with { Metrics = new Dictionary<string, double> { ["accuracy"] = 0.5, ["latency_ms"] = 3 } };
+        Assert.EndsWith(",\"{\"\"accuracy\"\":0.5,\"\"latency_ms\"\":3}\"\n",
+            CsvRecords.Format(RunFiles.Row(Space, 0, genome, measured)));
 
         var failed = FitnessResult.Failure("diverged, \"badly\"\nat epoch 2", "n/c2") with { FinishedAt = finished };
         Assert.Equal("1,relu,2,0,NaN,,0,0,n/c2,failed,\"diverged, \"\"badly\"\"\nat epoch 2\"," +
-                     "2026-11-27T13:00:00.0000000+00:00\n", CsvRecords.Format(RunFiles.Row(Space, 1, genome, failed)));
+                     "2026-11-27T13:00:00.0000000+00:00,\n", CsvRecords.Format(RunFiles.Row(Space, 1, genome, failed)));
     }
 
     [Fact]

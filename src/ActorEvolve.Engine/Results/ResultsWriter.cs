@@ -87,7 +87,8 @@ public sealed class ResultsWriter : ReceiveActor
         new(s.Generation, s.Best, s.Mean, s.Worst, s.Trained, s.Cached, s.Failed);
 
     static GenomeReport Report(ScoredGenome s) =>
-        new(s.Genome.Genes, s.Fitness.Accuracy, s.Fitness.ValidationLoss, s.Fitness.Epochs, s.Fitness.Seconds, s.Fitness.Trainer);
+        new(s.Genome.Genes, s.Fitness.Accuracy, s.Fitness.ValidationLoss, s.Fitness.Epochs, s.Fitness.Seconds,
+            s.Fitness.Trainer, s.Fitness.Metrics);
 }
 
 /// <summary>The run stopped without completing; <see cref="BadInput"/> when nothing was written.</summary>

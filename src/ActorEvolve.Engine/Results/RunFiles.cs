@@ -57,13 +57,19 @@ public sealed class RunFiles(string directory)
 
     public static string[] Header(SearchSpace space) =>
         ["generation", .. space.Genes.Select(g => g.Name), "fitness", "validation_loss", "test_accuracy", "epochs",
-            "seconds", "trainer", "status", "failure", "finished_at"];
+            "seconds", "trainer", "status", "failure", "finished_at", "metrics"];
 
     public static string[] Row(SearchSpace space, int generation, Genome genome, FitnessResult r) =>
         [generation.ToString(CultureInfo.InvariantCulture), .. space.Genes.Select(g => genome.Get(g.Name)),
             F(r.Accuracy), F(r.ValidationLoss), r.TestAccuracy is { } test ? F(test) : "",
             r.Epochs.ToString(CultureInfo.InvariantCulture), F(r.Seconds), r.Trainer, r.Failed ? "failed" : "ok",
-            r.FailureReason ?? "", r.FinishedAt?.ToString("O", CultureInfo.InvariantCulture) ?? ""];
+            r.FailureReason ?? "", r.FinishedAt?.ToString("O", CultureInfo.InvariantCulture) ?? "", Metrics(r)];
+
+    /// <summary>Every metric the fitness source reported, as one JSON object (sources report different ones).</summary>
+    static string Metrics(FitnessResult r) =>
+        r.Metrics is { Count: > 0 } metrics ? JsonSerializer.Serialize(metrics, CompactJson) : "";
+
+    static readonly JsonSerializerOptions CompactJson = new(Json) { WriteIndented = false };
 
     /// <summary>Writes every evaluation, best first, in the fitness-table format: gene columns, <c>fitness</c>,
     /// <c>validation_loss</c>, <c>test_accuracy</c>, <c>epochs</c>, <c>seconds</c>, <c>status</c>.</summary>
@@ -94,8 +100,10 @@ public sealed class RunFiles(string directory)
         File.Exists(Summary) ? JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Summary), Json) : null;
 }
 
+/// <param name="ValidationAccuracy">The objective's value (validation accuracy unless the run says otherwise).</param>
+/// <param name="Metrics">Everything the fitness source reported for this genome.</param>
 public sealed record GenomeReport(IReadOnlyDictionary<string, string> Genes, double ValidationAccuracy, double ValidationLoss,
-    int Epochs, double Seconds, string Trainer);
+    int Epochs, double Seconds, string Trainer, IReadOnlyDictionary<string, double>? Metrics = null);
 
 /// <param name="WallSeconds">From the generation's start to its completion, when it ran in one process.</param>
 /// <param name="EngineOverheadSeconds">Wall time minus the busiest trainer slot's training time: what the engine

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace ActorEvolve.Cli.Tests;
+
+/// <summary><c>exec:</c> fitness as users run it: the shipped example programs, driven by the real CLI, killed and
+/// resumed, and spread over trainer processes on loopback TCP.</summary>
+public sealed class ExecTests : IDisposable
+{
+    readonly CliProcess _cli = new();
+    readonly List<Process> _processes = [];
+
+    public void Dispose()
+    {
+        foreach (var process in _processes)
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            process.Dispose();
+        }
+        _cli.Dispose();
+    }
+
+    /// <summary>Debian's python3 (the one with python3-torch), running a shipped example program.</summary>
+    static string Example(string script) =>
+        $"exec:/usr/bin/python3 {Path.Combine(AppContext.BaseDirectory, "examples", "exec", script)}";
+
+    static string[] Search(string fitness, string runId, params string[] extra) =>
+        ["search", "--fitness", fitness, "--seed", "5", "--run-id", runId, .. extra];
+
+    static readonly string[] Small = ["--population", "6", "--generations", "3"];
+
+    string Run(string runId) => Path.Combine(_cli.WorkDir, "runs", runId);
+
+    static string[] Rows(string run) => File.ReadAllLines(Path.Combine(run, "results.csv")).Skip(1).ToArray();
+
+    /// <summary>(generation, genes, fitness) of every evaluation, in a stable order.</summary>
+    static string[] Evaluations(string run) =>
+        Rows(run).Select(r => string.Join(",", r.Split(',').Take(6))).Order().ToArray();
+
+    static JsonElement Summary(string run) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json"))).RootElement;
+
+    [Fact]
+    public void A_search_over_the_stdlib_example_survives_kills_and_ends_as_the_uninterrupted_run()
+    {
+        var fitness = Example("synthetic.py");
+        var reference = _cli.Run(Search(fitness, "reference", [.. Small, "--slots", "2"]));
+        Assert.True(reference.ExitCode == 0, reference.Stderr);
+        // The example declines the winner's test evaluation: the run says so and finishes without a test figure.
+        Assert.Contains("no test accuracy (", reference.Stdout);
+        Assert.Equal(JsonValueKind.Null, Summary(Run("reference")).GetProperty("test_accuracy").ValueKind);
+        // Every metric the program reported is in results.csv and summary.json.
+        Assert.All(Rows(Run("reference")), r => Assert.Contains("\"\"loss\"\":", r));
+        Assert.True(Summary(Run("reference")).GetProperty("best").GetProperty("metrics").TryGetProperty("loss", out _));
+        // The program's own non-JSON output went to the run's log, not to the terminal.
+        Assert.DoesNotContain("synthetic objective for", reference.Stdout);
+        Assert.Contains("synthetic objective for", File.ReadAllText(Path.Combine(Run("reference"), "actorevolve.log")));
+
+        _cli.RunAndKill(l => l.StartsWith("  evaluated"), 4, Search(fitness, "killed", [.. Small, "--slots", "2"]));
+        _cli.RunAndKill(l => l.StartsWith("generation 2 done"), 1, "resume", "killed");
+        var resumed = _cli.Run("resume", "killed");
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Equal(Evaluations(Run("reference")), Evaluations(Run("killed")));
+        Assert.Equal(Summary(Run("reference")).GetProperty("best").GetProperty("genes").ToString(),
+            Summary(Run("killed")).GetProperty("best").GetProperty("genes").ToString());
+    }
+
+    [Fact]
+    public void A_trainer_node_runs_its_own_command_never_the_coordinators()
+    {
+        string Program(string name, double accuracy) => _cli.Write(name, $$$"""
+            import json, sys
+            json.load(sys.stdin)
+            print(json.dumps({"result": {"accuracy": {{{accuracy}}}}}))
+            """);
+        var (coordinatorProgram, trainerProgram) = (Program("coordinator.py", 0.1), Program("trainer.py", 0.9));
+        var port = CliProcess.FreePort();
+        var coordinator = Start(Search($"exec:/usr/bin/python3 {coordinatorProgram}", "own", [.. Small, "--listen",
+            $"127.0.0.1:{port}", "--local-trainers", "0"]));
+        CliProcess.ReadUntil(coordinator, l => l.StartsWith("Trainer nodes can join with"), 1);
+        Start(["trainer", "--join", $"127.0.0.1:{port}", "--slots", "1", "--fitness",
+            $"exec:/usr/bin/python3 {trainerProgram}"]);
+
+        var seen = CliProcess.ReadUntil(coordinator, _ => false, 1);
+        Assert.True(coordinator.WaitForExit(TimeSpan.FromMinutes(2)), "the coordinator did not finish");
+        Assert.True(coordinator.ExitCode == 0, string.Join("\n", seen) + coordinator.StandardError.ReadToEnd());
+        Assert.All(Rows(Run("own")), r => Assert.Equal("0.9", r.Split(',')[5]));
+    }
+
+    /// <summary>The PyTorch example on two trainer processes, one killed mid-run: the run ends as on one node.</summary>
+    [Fact]
+    public void A_pytorch_search_on_two_trainers_loses_nothing_when_one_is_killed()
+    {
+        var config = _cli.Write("torch.conf", """
+            actorevolve.exec.args { train_samples = 600, validation_samples = 300, epochs = 1, test_samples = 300 }
+            """);
+        var fitness = Example("torch_fashion_mnist.py");
+        string[] search(string runId, params string[] extra) =>
+            Search(fitness, runId, ["--population", "5", "--generations", "2", "--config", config, .. extra]);
+        var reference = _cli.Run(search("reference", "--slots", "2"));
+        Assert.True(reference.ExitCode == 0, reference.Stderr);
+        Assert.Contains(" test accuracy", reference.Stdout);
+
+        var port = CliProcess.FreePort();
+        var coordinator = Start(search("cluster", "--listen", $"127.0.0.1:{port}", "--local-trainers", "0"));
+        CliProcess.ReadUntil(coordinator, l => l.StartsWith("Trainer nodes can join with"), 1);
+        Process trainer() => Start(["trainer", "--join", $"127.0.0.1:{port}", "--slots", "1", "--fitness", fitness,
+            "--config", config]);
+        var (victim, survivor) = (trainer(), trainer());
+        var seen = CliProcess.ReadUntil(coordinator, l => l.StartsWith("  evaluated"), 3);
+        victim.Kill(entireProcessTree: true); // SIGKILL, its python child with it
+        seen.AddRange(CliProcess.ReadUntil(coordinator, _ => false, 1));
+        Assert.True(coordinator.WaitForExit(TimeSpan.FromMinutes(4)), "the coordinator did not finish");
+        Assert.True(coordinator.ExitCode == 0, string.Join("\n", seen) + coordinator.StandardError.ReadToEnd());
+
+        Assert.Equal(Evaluations(Run("reference")), Evaluations(Run("cluster")));
+        Assert.Equal(Summary(Run("reference")).GetProperty("test_accuracy").GetDouble(),
+            Summary(Run("cluster")).GetProperty("test_accuracy").GetDouble());
+        Assert.False(survivor.HasExited);
+    }
+
+    Process Start(string[] args)
+    {
+        var process = _cli.Start(args);
+        _processes.Add(process);
+        return process;
+    }
+}
