@@ -18,8 +18,33 @@ public static class BenchCommand
 
     public static Command Create() => new("bench", "Measure the engine and the trainer (figures for docs/benchmarks.md)")
     {
-        Engine(), JournalCommand(), Train(), Replay(),
+        Engine(), JournalCommand(), Train(), Replay(), Exec(),
     };
+
+    static Command Exec()
+    {
+        var evaluations = new Option<int>("--evaluations")
+        {
+            Description = "Evaluations per program", DefaultValueFactory = _ => 200,
+        };
+        var program = new Option<string[]>("--command")
+        {
+            Description = "Also measure this exec: command (it must answer with a result line)",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var command = new Command("exec", "Per-evaluation overhead of exec: fitness (process, JSON) against in process")
+        {
+            evaluations, program,
+        };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(evaluations) < 1) throw new UsageException("--evaluations must be at least 1");
+            var programs = ExecBench.DefaultPrograms.Concat((parse.GetValue(program) ?? []).Select(c => (c, c)));
+            ExecBench.Print(AnsiConsole.Console, ExecBench.Run(programs, parse.GetValue(evaluations)).ToArray());
+            return 0;
+        });
+        return command;
+    }
 
     static Command Engine()
     {

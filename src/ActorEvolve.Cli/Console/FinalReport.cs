@@ -23,7 +23,7 @@ public static class FinalReport
         var test = run.Test switch
         {
             { Failed: false } t => $"[bold green]{t.Accuracy:P2}[/] test accuracy",
-            { FailureReason: { } reason } => $"[yellow]no test accuracy[/] ({Markup.Escape(reason)})",
+            { } failed => $"[yellow]no test accuracy[/] ({Markup.Escape(failed.FailureReason ?? "")})",
             null => "[red]no test accuracy[/]",
         };
         console.MarkupLine($"Winner: [bold]{Markup.Escape(run.Winner.Genome.Key)}[/]  " +
