@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 
 namespace ActorEvolve.Cli.Tests;
@@ -85,6 +86,28 @@ public sealed class ExecTests : IDisposable
         Assert.True(coordinator.WaitForExit(TimeSpan.FromMinutes(2)), "the coordinator did not finish");
         Assert.True(coordinator.ExitCode == 0, string.Join("\n", seen) + coordinator.StandardError.ReadToEnd());
         Assert.All(Rows(Run("own")), r => Assert.Equal("0.9", r.Split(',')[5]));
+    }
+
+    [Fact]
+    public void An_objective_to_minimize_ranks_the_lowest_value_first_and_is_shown_by_its_name()
+    {
+        var program = _cli.Write("loss.py", """
+            import json, sys
+            g = json.load(sys.stdin)["genes"]
+            print(json.dumps({"result": {"loss": g["nb_layers"] + g["nb_neurons"] / 10000, "accuracy": 0.5}}))
+            """);
+        var config = _cli.Write("minimize.conf", "actorevolve.objective { metric = loss, direction = minimize }");
+        var run = _cli.Run(Search($"exec:/usr/bin/python3 {program}", "minimize", [.. Small, "--config", config]));
+        Assert.True(run.ExitCode == 0, run.Stderr);
+
+        var losses = Rows(Run("minimize")).Select(r => double.Parse(r.Split(',')[5], CultureInfo.InvariantCulture));
+        var best = Summary(Run("minimize")).GetProperty("best");
+        Assert.Equal(losses.Min(), best.GetProperty("validation_accuracy").GetDouble());
+        Assert.Contains(run.Stdout.Split('\n'), l => l.StartsWith("  evaluated") && l.Contains("  loss "));
+        Assert.Contains("Top 5 networks (validation loss)", run.Stdout);
+        // The run names its objective in its summary.
+        Assert.Equal("minimize", Summary(Run("minimize")).GetProperty("config").GetProperty("objective")
+            .GetProperty("direction").GetString());
     }
 
     /// <summary>The PyTorch example on two trainer processes, one killed mid-run: the run ends as on one node.</summary>

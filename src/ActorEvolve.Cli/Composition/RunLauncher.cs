@@ -85,7 +85,7 @@ public static class RunLauncher
                            $"{engine.LocalSlots} local trainer slots, {engine.Space.Size?.ToString("N0") ?? "∞"} possible networks, " +
                            $"journal {Markup.Escape(engine.Journal.Description)}");
         console.MarkupLine($"Trainer nodes can join with: [bold]actorevolve trainer --join {address.Host}:{address.Port}[/]");
-        var model = new ProgressModel(engine.Ga.Generations);
+        var model = new ProgressModel(engine.Ga.Generations, new ObjectiveText(engine.Goal));
         await using var dashboard = view.Dashboard is { } listen ? await DashboardServer.StartAsync(listen, model, runId) : null;
         if (dashboard is not null) console.MarkupLine($"Dashboard: [link]{Markup.Escape(dashboard.Url)}[/]");
         var quiet = view.Quiet;
@@ -109,7 +109,7 @@ public static class RunLauncher
         if (run.Exception?.InnerException is RunAbortedException aborted)
             throw aborted.BadInput ? new UsageException(aborted.Message) : aborted;
         var report = Report.ReportWriter.Write(files, markdown: false);
-        FinalReport.Print(console, await run, files, DateTime.UtcNow - started);
+        FinalReport.Print(console, await run, files, DateTime.UtcNow - started, model.Objective);
         console.MarkupLine($"Report: [link]{Markup.Escape(report)}[/]");
         return 0;
     }

@@ -33,9 +33,10 @@ public static class LiveView
         if (m.Phase is not ("evolving" or null)) rows.Add(new Markup($"[yellow]{Markup.Escape(m.Phase)}[/]"));
 
         var slots = new Table().Border(TableBorder.Rounded).Title("Trainer slots")
-            .AddColumns("Trainer", "Genome", "Epoch", "Val. acc.", "Elapsed");
+            .AddColumns("Trainer", "Genome", "Epoch", m.Objective.IsPercentage ? "Val. acc." : Markup.Escape(m.Objective.Name),
+                "Elapsed");
         foreach (var (trainer, slot) in m.Slots)
-            slots.AddRow(Markup.Escape(trainer), Markup.Escape(slot.Genome), slot.Epoch.ToString(), $"{slot.Accuracy:P1}",
+            slots.AddRow(Markup.Escape(trainer), Markup.Escape(slot.Genome), slot.Epoch.ToString(), m.Objective.Format(slot.Accuracy, 1),
                 $"{DateTime.UtcNow - slot.Started:mm\\:ss}");
         if (m.Slots.Count == 0) slots.AddRow("[grey]idle[/]", "", "", "", "");
         rows.Add(slots);
@@ -48,8 +49,9 @@ public static class LiveView
         rows.Add(nodes);
 
         if (m.Best is { } best)
-            rows.Add(new Markup($"Best so far: [bold green]{best.Fitness.Accuracy:P2}[/]  {Markup.Escape(best.Genome.Key)}"));
-        if (m.History.Count > 0)
+            rows.Add(new Markup($"Best so far: [bold green]{m.Objective.Format(best.Fitness.Accuracy)}[/]  " +
+                                Markup.Escape(best.Genome.Key)));
+        if (m.History.Count > 0 && m.Objective.IsPercentage)
         {
             var chart = new BarChart().Label("Best validation accuracy by generation").Width(60).WithMaxValue(100);
             foreach (var g in m.History) chart.AddItem($"gen {g.Generation + 1}", Math.Round(g.Best * 100, 2), Color.Green);

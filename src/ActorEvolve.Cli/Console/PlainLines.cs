@@ -5,16 +5,18 @@ namespace ActorEvolve.Cli.Console;
 /// <summary>One line per event, no colours or cursor movement: for logs, CI and pipes.</summary>
 public static class PlainLines
 {
-    public static string? Format(RunEvent e) => e switch
+    public static string? Format(RunEvent e, ObjectiveText objective) => e switch
     {
         RunResumed r => $"resumed in generation {r.Generation + 1}: {r.Facts.Count} evaluations recovered from the journal, none will be repeated",
         GenerationStarted g => $"generation {g.Generation + 1}/{g.Generations}: {g.ToTrain} to train, {g.Cached} cached",
         EvaluationRecorded r when r.Result.Failed =>
             $"  failed    {r.Genome.Key}  ({r.Result.FailureReason})",
         EvaluationRecorded r =>
-            $"  evaluated {r.Genome.Key}  accuracy {r.Result.Accuracy:P2}  epochs {r.Result.Epochs}  {r.Result.Seconds:F1}s  on {r.Result.Trainer}",
+            $"  evaluated {r.Genome.Key}  {objective.Name} {objective.Format(r.Result.Accuracy)}  " +
+            $"epochs {r.Result.Epochs}  {r.Result.Seconds:F1}s  on {r.Result.Trainer}",
         GenerationCompleted c =>
-            $"generation {c.Summary.Generation + 1} done: best {c.Summary.Best:P2}  mean {c.Summary.Mean:P2}  worst {c.Summary.Worst:P2}",
+            $"generation {c.Summary.Generation + 1} done: best {objective.Format(c.Summary.Best)}  " +
+            $"mean {objective.Format(c.Summary.Mean)}  worst {objective.Format(c.Summary.Worst)}",
         FinalEvaluationStarted f => $"retraining the winner {f.Winner.Genome.Key} on all training data",
         _ => null,
     };

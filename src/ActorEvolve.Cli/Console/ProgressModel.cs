@@ -6,8 +6,10 @@ namespace ActorEvolve.Cli.Console;
 
 /// <summary>What the live view shows, updated by <see cref="ProgressActor"/> and read by the render loop.
 /// Guarded by a lock: one writer (the actor), one reader (the renderer).</summary>
-public sealed class ProgressModel(int generations)
+public sealed class ProgressModel(int generations, ObjectiveText? objective = null)
 {
+    public ObjectiveText Objective { get; } = objective ?? ObjectiveText.Default;
+
     public sealed record Slot(string Genome, int Epoch, double Accuracy, DateTime Started);
 
     readonly Lock _gate = new();

@@ -1,0 +1,20 @@
+using System.Globalization;
+using ActorEvolve.Core.Fitness;
+
+namespace ActorEvolve.Cli.Console;
+
+/// <summary>How the run's objective reads on screen: an accuracy as a percentage (the default objective reads
+/// exactly as it always did), any other metric by its own name and value.</summary>
+public sealed record ObjectiveText(Objective Objective)
+{
+    public static readonly ObjectiveText Default = new(Objective.Default);
+
+    /// <summary>"accuracy", or the metric's name ("loss", "latency_ms").</summary>
+    public string Name => Objective.Metric;
+
+    public bool IsPercentage => Objective.Metric.Contains("accuracy", StringComparison.OrdinalIgnoreCase);
+
+    public string Format(double value, int decimals = 2) => IsPercentage
+        ? value.ToString($"P{decimals}", CultureInfo.CurrentCulture)
+        : value.ToString("G4", CultureInfo.InvariantCulture);
+}
