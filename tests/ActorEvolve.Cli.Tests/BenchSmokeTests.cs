@@ -27,6 +27,20 @@ public sealed class BenchSmokeTests : IDisposable
     }
 
     [Fact]
+    public void Bench_exec_measures_each_program_against_in_process_and_refuses_a_failing_one_in_a_line()
+    {
+        var result = _cli.Run("bench", "exec", "--evaluations", "3");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("in process (the same objective)", result.Stdout);
+        Assert.Contains("shell (sh: read, echo)", result.Stdout);
+        Assert.Contains("python3 (json in, json out)", result.Stdout);
+
+        var failing = _cli.Run("bench", "exec", "--evaluations", "3", "--command", "exit 4");
+        Assert.Equal(2, failing.ExitCode);
+        Assert.Equal(["actorevolve: error: exit 4: exited with code 4"], failing.StderrLines);
+    }
+
+    [Fact]
     public void Bench_train_reports_the_gemm_peak_and_every_reference_genome()
     {
         var result = _cli.Run("bench", "train", "--samples", "500", "--threads", "1");

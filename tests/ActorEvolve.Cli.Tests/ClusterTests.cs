@@ -164,7 +164,8 @@ public sealed class ClusterTests : IDisposable
     public void A_trainer_that_cannot_reach_its_coordinator_says_so_in_one_line()
     {
         _cli.SeedGrid();
-        var result = _cli.Run("trainer", "--join", $"127.0.0.1:{CliProcess.FreePort()}", "--fitness", $"table:{Grid}", "--join-timeout", "00:00:03");
+        var result = _cli.Run("trainer", "--join", $"127.0.0.1:{CliProcess.FreePort()}", "--fitness", $"table:{Grid}",
+            "--join-timeout", "00:00:03");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("cannot join the search at 127.0.0.1:", Assert.Single(result.StderrLines));
     }

@@ -53,6 +53,7 @@ public sealed class ExecTests : IDisposable
         // Every metric the program reported is in results.csv and summary.json.
         Assert.All(Rows(Run("reference")), r => Assert.Contains("\"\"loss\"\":", r));
         Assert.True(Summary(Run("reference")).GetProperty("best").GetProperty("metrics").TryGetProperty("loss", out _));
+        Assert.Contains("<th>loss</th>", File.ReadAllText(Path.Combine(Run("reference"), "report", "index.html")));
         // The program's own non-JSON output went to the run's log, not to the terminal.
         Assert.DoesNotContain("synthetic objective for", reference.Stdout);
         Assert.Contains("synthetic objective for", File.ReadAllText(Path.Combine(Run("reference"), "actorevolve.log")));
@@ -110,7 +111,24 @@ public sealed class ExecTests : IDisposable
             .GetProperty("direction").GetString());
     }
 
-    /// <summary>The PyTorch example on two trainer processes, one killed mid-run: the run ends as on one node.</summary>
+    [Theory]
+    [InlineData("exec:", "", "fitness 'exec:' needs a command")]
+    [InlineData("exec:true", "actorevolve.objective.direction = sideways", "must be maximize or minimize")]
+    [InlineData("exec:true", "actorevolve.objective.metric = \"\"", "objective.metric must name a metric")]
+    [InlineData("exec:true", "actorevolve.exec.args = 5", "exec.args must be an object")]
+    [InlineData("exec:true", "actorevolve.exec.working-directory = /no/such/folder", "does not exist")]
+    public void Bad_exec_and_objective_settings_are_one_line_and_write_nothing(string fitness, string hocon,
+        string message)
+    {
+        var config = _cli.Write("bad.conf", hocon);
+        var result = _cli.Run(Search(fitness, "bad", [.. Small, "--config", config]));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Single(result.StderrLines);
+        Assert.Contains(message, result.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(_cli.WorkDir, "runs")));
+    }
+
+    /// <summary>The PyTorch example on two trainers, one killed mid-run: the run ends as on one node.</summary>
     [Fact]
     public void A_pytorch_search_on_two_trainers_loses_nothing_when_one_is_killed()
     {

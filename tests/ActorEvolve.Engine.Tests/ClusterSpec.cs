@@ -19,7 +19,7 @@ public sealed class ClusterSpec : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>Every evaluation takes a second (long against the engine's hand-over of a slot) and is logged.</summary>
+    /// <summary>Every evaluation takes a second (long against the engine's hand-over of a slot), logged.</summary>
     sealed class TimedFitness(ConcurrentQueue<(string Trainer, string Genome)> log) : IFitnessFunction
     {
         public FitnessResult Evaluate(Core.Genes.Genome genome, EvaluationContext context, CancellationToken cancellation)

@@ -16,16 +16,19 @@ public static class ExecBench
     public static readonly (string Name, string Command)[] DefaultPrograms =
     [
         ("shell (sh: read, echo)", """cat > /dev/null; echo '{"result": {"accuracy": 0.5}}'"""),
-        ("python3 (json in, json out)",
-            """/usr/bin/python3 -c 'import json, sys; json.load(sys.stdin); print(json.dumps({"result": {"accuracy": 0.5}}))'"""),
+        ("python3 (json in, json out)", "/usr/bin/python3 -c 'import json, sys; json.load(sys.stdin); "
+            + """print(json.dumps({"result": {"accuracy": 0.5}}))'"""),
     ];
 
     public sealed record Measurement(string Program, int Evaluations, double MeanMs, double P95Ms);
 
-    public static IEnumerable<Measurement> Run(IEnumerable<(string Name, string Command)> programs, int evaluations)
+    /// <summary>Evaluates genomes of <paramref name="space"/> (the configured one, so the example programs
+    /// understand them) with each program; a program that fails is one line, not a measurement.</summary>
+    public static IEnumerable<Measurement> Run(SearchSpace space, IEnumerable<(string Name, string Command)> programs,
+        int evaluations)
     {
-        var space = new SearchSpace([new IntRangeGene("nb_layers", 1, 4), new ChoiceGene("activation", ["relu", "elu"])]);
-        var genomes = Enumerable.Range(0, evaluations).Select(i => space.Sample(DeterministicRng.Derive(1, "bench-exec", i))).ToArray();
+        var genomes = Enumerable.Range(0, evaluations)
+            .Select(i => space.Sample(DeterministicRng.Derive(1, "bench-exec", i))).ToArray();
         yield return Measure("in process (the same objective)", new HashFitness(), genomes);
         foreach (var (name, command) in programs)
             yield return Measure(name, new ExecFitness(new ExecSettings(command, new JsonObject(), "accuracy",
@@ -34,7 +37,14 @@ public static class ExecBench
 
     static Measurement Measure(string name, IFitnessFunction fitness, Genome[] genomes)
     {
-        fitness.Evaluate(genomes[0], new EvaluationContext(1, "bench"), CancellationToken.None); // warm-up
+        try
+        {
+            fitness.Evaluate(genomes[0], new EvaluationContext(1, "bench"), CancellationToken.None); // warm-up
+        }
+        catch (EvaluationException e)
+        {
+            throw new Commands.UsageException($"{name}: {e.Message}");
+        }
         var times = genomes.Select(genome =>
         {
             var stopwatch = Stopwatch.StartNew();

@@ -34,13 +34,14 @@ public static class BenchCommand
         };
         var command = new Command("exec", "Per-evaluation overhead of exec: fitness (process, JSON) against in process")
         {
-            evaluations, program,
+            evaluations, program, SharedOptions.ConfigFile,
         };
         command.SetAction(parse =>
         {
             if (parse.GetValue(evaluations) < 1) throw new UsageException("--evaluations must be at least 1");
+            var space = EngineSettings.From(HoconLoader.Load(parse.GetValue(SharedOptions.ConfigFile)?.FullName)).Space;
             var programs = ExecBench.DefaultPrograms.Concat((parse.GetValue(program) ?? []).Select(c => (c, c)));
-            ExecBench.Print(AnsiConsole.Console, ExecBench.Run(programs, parse.GetValue(evaluations)).ToArray());
+            ExecBench.Print(AnsiConsole.Console, ExecBench.Run(space, programs, parse.GetValue(evaluations)).ToArray());
             return 0;
         });
         return command;

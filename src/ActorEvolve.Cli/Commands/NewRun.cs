@@ -37,11 +37,7 @@ public static class NewRun
     public static IEnumerable<string> FitnessOverrides(ParseResult parse)
     {
         if (parse.GetValue(Budget) is { } budget) yield return $"actorevolve.training.budget = {HoconLoader.Quote(budget)}";
-        if (parse.GetValue(Fitness) is not { } fitness) yield break;
-        yield return $"actorevolve.fitness = {HoconLoader.Quote(FitnessPath(fitness))}";
-        // The command's relative paths mean where it was typed: run.conf keeps that folder for resume.
-        if (fitness.StartsWith(FitnessConfig.ExecPrefix, StringComparison.Ordinal))
-            yield return $"actorevolve.exec.working-directory = {HoconLoader.Quote(Directory.GetCurrentDirectory())}";
+        if (parse.GetValue(Fitness) is { } fitness) yield return $"actorevolve.fitness = {HoconLoader.Quote(FitnessPath(fitness))}";
     }
 
     /// <summary>A table fitness with its file made absolute (run.conf must still find it from anywhere).</summary>
@@ -57,8 +53,9 @@ public static class NewRun
     {
         var userFile = parse.GetValue(SharedOptions.ConfigFile)?.FullName;
         string[] overrides = [.. commandOverrides, .. Overrides(parse)];
-        var engine = EngineSettings.From(HoconLoader.Load(userFile, overrides));
-        overrides = [.. overrides, .. plan(engine)];
+        var asked = HoconLoader.Load(userFile, overrides);
+        var engine = EngineSettings.From(asked);
+        overrides = [.. overrides, .. plan(engine), .. FitnessConfig.PinnedForResume(asked)];
         var config = HoconLoader.Load(userFile, overrides);
         engine = EngineSettings.From(config);
 

@@ -24,6 +24,15 @@ public static class FitnessConfig
 
     static string Source(Config config) => EngineSettings.Read(() => config.GetString("actorevolve.fitness"));
 
+    /// <summary>Settings a new run fixes so that <c>resume</c>, from any folder, does what the run did: an
+    /// <c>exec:</c> command's relative paths mean the folder it was started in.</summary>
+    public static IEnumerable<string> PinnedForResume(Config config)
+    {
+        var directory = EngineSettings.Read(() => config.GetString("actorevolve.exec.working-directory", ""));
+        if (IsExec(config) && directory == "")
+            yield return $"actorevolve.exec.working-directory = {HoconLoader.Quote(Directory.GetCurrentDirectory())}";
+    }
+
     /// <summary>Validates the space for the chosen fitness, then builds it (loading the dataset once for the node).</summary>
     public static async Task<IFitnessFunction> CreateAsync(Config config, SearchSpace space, CancellationToken cancellation)
     {
@@ -34,7 +43,8 @@ public static class FitnessConfig
             return new TableFitness(fitness[TablePrefix.Length..], space, delay);
         }
         if (IsExec(config)) return new ExecFitness(ExecSettingsOf(config), space);
-        if (!IsMlp(config)) throw new ConfigException($"unknown fitness '{fitness}' (use mlp, table:FILE.csv or exec:COMMAND)");
+        if (!IsMlp(config))
+            throw new ConfigException($"unknown fitness '{fitness}' (use mlp, table:FILE.csv or exec:COMMAND)");
         TrainingConfig.ValidateSpace(space);
         return await TrainingConfig.From(config).CreateFitnessAsync(cancellation);
     }
@@ -48,7 +58,8 @@ public static class FitnessConfig
         var exec = config.GetConfig("actorevolve.exec");
         var directory = exec.GetString("working-directory", "");
         directory = Path.GetFullPath(directory == "" ? "." : directory);
-        if (!Directory.Exists(directory)) throw new ConfigException($"exec.working-directory {directory} does not exist");
+        if (!Directory.Exists(directory))
+            throw new ConfigException($"exec.working-directory {directory} does not exist");
         var args = exec.GetValue("args") is { } value && !value.IsEmpty
             ? JsonNode.Parse(HoconJson.ToJson(value)) as JsonObject
               ?? throw new ConfigException("exec.args must be an object, e.g. args { data = \"/data/x\" }")

@@ -33,10 +33,11 @@ public static class LiveView
         if (m.Phase is not ("evolving" or null)) rows.Add(new Markup($"[yellow]{Markup.Escape(m.Phase)}[/]"));
 
         var slots = new Table().Border(TableBorder.Rounded).Title("Trainer slots")
-            .AddColumns("Trainer", "Genome", "Epoch", m.Objective.IsPercentage ? "Val. acc." : Markup.Escape(m.Objective.Name),
-                "Elapsed");
+            .AddColumns("Trainer", "Genome", "Epoch",
+                m.Objective.IsPercentage ? "Val. acc." : Markup.Escape(m.Objective.Name), "Elapsed");
         foreach (var (trainer, slot) in m.Slots)
-            slots.AddRow(Markup.Escape(trainer), Markup.Escape(slot.Genome), slot.Epoch.ToString(), m.Objective.Format(slot.Accuracy, 1),
+            slots.AddRow(Markup.Escape(trainer), Markup.Escape(slot.Genome), slot.Epoch.ToString(),
+                m.Objective.Format(slot.Accuracy, 1),
                 $"{DateTime.UtcNow - slot.Started:mm\\:ss}");
         if (m.Slots.Count == 0) slots.AddRow("[grey]idle[/]", "", "", "", "");
         rows.Add(slots);

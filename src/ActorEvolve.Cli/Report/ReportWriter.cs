@@ -145,9 +145,18 @@ public static class ReportWriter
     static IReadOnlyList<string[]> TopRows(RunReport report) =>
         (report.Summary?.Top ?? []).Select((t, i) => (string[])[(i + 1).ToString(CultureInfo.InvariantCulture),
             .. report.GeneNames.Select(g => t.Genes.GetValueOrDefault(g, "")), Pct(t.ValidationAccuracy), t.Epochs.ToString(CultureInfo.InvariantCulture),
-            t.Seconds.ToString("0.0", CultureInfo.InvariantCulture), ModelSize(t.Genes)]).ToArray();
+            t.Seconds.ToString("0.0", CultureInfo.InvariantCulture), ModelSize(t.Genes),
+            .. OtherMetrics(report).Select(m => t.Metrics?.TryGetValue(m, out var v) == true
+                ? v.ToString("G4", CultureInfo.InvariantCulture) : "")]).ToArray();
 
-    static string[] TopHeader(RunReport report) => ["#", .. report.GeneNames, "Val. acc.", "Epochs", "Seconds", "Parameters"];
+    static string[] TopHeader(RunReport report) =>
+        ["#", .. report.GeneNames, "Val. acc.", "Epochs", "Seconds", "Parameters", .. OtherMetrics(report)];
+
+    /// <summary>Every metric the fitness source reported for the top networks, beyond accuracy and epochs (which
+    /// have columns of their own): a user's program may report anything.</summary>
+    static IReadOnlyList<string> OtherMetrics(RunReport report) =>
+        (report.Summary?.Top ?? []).SelectMany(t => t.Metrics?.Keys ?? []).Distinct()
+        .Where(m => m is not ("accuracy" or "epochs")).Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>The MLP's weight count for a 28x28 image and 10 classes; "-" for genes the MLP trainer does not know.</summary>
     static string ModelSize(IReadOnlyDictionary<string, string> genes)

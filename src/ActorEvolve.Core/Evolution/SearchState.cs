@@ -97,8 +97,8 @@ public sealed class SearchState
         _history.Add(summary);
         if (!IsFinished)
         {
-            Population = _evolver.NextGeneration(RankedPopulation, DeterministicRng.Derive(Seed, "breed", Generation + 1),
-                _evaluated.ContainsKey, StagnantGenerations());
+            var breeding = DeterministicRng.Derive(Seed, "breed", Generation + 1);
+            Population = _evolver.NextGeneration(RankedPopulation, breeding, _evaluated.ContainsKey, StagnantGenerations());
             Generation++;
             _trainedThisGeneration.Clear();
             CountCacheHits();
@@ -106,11 +106,13 @@ public sealed class SearchState
         return summary;
     }
 
-    /// <summary>The current (complete) generation's best, mean and worst objective values. Failed genomes count as 0
-    /// when the objective is maximised (the seed's accuracy convention) and are left out when it is minimised.</summary>
+    /// <summary>The current (complete) generation's best, mean and worst objective values. Failed genomes count
+    /// as 0 when the objective is maximised (the seed's accuracy convention) and are left out when it is minimised.
+    /// </summary>
     public GenerationSummary CurrentSummary()
     {
-        if (!IsGenerationComplete) throw new InvalidOperationException($"generation {Generation} still has pending evaluations");
+        if (!IsGenerationComplete)
+            throw new InvalidOperationException($"generation {Generation} still has pending evaluations");
         var ranked = RankedPopulation;
         var scores = Objective.Maximize
             ? ranked.Select(r => r.Fitness.Failed ? 0 : r.Fitness.Accuracy).ToArray()
@@ -125,8 +127,11 @@ public sealed class SearchState
     {
         var stagnant = 0;
         var sign = Objective.Maximize ? 1 : -1; // compare "better", whichever way the objective points
-        for (var i = _history.Count - 1; i > 0 && sign * _history[i].Best <= _history.Take(i).Max(h => sign * h.Best); i--)
+        for (var i = _history.Count - 1; i > 0; i--)
+        {
+            if (sign * _history[i].Best > _history.Take(i).Max(h => sign * h.Best)) break;
             stagnant++;
+        }
         return stagnant;
     }
 

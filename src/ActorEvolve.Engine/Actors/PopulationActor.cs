@@ -118,8 +118,8 @@ public sealed class PopulationActor : ReceivePersistentActor
         _slots = Context.ActorOf(TrainerSlotsActor.Props(_trainers), "slots");
         if (_started is null)
         {
-            var started = new RunStarted(_settings.RunId, _settings.Seed, _settings.Ga, RunJournal.Describe(_settings.Space),
-                _settings.Config, _settings.Goal);
+            var started = new RunStarted(_settings.RunId, _settings.Seed, _settings.Ga,
+                RunJournal.Describe(_settings.Space), _settings.Config, _settings.Goal);
             Persist(started, e =>
             {
                 _started = e;
@@ -128,8 +128,8 @@ public sealed class PopulationActor : ReceivePersistentActor
             });
             return;
         }
-        _state = SearchState.Replay(_settings.Space, _settings.Ga, _settings.Seed, _recoveredFacts, _recoveredGenerations,
-            _settings.Goal);
+        _state = SearchState.Replay(_settings.Space, _settings.Ga, _settings.Seed, _recoveredFacts,
+            _recoveredGenerations, _settings.Goal);
         Publish(new RunResumed(_state.Generation, _state.Facts.ToArray(), _state.History.ToArray())); // copies: messages are immutable
         if (_state.IsFinished) StartFinalEvaluation(); // killed while retraining the winner
         else StartGeneration();
@@ -149,7 +149,8 @@ public sealed class PopulationActor : ReceivePersistentActor
         if (_started.Seed != _settings.Seed || _started.Ga != _settings.Ga)
             return $"run '{id}' was started with seed {_started.Seed} and {_started.Ga}; it resumes only with those";
         if (_started.Goal != _settings.Goal)
-            return $"run '{id}' was started to {_started.Goal.Direction} {_started.Goal.Metric}; it resumes only with that";
+            return $"run '{id}' was started to {_started.Goal.Direction} {_started.Goal.Metric}; " +
+                   "it resumes only with that objective";
         return null;
     }
 
@@ -254,8 +255,8 @@ public sealed class PopulationActor : ReceivePersistentActor
             return;
         }
         var final = new FinalEvaluation(winner.Fitness.Epochs, _settings.ModelPath);
-        Context.ActorOf(GenomeActor.Props(winner.Genome, _slots, _settings.Policy, _settings.Seed, _settings.RunId, final),
-            "final");
+        var props = GenomeActor.Props(winner.Genome, _slots, _settings.Policy, _settings.Seed, _settings.RunId, final);
+        Context.ActorOf(props, "final");
     }
 
     void OnFinalScored(GenomeScored scored) => Finish(scored.Result);

@@ -32,8 +32,8 @@ public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings
             var stateDir = root.GetString("state-dir");
             return new EngineSettings(root.GetLong("seed"), stateDir, gaSettings,
                 SearchSpaceParser.Parse(root.GetConfig("search-space")), policy, slots == 0 ? Environment.ProcessorCount : slots,
-                Persistence.JournalSettings.From(root.GetString("journal", ""), stateDir), engine.GetBoolean("local-trainers"),
-                ReadObjective(root));
+                Persistence.JournalSettings.From(root.GetString("journal", ""), stateDir),
+                engine.GetBoolean("local-trainers"), ReadObjective(root));
         });
     }
 
@@ -47,7 +47,8 @@ public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings
         {
             "maximize" => new(metric, Maximize: true),
             "minimize" => new(metric, Maximize: false),
-            var other => throw new ArgumentException($"objective.direction must be maximize or minimize (got '{other}')"),
+            var other => throw new ArgumentException(
+                $"objective.direction must be maximize or minimize (got '{other}')"),
         };
     }
 

@@ -21,8 +21,9 @@ public static class HoconJson
         if (value.IsArray()) return new JsonArray(value.GetArray().Select(Convert).ToArray());
         var text = value.GetString();
         if (text is null) return null;
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
-            return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var whole)
+        var invariant = CultureInfo.InvariantCulture;
+        if (double.TryParse(text, NumberStyles.Float, invariant, out var number) && double.IsFinite(number))
+            return long.TryParse(text, NumberStyles.Integer, invariant, out var whole)
                 ? JsonValue.Create(whole) : JsonValue.Create(number);
         return text is "true" or "false" ? JsonValue.Create(text == "true") : JsonValue.Create(text);
     }

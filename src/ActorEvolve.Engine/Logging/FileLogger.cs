@@ -28,8 +28,9 @@ public sealed class FileLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMess
 
     protected override void PostStop() => _writer.Dispose();
 
-    /// <summary>The configuration that sends an actor system's log to <paramref name="path"/>, over <paramref name="config"/>.
-    /// The file takes INFO too: it is where an <c>exec:</c> program's own output lines go.</summary>
+    /// <summary>The configuration that sends an actor system's log to <paramref name="path"/>, over
+    /// <paramref name="config"/>. The file takes INFO too: it is where an <c>exec:</c> program's own output goes.
+    /// </summary>
     public static Config LogTo(string path, Config config) => ConfigurationFactory.ParseString($"""
         actorevolve.log-file = {Configuration.HoconLoader.Quote(path)}
         akka.loglevel = INFO

@@ -33,7 +33,8 @@ public sealed record FitnessRecorded(int Generation, string Genome, double Accur
         fact.Result.TestAccuracy, fact.Result.FinishedAt, fact.Result.Metrics);
 
     public RecordedFitness ToFact() => new(Generation, Core.Genes.Genome.Parse(Genome),
-        new FitnessResult(Accuracy, ValidationLoss, Epochs, Seconds, Trainer, Failure, TestAccuracy, FinishedAt, Metrics));
+        new FitnessResult(Accuracy, ValidationLoss, Epochs, Seconds, Trainer, Failure, TestAccuracy, FinishedAt,
+            Metrics));
 }
 
 public sealed record GenerationCompleted(int Generation, double Best, double Mean, double Worst, string BestGenome)

@@ -67,11 +67,13 @@ public sealed partial class ExecFitness(ExecSettings settings, SearchSpace space
         if (process.ExitCode != 0)
             throw new EvaluationException($"{ExitDescription(process.ExitCode)}{stderr.Describe()}");
         if (output.Declined) return null;
-        var result = output.Result ?? throw new EvaluationException($"the program printed no result line{stderr.Describe()}");
+        var result = output.Result
+                     ?? throw new EvaluationException($"the program printed no result line{stderr.Describe()}");
         if (!result.TryGetValue(settings.Metric, out var score))
             throw new EvaluationException($"the result line has no '{settings.Metric}' (the objective's metric)");
         if (!double.IsFinite(score))
-            throw new EvaluationException($"the result's '{settings.Metric}' is {score.ToString(CultureInfo.InvariantCulture)}");
+            throw new EvaluationException(
+                $"the result's '{settings.Metric}' is {score.ToString(CultureInfo.InvariantCulture)}");
         var epochs = result.TryGetValue("epochs", out var e) ? (int)e : output.LastEpoch;
         var loss = result.TryGetValue("loss", out var l) ? l : result.GetValueOrDefault("validation_loss", double.NaN);
         return new FitnessResult(score, loss, epochs, stopwatch.Elapsed.TotalSeconds, context.Trainer, Metrics: result);
@@ -178,7 +180,8 @@ public sealed partial class ExecFitness(ExecSettings settings, SearchSpace space
                 Result = Numbers(result);
                 return true;
             }
-            if (json["epoch"] is not JsonValue epochValue || !epochValue.TryGetValue<double>(out var epoch)) return false;
+            if (json["epoch"] is not JsonValue epochValue || !epochValue.TryGetValue<double>(out var epoch))
+                return false;
             LastEpoch = (int)epoch;
             var metrics = Numbers(json);
             context.Progress?.Invoke(LastEpoch, metrics.TryGetValue(metric, out var value) ? value : double.NaN);
