@@ -56,6 +56,7 @@ public sealed class ExecTests : IDisposable
         Assert.Contains("<th>loss</th>", File.ReadAllText(Path.Combine(Run("reference"), "report", "index.html")));
         // The program's own non-JSON output went to the run's log, not to the terminal.
         Assert.DoesNotContain("synthetic objective for", reference.Stdout);
+        Assert.DoesNotContain("[INFO]", reference.Stdout + reference.Stderr); // nor Akka's own log, at shutdown too
         Assert.Contains("synthetic objective for", File.ReadAllText(Path.Combine(Run("reference"), "actorevolve.log")));
 
         _cli.RunAndKill(l => l.StartsWith("  evaluated"), 4, Search(fitness, "killed", [.. Small, "--slots", "2"]));
