@@ -9,6 +9,9 @@ public sealed class CliProcess : IDisposable
 
     public string WorkDir { get; } = Directory.CreateTempSubdirectory("actorevolve-cli-").FullName;
 
+    /// <summary>Environment variables for the processes this starts, on top of this process's own.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     public sealed record Result(int ExitCode, string Stdout, string Stderr)
     {
         public string[] StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -34,6 +37,7 @@ public sealed class CliProcess : IDisposable
         start.ArgumentList.Add(cli);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["COLUMNS"] = "160";
+        foreach (var (name, value) in Environment) start.Environment[name] = value;
         return Process.Start(start)!;
     }
 

@@ -1,6 +1,9 @@
+using System.Formats.Tar;
+using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using ActorEvolve.Tests.Shared;
 using ActorEvolve.Training.Data;
 
 namespace ActorEvolve.Training.Tests;
@@ -50,7 +53,10 @@ public sealed class DatasetLocatorTests : IDisposable
     }
 
     static DatasetSource SourceAt(string url, Func<string, string> md5) =>
-        DatasetSource.FashionMnist(url) with { DebianDirectory = "/nonexistent", Md5ByFile = DatasetSource.Files.ToDictionary(f => f, md5) };
+        DatasetSource.FashionMnist(url) with
+        {
+            DebianDirectory = "/nonexistent", Md5ByFile = DatasetSource.IdxFiles.ToDictionary(f => f, md5),
+        };
 
     static string Md5Of(string file) => Convert.ToHexStringLower(MD5.HashData(File.ReadAllBytes(Path.Combine(TestData.Directory, file))));
 
@@ -94,5 +100,74 @@ public sealed class DatasetLocatorTests : IDisposable
         Assert.Equal(TestData.Directory, await new DatasetLocator(DatasetSource.FashionMnist(), TestData.Directory, _cache).LocateAsync());
         var error = await Assert.ThrowsAsync<DatasetException>(() => new DatasetLocator(DatasetSource.FashionMnist(), _cache, _cache).LocateAsync());
         Assert.Contains("train-images-idx3-ubyte.gz: file not found", error.Message);
+    }
+
+    /// <summary>cifar-10-binary.tar.gz as published: the six batches (and other files) in cifar-10-batches-bin/.
+    /// </summary>
+    static string CifarArchive(string directory)
+    {
+        var batches = CifarFiles.WriteAll(Path.Combine(directory, "batches"), images: 10);
+        var archive = Path.Combine(directory, DatasetSource.CifarArchive);
+        using (var tar = new TarWriter(new GZipStream(File.Create(archive), CompressionLevel.Fastest)))
+        {
+            foreach (var name in CifarFiles.Names)
+                tar.WriteEntry(Path.Combine(batches, name), $"cifar-10-batches-bin/{name}");
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "cifar-10-batches-bin/"));
+        }
+        return archive;
+    }
+
+    static DatasetSource CifarAt(string url, string md5) =>
+        DatasetSource.Cifar10(url) with
+        {
+            Md5ByFile = new Dictionary<string, string> { [DatasetSource.CifarArchive] = md5 },
+        };
+
+    [Fact]
+    public async Task Cifar10_is_downloaded_as_one_archive_checked_and_unpacked_into_the_cache()
+    {
+        var served = Directory.CreateDirectory(Path.Combine(_cache, "served")).FullName;
+        var md5 = Convert.ToHexStringLower(MD5.HashData(File.ReadAllBytes(CifarArchive(served))));
+        using var mirror = new Mirror(served);
+        var cache = Path.Combine(_cache, "user");
+        var locator = new DatasetLocator(CifarAt(mirror.Url, md5), null, cache);
+
+        var found = await locator.LocateAsync();
+        Assert.Equal(Path.Combine(cache, "cifar10"), found);
+        Assert.Equal(CifarFiles.Names.Order(), Directory.GetFiles(found).Select(Path.GetFileName).Order());
+        Assert.Equal(50, CifarReader.Read(found).Train.Count);
+        await locator.LocateAsync(); // found in the cache now
+        Assert.Equal(1, mirror.Requests);
+    }
+
+    [Fact]
+    public async Task A_cifar10_archive_with_another_checksum_saves_nothing()
+    {
+        var served = Directory.CreateDirectory(Path.Combine(_cache, "served")).FullName;
+        CifarArchive(served);
+        using var mirror = new Mirror(served);
+        var cache = Path.Combine(_cache, "user");
+        var error = await Assert.ThrowsAsync<DatasetException>(() =>
+            new DatasetLocator(CifarAt(mirror.Url, DatasetSource.Cifar10().Md5ByFile[DatasetSource.CifarArchive]),
+                null, cache).LocateAsync());
+        Assert.Contains("cifar-10-binary.tar.gz: checksum mismatch", error.Message);
+        Assert.Contains("expected c32a1d4ab5d03f1284b67883e8d87530", error.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(cache, "cifar10")));
+    }
+
+    [Fact]
+    public async Task Cifar10_without_network_says_in_one_line_to_pass_its_files_with_data()
+    {
+        var locator = new DatasetLocator(DatasetSource.Cifar10($"http://127.0.0.1:{FreePort()}"), null, _cache);
+        var error = await Assert.ThrowsAsync<DatasetException>(() => locator.LocateAsync());
+        Assert.StartsWith("cifar10 not found locally and downloading http://127.0.0.1:", error.Message);
+        Assert.EndsWith("pass --data DIR with the CIFAR-10 binary files (data_batch_1.bin .. data_batch_5.bin, " +
+                        "test_batch.bin)", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+
+        var explicitFolder = Directory.CreateDirectory(Path.Combine(_cache, "mine")).FullName;
+        Assert.Equal($"{Path.Combine(explicitFolder, "data_batch_1.bin")}: file not found (--data must name a folder " +
+                     "with the cifar10 files)", (await Assert.ThrowsAsync<DatasetException>(() =>
+            new DatasetLocator(DatasetSource.Cifar10(), explicitFolder, _cache).LocateAsync())).Message);
     }
 }

@@ -20,7 +20,7 @@ public sealed class TableFitnessTests : IDisposable
 
     const string Header = "activation,nb_layers,fitness,validation_loss,test_accuracy,status";
 
-    /// <summary>A table that covers <see cref="Space"/>, with <paramref name="lastRow"/> as its fourth genome.</summary>
+    /// <summary>A table covering <see cref="Space"/>, with <paramref name="lastRow"/> as its fourth genome.</summary>
     static string Table(string lastRow = "tanh,2,0.7,0.4,0.69,ok", string header = Header) =>
         $"{header}\nrelu,1,0.8,0.3,0.79,ok\nrelu,2,0.85,0.25,,ok\ntanh,1,0,NaN,,failed\n{lastRow}\n";
 

@@ -43,7 +43,8 @@ public static class TrainingBench
     {
         // One epoch of `samples` training images; a 1,000-image validation pass is part of every epoch.
         var budget = new TrainingBudget("bench", samples, 1000, MaxEpochs: 1, Patience: 1, BatchSize: 64, Dropout: 0.2);
-        var fitness = new MlpFitnessFunction(DatasetSplits.Load(dataDirectory, budget, splitSeed: 2017), budget, torch.CPU);
+        var data = DatasetSplits.Load(DatasetSource.FashionMnist(), dataDirectory, budget, splitSeed: 2017);
+        var fitness = new MlpFitnessFunction(data, budget, torch.CPU);
         foreach (var (threads, peak) in peaks)
         {
             torch.set_num_threads(threads);

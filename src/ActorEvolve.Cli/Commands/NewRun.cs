@@ -2,6 +2,7 @@ using System.CommandLine;
 using ActorEvolve.Cli.Composition;
 using ActorEvolve.Engine.Configuration;
 using ActorEvolve.Engine.Results;
+using ActorEvolve.Training.Data;
 
 namespace ActorEvolve.Cli.Commands;
 
@@ -11,7 +12,15 @@ public static class NewRun
 {
     static readonly Option<long?> Seed = new("--seed") { Description = "Run seed: the same seed gives the same search" };
     public static readonly Option<string> Budget = new("--budget") { Description = "Training budget preset: quick (default), grid or full" };
-    static readonly Option<string> Dataset = new("--dataset") { Description = "fashion-mnist (default) or mnist" };
+    public static readonly Option<string> Dataset = new("--dataset")
+    {
+        Description = "fashion-mnist (default), mnist, cifar10, or csv:FILE (with --target)",
+    };
+    public static readonly Option<string> Target = new("--target") { Description = "csv:FILE's class column" };
+    public static readonly Option<FileInfo> TestData = new("--test-data")
+    {
+        Description = "csv:FILE's test rows, in a file of the same columns (default: a seeded 20% of FILE)",
+    };
     public static readonly Option<string> Fitness = new("--fitness")
     {
         Description = "mlp (default: train), table:FILE.csv (look up) or 'exec:COMMAND' (run your own program)",
@@ -20,7 +29,8 @@ public static class NewRun
 
     public static void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Seed, Budget, Dataset, Fitness, RunId }) command.Options.Add(option);
+        foreach (var option in new Option[] { Seed, Budget, Dataset, Target, TestData, Fitness, RunId })
+            command.Options.Add(option);
         SharedOptions.AddTo(command);
     }
 
@@ -28,21 +38,30 @@ public static class NewRun
     static IEnumerable<string> Overrides(ParseResult parse)
     {
         if (parse.GetValue(Seed) is { } seed) yield return $"actorevolve.seed = {seed}";
-        if (parse.GetValue(Dataset) is { } dataset) yield return $"actorevolve.dataset.name = {HoconLoader.Quote(dataset)}";
         foreach (var line in FitnessOverrides(parse)) yield return line;
         foreach (var line in SharedOptions.Overrides(parse)) yield return line;
     }
 
-    /// <summary><c>--budget</c> and <c>--fitness</c>, which a trainer node takes too: it must score genomes as the search does.</summary>
+    /// <summary><c>--budget</c>, <c>--fitness</c> and the dataset, which a trainer node takes too: it must score
+    /// genomes as the search does.</summary>
     public static IEnumerable<string> FitnessOverrides(ParseResult parse)
     {
+        if (parse.GetValue(Dataset) is { } dataset)
+            yield return $"actorevolve.dataset.name = {HoconLoader.Quote(AbsoluteFile(dataset, CsvDataset.Prefix))}";
+        if (parse.GetValue(Target) is { } target)
+            yield return $"actorevolve.dataset.target = {HoconLoader.Quote(target)}";
+        if (parse.GetValue(TestData) is { } test)
+            yield return $"actorevolve.dataset.test-data = {HoconLoader.Quote(test.FullName)}";
         if (parse.GetValue(Budget) is { } budget) yield return $"actorevolve.training.budget = {HoconLoader.Quote(budget)}";
-        if (parse.GetValue(Fitness) is { } fitness) yield return $"actorevolve.fitness = {HoconLoader.Quote(FitnessPath(fitness))}";
+        if (parse.GetValue(Fitness) is { } fitness)
+            yield return $"actorevolve.fitness = {HoconLoader.Quote(AbsoluteFile(fitness, FitnessConfig.TablePrefix))}";
     }
 
-    /// <summary>A table fitness with its file made absolute (run.conf must still find it from anywhere).</summary>
-    static string FitnessPath(string fitness) => fitness.StartsWith(FitnessConfig.TablePrefix, StringComparison.Ordinal)
-        ? FitnessConfig.TablePrefix + Path.GetFullPath(fitness[FitnessConfig.TablePrefix.Length..]) : fitness;
+    /// <summary>A <c>table:FILE</c> or <c>csv:FILE</c> value with its file made absolute (run.conf must still find
+    /// it from anywhere).</summary>
+    static string AbsoluteFile(string value, string prefix) =>
+        value.StartsWith(prefix, StringComparison.Ordinal) && value.Length > prefix.Length
+            ? prefix + Path.GetFullPath(value[prefix.Length..]) : value;
 
     /// <param name="commandOverrides">The command's own flags, as HOCON overrides.</param>
     /// <param name="plan">Overrides that depend on the configured settings (brute force sizes its population by the

@@ -24,7 +24,8 @@ public static class TrainerCommand
     {
         var command = new Command("trainer", "Join a search's cluster and train for it")
         {
-            Join, Slots, NewRun.Budget, NewRun.Fitness, SharedOptions.Data, JoinTimeout, SharedOptions.ConfigFile, SharedOptions.Listen,
+            Join, Slots, NewRun.Budget, NewRun.Fitness, NewRun.Dataset, NewRun.Target, NewRun.TestData,
+            SharedOptions.Data, JoinTimeout, SharedOptions.ConfigFile, SharedOptions.Listen,
             SharedOptions.TlsCertificate,
         };
         command.SetAction((parse, cancellation) => RunAsync(parse, cancellation));

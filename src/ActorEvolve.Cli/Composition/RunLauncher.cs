@@ -66,6 +66,8 @@ public static class RunLauncher
             summaryConfig["dataset"] = training.Dataset.Name;
             summaryConfig["device"] = training.Device;
             summaryConfig["split_seed"] = training.SplitSeed;
+            if (fitness is Training.Torch.MlpFitnessFunction mlp)
+                (summaryConfig["features"], summaryConfig["classes"]) = (mlp.Shape.Features, mlp.Shape.Classes);
         }
 
         var console = AnsiConsole.Console;

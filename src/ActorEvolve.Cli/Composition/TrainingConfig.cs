@@ -8,30 +8,51 @@ namespace ActorEvolve.Cli.Composition;
 
 /// <summary>The training and dataset part of the configuration, and the fitness function built from it.</summary>
 /// <param name="ScoreTestSet">Report every genome's test accuracy too (brute force's grid does).</param>
-public sealed record TrainingConfig(TrainingBudget Budget, string Device, long SplitSeed, DatasetSource Dataset, string? DataDirectory,
+public sealed record TrainingConfig(TrainingBudget Budget, string Device, long SplitSeed, IDataset Dataset,
     bool ScoreTestSet)
 {
     public static TrainingConfig From(Config config) => EngineSettings.Read(() =>
     {
         var training = config.GetConfig("actorevolve.training");
+        var dataset = ReadDataset(config.GetConfig("actorevolve.dataset"));
         var budgetName = training.GetString("budget");
         var budget = training.GetConfig($"budgets.{budgetName}")
-                     ?? throw new ArgumentException($"unknown training budget '{budgetName}' (define it under actorevolve.training.budgets)");
-        var dataset = config.GetConfig("actorevolve.dataset");
-        var name = dataset.GetString("name");
-        var source = name switch
-        {
-            "fashion-mnist" => DatasetSource.FashionMnist(dataset.GetString("fashion-mnist-mirror")),
-            "mnist" => DatasetSource.Mnist(dataset.GetString("mnist-mirror")),
-            _ => throw new ArgumentException($"unknown dataset '{name}' (use fashion-mnist or mnist)"),
-        };
-        var dir = dataset.GetString("dir", "");
+                     ?? throw new ArgumentException(
+                         $"unknown training budget '{budgetName}' (define it under actorevolve.training.budgets)");
+        // A budget may size itself per dataset (budgets.full.cifar10 { train-samples = 40000 }).
+        if (budget.GetConfig(DatasetSplits.Kind(dataset.Name)) is { } own) budget = own.WithFallback(budget);
         return new TrainingConfig(
             new TrainingBudget(budgetName, budget.GetInt("train-samples"), budget.GetInt("validation-samples"),
-                budget.GetInt("max-epochs"), budget.GetInt("patience"), budget.GetInt("batch-size"), budget.GetDouble("dropout")).Validated(),
-            training.GetString("device"), training.GetLong("split-seed"), source, dir == "" ? null : dir,
+                budget.GetInt("max-epochs"), budget.GetInt("patience"), budget.GetInt("batch-size"),
+                budget.GetDouble("dropout")).Validated(),
+            training.GetString("device"), training.GetLong("split-seed"), dataset,
             training.GetBoolean("score-test-set"));
     });
+
+    static IDataset ReadDataset(Config dataset)
+    {
+        var name = dataset.GetString("name");
+        var dir = dataset.GetString("dir", "");
+        IDataset Published(DatasetSource source) =>
+            new PublishedDataset(source, dir == "" ? null : dir, DatasetLocator.DefaultCacheDirectory);
+        if (name.StartsWith(CsvDataset.Prefix, StringComparison.Ordinal))
+        {
+            var testData = dataset.GetString("test-data", "");
+            var testShare = dataset.GetDouble("test-share");
+            if (testShare is <= 0 or >= 1)
+                throw new ArgumentException($"actorevolve.dataset.test-share must be in (0, 1) (got {testShare})");
+            return new CsvDataset(name[CsvDataset.Prefix.Length..], dataset.GetString("target", ""),
+                testData == "" ? null : testData, testShare);
+        }
+        return name switch
+        {
+            "fashion-mnist" => Published(DatasetSource.FashionMnist(dataset.GetString("fashion-mnist-mirror"))),
+            "mnist" => Published(DatasetSource.Mnist(dataset.GetString("mnist-mirror"))),
+            "cifar10" => Published(DatasetSource.Cifar10(dataset.GetString("cifar10-mirror"))),
+            _ => throw new ArgumentException(
+                $"unknown dataset '{name}' (use fashion-mnist, mnist, cifar10 or csv:FILE)"),
+        };
+    }
 
     /// <summary>Checks that the MLP trainer can train every genome of the space, before anything starts.</summary>
     public static void ValidateSpace(SearchSpace space)
@@ -50,7 +71,7 @@ public sealed record TrainingConfig(TrainingBudget Budget, string Device, long S
     public async Task<MlpFitnessFunction> CreateFitnessAsync(CancellationToken cancellation)
     {
         var device = EngineSettings.Read(() => TorchRuntime.ResolveDevice(Device));
-        var directory = await new DatasetLocator(Dataset, DataDirectory, DatasetLocator.DefaultCacheDirectory).LocateAsync(cancellation);
-        return new MlpFitnessFunction(DatasetSplits.Load(directory, Budget, SplitSeed), Budget, device, ScoreTestSet);
+        return new MlpFitnessFunction(await Dataset.LoadAsync(Budget, SplitSeed, cancellation), Budget, device,
+            ScoreTestSet);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using ActorEvolve.Engine.Results;
 using ActorEvolve.Training.Torch;
 
@@ -145,7 +146,7 @@ public static class ReportWriter
     static IReadOnlyList<string[]> TopRows(RunReport report) =>
         (report.Summary?.Top ?? []).Select((t, i) => (string[])[(i + 1).ToString(CultureInfo.InvariantCulture),
             .. report.GeneNames.Select(g => t.Genes.GetValueOrDefault(g, "")), Pct(t.ValidationAccuracy), t.Epochs.ToString(CultureInfo.InvariantCulture),
-            t.Seconds.ToString("0.0", CultureInfo.InvariantCulture), ModelSize(t.Genes),
+            t.Seconds.ToString("0.0", CultureInfo.InvariantCulture), ModelSize(report, t.Genes),
             .. OtherMetrics(report).Select(m => t.Metrics?.TryGetValue(m, out var v) == true
                 ? v.ToString("G4", CultureInfo.InvariantCulture) : "")]).ToArray();
 
@@ -158,12 +159,17 @@ public static class ReportWriter
         (report.Summary?.Top ?? []).SelectMany(t => t.Metrics?.Keys ?? []).Distinct()
         .Where(m => m is not ("accuracy" or "epochs")).Order(StringComparer.Ordinal).ToArray();
 
-    /// <summary>The MLP's weight count for a 28x28 image and 10 classes; "-" for genes the MLP trainer does not know.</summary>
-    static string ModelSize(IReadOnlyDictionary<string, string> genes)
+    /// <summary>The MLP's weight count for the run's dataset (its features and classes, as the summary records them;
+    /// a 28x28 image and 10 classes for runs that predate that); "-" for genes the MLP trainer does not know.</summary>
+    static string ModelSize(RunReport report, IReadOnlyDictionary<string, string> genes)
     {
+        int Recorded(string key, int fallback) => report.Summary?.Config.GetValueOrDefault(key) is JsonElement
+            { ValueKind: JsonValueKind.Number } value ? value.GetInt32() : fallback;
         try
         {
-            return MlpSpec.FromGenome(new Core.Genes.Genome(genes), 0.2, 64).ParameterCount(28 * 28, 10).ToString("N0", CultureInfo.InvariantCulture);
+            return MlpSpec.FromGenome(new Core.Genes.Genome(genes), 0.2, 64)
+                .ParameterCount(Recorded("features", 28 * 28), Recorded("classes", 10))
+                .ToString("N0", CultureInfo.InvariantCulture);
         }
         catch (Exception e) when (e is ArgumentException or FormatException)
         {

@@ -20,7 +20,6 @@ public sealed record RunReport(string RunId, RunSummary? Summary, IReadOnlyList<
         if (!File.Exists(files.Results))
             throw new Commands.UsageException($"{files.Directory}: no results.csv (has the run started?)");
         var table = CsvTable.Read(files.Results, "results file");
-        if (table.Rows.Count == 0) throw new Commands.UsageException($"{files.Results}: no evaluations yet");
         int Column(string name) => table.RequiredColumn(name, "a column of results.csv");
         var (generation, fitness, seconds, trainer, status) =
             (Column("generation"), Column("fitness"), Column("seconds"), Column("trainer"), Column("status"));

@@ -37,6 +37,18 @@ public sealed class ImageDataset
         return new ImageDataset(features, indices.Select(i => Labels[i]).ToArray(), FeatureCount);
     }
 
+    /// <summary>Each feature as z-score with the given per-feature mean and standard deviation.</summary>
+    public ImageDataset Standardised(IReadOnlyList<double> mean, IReadOnlyList<double> std)
+    {
+        var features = new float[Features.Length];
+        for (var i = 0; i < features.Length; i++)
+        {
+            var f = i % FeatureCount;
+            features[i] = (float)((Features[i] - mean[f]) / std[f]);
+        }
+        return new ImageDataset(features, Labels, FeatureCount);
+    }
+
     /// <summary>Carves a validation split out of this (training) set with a seeded shuffle, so every node of a
     /// cluster and every resumed run sees exactly the same split.</summary>
     /// <returns>the training part, the validation part, and both together (what the final model trains on).</returns>

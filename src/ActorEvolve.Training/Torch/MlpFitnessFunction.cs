@@ -28,6 +28,9 @@ public sealed class MlpFitnessFunction : IFitnessFunction
         _scoreTestSet = scoreTestSet;
     }
 
+    /// <summary>The network's input size and output size: the dataset's features and classes.</summary>
+    public (int Features, int Classes) Shape => (_data.Train.FeatureCount, _data.Classes);
+
     public FitnessResult Evaluate(Genome genome, EvaluationContext context, CancellationToken cancellation)
     {
         var outcome = Train(genome, context, _data.Train, _data.Validation, _budget.MaxEpochs, _budget.Patience, cancellation,
