@@ -85,6 +85,20 @@ public sealed class DatasetTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_cli.WorkDir, "runs")));
     }
 
+    [Theory]
+    [InlineData("csv:", "", "no file named for the data table")]
+    [InlineData("csv:nope.csv", "side", "nope.csv: data table not found")]
+    [InlineData("fashion-mnist", "side", "--target and --test-data are for --dataset csv:FILE, not 'fashion-mnist'")]
+    [InlineData("cifar-10", "", "unknown dataset 'cifar-10' (use fashion-mnist, mnist, cifar10 or csv:FILE)")]
+    public void A_bad_dataset_flag_is_one_line(string dataset, string target, string expected)
+    {
+        string[] args = target == "" ? ["--dataset", dataset] : ["--dataset", dataset, "--target", target];
+        var result = _cli.Run(["search", .. args]);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, Assert.Single(result.StderrLines));
+        Assert.False(Directory.Exists(Path.Combine(_cli.WorkDir, "runs")));
+    }
+
     [Fact]
     public void A_search_on_cifar10_files_given_with_data_trains_the_mlp_on_3072_features()
     {

@@ -41,7 +41,9 @@ public sealed class ReportTests : IDisposable
     [Fact]
     public void An_interrupted_run_gets_a_markdown_report_on_demand()
     {
-        _cli.RunAndKill(l => l.StartsWith("  evaluated"), 12, Search("cut"));
+        // Counted once the run folder has its summary: the live lines can run ahead of the results writer.
+        var summary = Path.Combine(_cli.WorkDir, "runs", "cut", "summary.json");
+        _cli.RunAndKill(l => l.StartsWith("  evaluated") && File.Exists(summary), 12, Search("cut"));
         var result = _cli.Run("report", "cut", "--format", "md");
         Assert.True(result.ExitCode == 0, result.Stderr);
         var report = Path.Combine(_cli.WorkDir, "runs", "cut", "report");

@@ -35,15 +35,17 @@ public sealed record TrainingConfig(TrainingBudget Budget, string Device, long S
         var dir = dataset.GetString("dir", "");
         IDataset Published(DatasetSource source) =>
             new PublishedDataset(source, dir == "" ? null : dir, DatasetLocator.DefaultCacheDirectory);
+        var (target, testData) = (dataset.GetString("target", ""), dataset.GetString("test-data", ""));
         if (name.StartsWith(CsvDataset.Prefix, StringComparison.Ordinal))
         {
-            var testData = dataset.GetString("test-data", "");
             var testShare = dataset.GetDouble("test-share");
             if (testShare is <= 0 or >= 1)
                 throw new ArgumentException($"actorevolve.dataset.test-share must be in (0, 1) (got {testShare})");
-            return new CsvDataset(name[CsvDataset.Prefix.Length..], dataset.GetString("target", ""),
-                testData == "" ? null : testData, testShare);
+            return new CsvDataset(name[CsvDataset.Prefix.Length..], target, testData == "" ? null : testData,
+                testShare);
         }
+        if (target != "" || testData != "")
+            throw new ArgumentException($"--target and --test-data are for --dataset csv:FILE, not '{name}'");
         return name switch
         {
             "fashion-mnist" => Published(DatasetSource.FashionMnist(dataset.GetString("fashion-mnist-mirror"))),

@@ -27,7 +27,7 @@ public sealed record RunReport(string RunId, RunSummary? Summary, IReadOnlyList<
         var genes = table.Header.Skip(generation + 1).Take(fitness - generation - 1).ToArray();
         var evaluations = table.Rows.Select(row => new Evaluation(
             row.Integer(generation),
-            genes.ToDictionary(g => g, g => row[table.Column(g)]),
+            genes.Select((gene, i) => (gene, i)).ToDictionary(g => g.gene, g => row[generation + 1 + g.i]),
             row.Number(fitness), row.Number(seconds), row[trainer], row[status] == "failed",
             finishedAt >= 0 && row[finishedAt] != "" ? Timestamp(row, finishedAt) : null)).ToArray();
         return new RunReport(Path.GetFileName(files.Directory), files.ReadSummary(), genes, evaluations);

@@ -23,8 +23,8 @@ public sealed class CsvDataset(string path, string target, string? testPath, dou
 
     public DatasetSplits Load(TrainingBudget budget, long splitSeed)
     {
-        if (target == "") throw new DatasetException($"{path}: name the class column with --target COLUMN");
         var table = Read(path, "data table");
+        if (target == "") throw new DatasetException($"{path}: name the class column with --target COLUMN");
         var targetColumn = table.RequiredColumn(target, "the class column named by --target");
         var features = Enumerable.Range(0, table.Header.Count).Where(c => c != targetColumn).ToArray();
         if (features.Length == 0) throw new DatasetException($"{path}: no feature columns besides '{target}'");

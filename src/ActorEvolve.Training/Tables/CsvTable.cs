@@ -25,16 +25,20 @@ public sealed class CsvTable
     public IReadOnlyList<string> Header { get; }
     public IReadOnlyList<CsvTableRow> Rows { get; }
 
+    readonly Dictionary<string, int> _columns;
+
     CsvTable(string path, IReadOnlyList<string> header, IReadOnlyList<CsvTableRow> rows)
     {
         Path = path;
         Header = header;
         Rows = rows;
+        _columns = header.Select((name, index) => (name, index)).ToDictionary(c => c.name, c => c.index);
     }
 
     /// <param name="what">What the file is, for messages ("fitness table").</param>
     public static CsvTable Read(string path, string what)
     {
+        if (path.Trim() == "") throw new DatasetException($"no file named for the {what}");
         if (!File.Exists(path)) throw new DatasetException($"{path}: {what} not found");
         var rows = new List<CsvTableRow>();
         string[] header;
@@ -79,7 +83,7 @@ public sealed class CsvTable
     static string FirstLine(string message) => message.Split('\n')[0].Trim().TrimEnd('.');
 
     /// <summary>The index of the column called <paramref name="name"/>, or -1.</summary>
-    public int Column(string name) => Header.ToList().IndexOf(name);
+    public int Column(string name) => _columns.GetValueOrDefault(name, -1);
 
     /// <summary>The index of the column called <paramref name="name"/>; refused in one line if missing.</summary>
     public int RequiredColumn(string name, string role) =>
