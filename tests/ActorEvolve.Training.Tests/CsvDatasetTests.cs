@@ -1,4 +1,5 @@
 using ActorEvolve.Training.Data;
+using CsCheck;
 
 namespace ActorEvolve.Training.Tests;
 
@@ -102,4 +103,21 @@ public sealed class CsvDatasetTests : IDisposable
         Assert.Contains("cannot give a test share of 0.001",
             Assert.Throws<DatasetException>(() => new CsvDataset(path, "kind", null, 0.001).Load(Budget, 1)).Message);
     }
+
+    /// <summary>Data tables that are mostly well formed, so the checks past the parser are reached too.</summary>
+    static readonly Gen<string> NearlyGoodData = Gen.Select(Gen.OneOf("x,y,kind", "x,kind", "kind"),
+        Gen.Select(Gen.OneOf("1", "-2.5", "1e3", "NaN", "x", ""), Gen.OneOf("a", "b", "\"b\"", "c,d"),
+            (x, kind) => $"{x},{x},{kind}").Array[0, 12],
+        (header, rows) => string.Join("\n", [header, .. rows]));
+
+    [Fact]
+    public void Any_input_yields_a_dataset_or_one_line_DatasetException_never_another_exception() =>
+        CsvProperty.Holds(Gen.OneOf(CsvProperty.Text("x", "y", "kind", "a", "b", "1", "2.5"), NearlyGoodData), _dir,
+            path =>
+            {
+                var data = new CsvDataset(path, "kind", null, 0.25).Load(Budget with { TrainSamples = 2,
+                    ValidationSamples = 1 }, splitSeed: 1);
+                Assert.True(data.Classes >= 2);
+                Assert.All(data.Train.Features, v => Assert.True(float.IsFinite(v)));
+            });
 }
