@@ -94,7 +94,9 @@ public sealed class ResumeTests : IDisposable
         _cli.RunAndKill(l => l.StartsWith("  evaluated"), 2, Search("crashed"));
         var resumed = _cli.Run("resume", "crashed");
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
-        Assert.Contains("resumed in generation 1: ", resumed.Stdout);
+        // Killed after its second evaluation; on a loaded machine more may be journaled before SIGKILL lands, even
+        // the whole of generation 1, so the resumed generation is not fixed.
+        Assert.Matches(@"resumed in generation [12]: ", resumed.Stdout);
         Assert.Contains("evaluations recovered from the journal, none will be repeated", resumed.Stdout);
 
         var (expected, actual) = (Summary(Path.Combine(_cli.WorkDir, "runs", "reference")), Summary(Path.Combine(_cli.WorkDir, "runs", "crashed")));
