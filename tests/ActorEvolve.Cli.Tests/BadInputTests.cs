@@ -80,7 +80,7 @@ public sealed class BadInputTests : IDisposable
         File.WriteAllText(Path.Combine(run, "results.csv"), "precious");
         var result = _cli.Run("search", "--run-id", "taken");
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("run 'taken' exists and is unfinished: continue it with 'actorevolve resume taken'", Assert.Single(result.StderrLines));
+        Assert.Contains("run 'taken' has files in", Assert.Single(result.StderrLines));
         Assert.Equal("precious", File.ReadAllText(Path.Combine(run, "results.csv")));
     }
 

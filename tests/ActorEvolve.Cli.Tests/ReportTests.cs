@@ -48,7 +48,7 @@ public sealed class ReportTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Stderr);
         var report = Path.Combine(_cli.WorkDir, "runs", "cut", "report");
         var markdown = File.ReadAllText(Path.Combine(report, "summary.md"));
-        Assert.Contains("Status: running", markdown);
+        Assert.Contains("Status: interrupted", markdown);
         foreach (var png in Directory.GetFiles(report, "*.png")) Assert.Contains($"]({Path.GetFileName(png)})", markdown);
         AssertDecodablePngs(report, 9);
 

@@ -82,15 +82,11 @@ public static class NewRun
         if (runId.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || runId is "." or "..")
             throw new UsageException($"run id '{runId}' cannot be a folder name");
         var files = new RunFiles(Path.GetFullPath(Path.Combine(engine.StateDirectory, runId)));
-        if (Directory.Exists(files.Directory))
-            throw new UsageException(files.IsFinished()
-                ? $"run '{runId}' already exists in {Path.GetDirectoryName(files.Directory)}: choose another --run-id"
-                : $"run '{runId}' exists and is unfinished: continue it with 'actorevolve resume {runId}'");
 
         // run.conf keeps what was asked for, so `resume` continues with exactly these settings.
         var runConfig = string.Join("\n", [
             "# The settings this run was started with, on top of hocon/actorevolve.conf. `actorevolve resume` reads them.",
             userFile is null ? "" : File.ReadAllText(userFile), .. overrides]);
-        return await RunLauncher.RunAsync(config, engine, runConfig, files, resume: false, RunLauncher.ViewOf(parse), cancellation);
+        return await RunLauncher.RunAsync(config, engine, runConfig, files, RunLauncher.ViewOf(parse), cancellation);
     }
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using ActorEvolve.Cli.Composition;
 using ActorEvolve.Cli.Report;
+using ActorEvolve.Engine.Persistence;
 using ActorEvolve.Engine.Results;
 
 namespace ActorEvolve.Cli.Commands;
@@ -14,13 +16,15 @@ public static class ReportCommand
     public static Command Create()
     {
         var command = new Command("report", "Write a run's report: charts and index.html (or summary.md) in runs/RUN-ID/report") { RunId, Format, SharedOptions.StateDir, SharedOptions.ConfigFile };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, _) =>
         {
             var format = parse.GetValue(Format);
             if (format is not ("html" or "md")) throw new UsageException($"--format must be html or md (got '{format}')");
             var stateDir = SharedOptions.StateDirectory(parse);
             var files = new RunFiles(Path.GetFullPath(Path.Combine(stateDir, parse.GetValue(RunId)!)));
             if (!Directory.Exists(files.Directory)) throw new UsageException($"there is no run '{parse.GetValue(RunId)}' in {Path.GetFullPath(stateDir)}");
+            await using (var readers = new JournalReaders())
+                await RunFolder.InspectAsync(files, stateDir, parse.GetValue(SharedOptions.ConfigFile)?.FullName, readers);
             System.Console.WriteLine($"Report: {ReportWriter.Write(files, format == "md")}");
             return 0;
         });

@@ -21,19 +21,17 @@ public static class ResumeCommand
     static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellation)
     {
         var runId = parse.GetValue(RunId)!;
-        var userFile = parse.GetValue(SharedOptions.ConfigFile)?.FullName;
-        var overrides = SharedOptions.Overrides(parse).ToArray();
-        var stateDir = EngineSettings.Read(() => HoconLoader.Load(userFile, overrides).GetString("actorevolve.state-dir"));
-        var files = new RunFiles(Path.GetFullPath(Path.Combine(stateDir, runId)));
+        var files = new RunFiles(Path.GetFullPath(Path.Combine(SharedOptions.StateDirectory(parse), runId)));
         if (!File.Exists(files.Config))
-            throw new UsageException($"there is no run '{runId}' in {Path.GetFullPath(stateDir)} (see 'actorevolve runs')");
-        if (files.IsFinished()) throw new UsageException($"run '{runId}' has already finished");
-        if (files.IsRunning()) throw new UsageException($"run '{runId}' is running in another process");
-
+            throw new UsageException($"there is no run '{runId}' in {Path.GetDirectoryName(files.Directory)} (see 'actorevolve runs')");
         // The run's own settings, then whatever this command line changes (slots, data folder, ...): the journal
         // refuses a change to what decides the search (seed, GA settings, search space).
-        var config = HoconLoader.Load([files.Config, .. userFile is null ? Array.Empty<string>() : [userFile]], overrides);
-        return await RunLauncher.RunAsync(config, EngineSettings.From(config), "", files, resume: true,
-            RunLauncher.ViewOf(parse), cancellation);
+        var config = RunFolder.OwnConfig(files, parse.GetValue(SharedOptions.ConfigFile)?.FullName, SharedOptions.Overrides(parse));
+        var started = FitnessConfig.ResultsDefinition(HoconLoader.Load([files.Config], null));
+        foreach (var ((setting, before), (_, now)) in started.Zip(FitnessConfig.ResultsDefinition(config)))
+            if (before != now)
+                throw new UsageException($"run '{runId}' was started with {setting} = {before}; resuming it with {now} " +
+                                         "would mix two searches: start a new run instead");
+        return await RunLauncher.RunAsync(config, EngineSettings.From(config), null, files, RunLauncher.ViewOf(parse), cancellation);
     }
 }

@@ -1,51 +1,88 @@
 using System.CommandLine;
+using ActorEvolve.Cli.Composition;
+using ActorEvolve.Engine.Configuration;
+using ActorEvolve.Engine.Persistence;
 using ActorEvolve.Engine.Results;
 using Spectre.Console;
 
 namespace ActorEvolve.Cli.Commands;
 
-/// <summary><c>actorevolve runs</c>: the runs in the state directory, newest first.</summary>
+/// <summary><c>actorevolve runs</c>: the runs in the state directory, newest first, each with its status as its
+/// lock and journal say (a folder that disagrees with its journal is repaired on the way).</summary>
 public static class RunsCommand
 {
     public static Command Create()
     {
         var command = new Command("runs", "List the runs in the state directory") { SharedOptions.StateDir, SharedOptions.ConfigFile };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, _) =>
         {
-            Print(AnsiConsole.Console, SharedOptions.StateDirectory(parse));
+            await PrintAsync(AnsiConsole.Console, SharedOptions.StateDirectory(parse), parse.GetValue(SharedOptions.ConfigFile)?.FullName);
             return 0;
         });
         return command;
     }
 
-    public static void Print(IAnsiConsole console, string stateDir)
+    sealed record Listed(string Directory, string Status, RunSummary? Summary);
+
+    static async Task PrintAsync(IAnsiConsole console, string stateDir, string? userFile)
     {
-        var runs = Directory.Exists(stateDir)
-            ? Directory.EnumerateDirectories(stateDir).Select(d => (Dir: d, Summary: new RunFiles(d).ReadSummary())).ToArray()
-            : [];
-        if (runs.Length == 0)
+        var runs = new List<Listed>();
+        await using (var readers = new JournalReaders())
+        {
+            foreach (var dir in Directory.Exists(stateDir) ? Directory.EnumerateDirectories(stateDir) : [])
+                runs.Add(await InspectAsync(new RunFiles(dir), stateDir, userFile, readers));
+        }
+        if (runs.Count == 0)
         {
             console.MarkupLine($"No runs in {Markup.Escape(Path.GetFullPath(stateDir))}.");
             return;
         }
         var table = new Table().Border(TableBorder.Rounded).Title($"Runs in {Markup.Escape(Path.GetFullPath(stateDir))}")
             .AddColumns("Run", "Status", "Started", "Generations", "Evaluations", "Best val. acc.", "Test acc.", "Best genome");
-        foreach (var (dir, s) in runs.OrderByDescending(r => r.Summary?.Started ?? Directory.GetCreationTimeUtc(r.Dir)))
+        foreach (var (dir, status, s) in runs.OrderByDescending(r => r.Summary?.Started ?? Directory.GetCreationTimeUtc(r.Directory)))
         {
             if (s is null)
             {
-                table.AddRow(Markup.Escape(Path.GetFileName(dir)), "[grey]no summary yet[/]", "", "", "", "", "", "");
+                table.AddRow(Markup.Escape(Path.GetFileName(dir)), status, "", "", "", "", "", "");
                 continue;
             }
             var generations = s.Config.TryGetValue("ga", out var ga) && ga is System.Text.Json.JsonElement e
                 ? $"{s.Generations.Count}/{e.GetProperty("generations").GetInt32()}" : s.Generations.Count.ToString();
-            var status = s.Status == "completed" ? "[green]completed[/]"
-                : new RunFiles(dir).IsRunning() ? "[blue]running[/]" : "[yellow]interrupted[/] (resume it)";
-            table.AddRow(Markup.Escape(s.RunId), status,
+            table.AddRow(Markup.Escape(Path.GetFileName(dir)), status,
                 $"{s.Started.ToLocalTime():yyyy-MM-dd HH:mm}", generations, s.Evaluations.ToString(),
                 s.Best is null ? "" : $"{s.Best.ValidationAccuracy:P2}", s.TestAccuracy is { } t ? $"{t:P2}" : "",
                 s.Best is null ? "" : Markup.Escape(string.Join(" ", s.Best.Genes.Select(kv => $"{kv.Key}={kv.Value}"))));
         }
         console.Write(table);
+    }
+
+    /// <summary>One run's status (as markup) and summary; a run that cannot be read is listed with the reason.</summary>
+    static async Task<Listed> InspectAsync(RunFiles files, string stateDir, string? userFile, JournalReaders readers)
+    {
+        string status;
+        try
+        {
+            status = await RunFolder.InspectAsync(files, stateDir, userFile, readers) switch
+            {
+                RunStatus.Running => "[blue]running[/]",
+                RunStatus.Completed => "[green]completed[/]",
+                RunStatus.Interrupted => "[yellow]interrupted[/] (resume it)",
+                _ => "[grey]never started[/] (resume it)",
+            };
+        }
+        catch (Exception e) when (e is ConfigException or UsageException)
+        {
+            status = $"[red]unreadable[/]: {Markup.Escape(e.Message)}";
+        }
+        RunSummary? summary;
+        try
+        {
+            summary = files.ReadSummary();
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or IOException)
+        {
+            summary = null;
+        }
+        return new Listed(files.Directory, status, summary);
     }
 }

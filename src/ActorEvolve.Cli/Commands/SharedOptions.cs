@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ActorEvolve.Engine.Cluster;
 using ActorEvolve.Engine.Configuration;
 
 namespace ActorEvolve.Cli.Commands;
@@ -25,6 +26,10 @@ public static class SharedOptions
     {
         Description = "PKCS#12 certificate every node of the search shares (password in ACTOREVOLVE_TLS_PASSWORD): TLS between nodes",
     };
+    public static readonly Option<bool> Insecure = new("--insecure")
+    {
+        Description = "Allow --listen on a non-loopback address without --tls-cert: anyone who reaches the port can join",
+    };
     static readonly Option<int?> LocalTrainers = new("--local-trainers")
     {
         Description = "Trainer slots on the coordinator itself; 0: only trainer nodes that join train",
@@ -32,7 +37,7 @@ public static class SharedOptions
 
     public static void AddTo(Command command)
     {
-        foreach (var option in new Option[] { ConfigFile, Data, StateDir, Journal, Slots, Device, Quiet, Listen, LocalTrainers, TlsCertificate, Dashboard })
+        foreach (var option in new Option[] { ConfigFile, Data, StateDir, Journal, Slots, Device, Quiet, Listen, LocalTrainers, TlsCertificate, Insecure, Dashboard })
             command.Options.Add(option);
     }
 
@@ -45,10 +50,14 @@ public static class SharedOptions
     public static IEnumerable<string> ClusterOverrides(ParseResult parse)
     {
         if (parse.GetValue(TlsCertificate) is { } certificate) yield return $"actorevolve.tls.certificate = {HoconLoader.Quote(certificate.FullName)}";
+        if (parse.GetValue(Insecure)) yield return "actorevolve.tls.insecure = on";
         if (parse.GetValue(Listen) is not { } listen) yield break;
         var (host, port) = ParseEndpoint(listen, "--listen", defaultPort: 0);
         yield return $"akka.remote.dot-netty.tcp.hostname = {HoconLoader.Quote(host)}";
         yield return $"akka.remote.dot-netty.tcp.port = {port}";
+        // Every interface: other nodes must be told (and address their messages to) one they can reach.
+        if (host is "0.0.0.0" or "::")
+            yield return $"akka.remote.dot-netty.tcp.public-hostname = {HoconLoader.Quote(ClusterSecurity.ReachableAddress())}";
     }
 
     public static (string Host, int Port) ParseEndpoint(string value, string option, int? defaultPort = null)

@@ -26,7 +26,7 @@ public static class TrainerCommand
         {
             Join, Slots, NewRun.Budget, NewRun.Fitness, NewRun.Dataset, NewRun.Target, NewRun.TestData,
             SharedOptions.Data, JoinTimeout, SharedOptions.ConfigFile, SharedOptions.Listen,
-            SharedOptions.TlsCertificate,
+            SharedOptions.TlsCertificate, SharedOptions.Insecure,
         };
         command.SetAction((parse, cancellation) => RunAsync(parse, cancellation));
         return command;
@@ -40,12 +40,18 @@ public static class TrainerCommand
         foreach (var line in SharedOptions.ClusterOverrides(parse)) yield return line;
     }
 
+    /// <summary>Both sides of a search must agree on TLS: a mismatch looks like a coordinator that never answers.</summary>
+    static string TlsHint(Akka.Configuration.Config config) => ClusterSecurity.Protocol(config) == "akka.ssl.tcp"
+        ? "this node uses TLS: the coordinator must run with the same --tls-cert"
+        : "this node does not use TLS: if the search runs with --tls-cert, give this node the same certificate";
+
     static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellation)
     {
         var (host, port) = SharedOptions.ParseEndpoint(parse.GetValue(Join)!, "--join");
         var config = HoconLoader.Load(parse.GetValue(SharedOptions.ConfigFile)?.FullName, Overrides(parse).ToArray());
-        // Akka's log (including the expected warnings when the coordinator goes away) goes to a file, not the terminal.
-        var log = Path.GetFullPath($"actorevolve-trainer-{Environment.ProcessId}.log");
+        // Akka's log (including the expected warnings when the coordinator goes away) goes to a file, not the terminal,
+        // and not into the working directory either: one per process in the temp folder.
+        var log = Path.Combine(Path.GetTempPath(), "actorevolve", $"trainer-{Environment.ProcessId}.log");
         config = Engine.Logging.FileLogger.LogTo(log, config);
         var engine = EngineSettings.From(config);
         // The dataset first: a node that cannot train refuses to join.
@@ -53,6 +59,7 @@ public static class TrainerCommand
         var coordinator = TrainerNodeHost.CoordinatorAddress(config, host, port);
         using var stop = new StopSignal(cancellation);
         var console = AnsiConsole.Console;
+        console.MarkupLine($"Joining the search at {Markup.Escape($"{host}:{port}")} (log: {Markup.Escape(log)})");
         for (var joins = 0; !stop.Token.IsCancellationRequested; joins++)
         {
             ActorSystem system;
@@ -63,7 +70,8 @@ public static class TrainerCommand
             }
             catch (TimeoutException)
             {
-                throw new UsageException($"cannot join the search at {host}:{port}: no coordinator let this node in within {parse.GetValue(JoinTimeout)}");
+                throw new UsageException($"cannot join the search at {host}:{port}: no coordinator let this node in within " +
+                                         $"{parse.GetValue(JoinTimeout)} ({TlsHint(config)})");
             }
             catch (OperationCanceledException)
             {
@@ -74,7 +82,8 @@ public static class TrainerCommand
                 throw new UsageException($"cannot listen on {RemotingEndpoint.Describe(config)}: {RemotingEndpoint.Reason(e)}");
             }
             var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
-            console.MarkupLine($"Trainer node {self.Host}:{self.Port} joined the search at {host}:{port} with {engine.TrainerSlots} slots (log: {Markup.Escape(log)})");
+            console.MarkupLine($"Trainer node {Markup.Escape($"{self.Host}:{self.Port}")} joined the search at {Markup.Escape($"{host}:{port}")} with {engine.TrainerSlots} slots");
+            if (RunLauncher.InsecureWarning(config, self) is { } warning) console.MarkupLine($"[bold red]{Markup.Escape(warning)}[/]");
             await Task.WhenAny(system.WhenTerminated, Task.Delay(Timeout.Infinite, stop.Token));
             if (stop.Token.IsCancellationRequested)
             {
@@ -82,7 +91,7 @@ public static class TrainerCommand
                 await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
                 break;
             }
-            console.MarkupLine($"Lost the search at {host}:{port}; joining again when it is back");
+            console.MarkupLine($"Lost the search at {Markup.Escape($"{host}:{port}")}; joining again when it is back");
         }
         console.MarkupLine("Trainer node stopped");
         return 0;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Akka.Configuration;
 using ActorEvolve.Core.Fitness;
@@ -66,5 +67,22 @@ public static class FitnessConfig
             : new JsonObject();
         var engine = EngineSettings.From(config);
         return new ExecSettings(command, args, engine.Goal.Metric, engine.Policy.Timeout, directory);
+    });
+
+    /// <summary>What decides a run's results besides its seed, GA, search space and objective (which its journal
+    /// guards): the fitness source and what it is given (the exec: arguments; the MLP's budget, dataset, validation
+    /// split and test scoring). A resumed run must keep them, or it would mix results of two different searches.</summary>
+    public static IReadOnlyList<(string Setting, string Value)> ResultsDefinition(Config config) => EngineSettings.Read(() =>
+    {
+        var settings = new List<(string, string)> { ("actorevolve.fitness", Source(config)) };
+        if (IsExec(config)) settings.Add(("actorevolve.exec.args", config.GetValue("actorevolve.exec.args")?.ToString() ?? ""));
+        if (!IsMlp(config)) return settings;
+        var training = TrainingConfig.From(config);
+        settings.Add(("actorevolve.training.budget", training.Budget.ToString()));
+        foreach (var key in new[] { "name", "target", "test-data", "test-share" })
+            settings.Add(($"actorevolve.dataset.{key}", config.GetString($"actorevolve.dataset.{key}", "")));
+        settings.Add(("actorevolve.training.split-seed", training.SplitSeed.ToString(CultureInfo.InvariantCulture)));
+        settings.Add(("actorevolve.training.score-test-set", training.ScoreTestSet.ToString()));
+        return settings;
     });
 }

@@ -6,6 +6,7 @@ using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Cluster;
 using ActorEvolve.Engine.Configuration;
 using ActorEvolve.Engine.Logging;
+using ActorEvolve.Engine.Persistence;
 using ActorEvolve.Engine.Results;
 using Spectre.Console;
 
@@ -22,38 +23,112 @@ public static class RunLauncher
         new(parse.GetValue(SharedOptions.Quiet), parse.GetValue(SharedOptions.Dashboard));
 
     /// <param name="config">The effective configuration, and <paramref name="engine"/> read from it.</param>
-    /// <param name="runConfigText">What the user asked for on top of the defaults, kept as run.conf (new runs).</param>
-    public static async Task<int> RunAsync(Config config, EngineSettings engine, string runConfigText, RunFiles files,
-        bool resume, RunView view, CancellationToken cancellation)
+    /// <param name="runConfigText">A new run: what the user asked for on top of the defaults, kept as run.conf.
+    /// Null: resume the run in <paramref name="files"/>.</param>
+    public static async Task<int> RunAsync(Config config, EngineSettings engine, string? runConfigText, RunFiles files,
+        RunView view, CancellationToken cancellation)
     {
-        var runId = Path.GetFileName(files.Directory);
+        var resume = runConfigText is null;
         // Everything is checked before anything is written, so bad input leaves no half-made run behind.
-        var fitness = await FitnessConfig.CreateAsync(config, engine.Space, cancellation);
-        engine.Journal.Preflight(mustExist: resume);
+        var fitness = await PreflightAsync(config, view, cancellation);
+        var stateDirectory = Path.GetDirectoryName(files.Directory)!;
+        var (stateDirectoryExisted, folderExisted) = (Directory.Exists(stateDirectory), Directory.Exists(files.Directory));
+        var journalCreated = engine.Journal.Preflight(mustExist: resume);
+        using var folder = RunFolder.Claim(files); // the loser of two starts stops here, having changed nothing
+        var (hostStarted, exit) = (false, -1);
+        try
+        {
+            JournaledRun journaled;
+            await using (var reader = JournalReader.Open(config, engine.Journal))
+                journaled = await folder.ReadAsync(reader);
+            var runId = folder.RunId;
+            switch (RunFolder.StatusOf(journaled))
+            {
+                case RunStatus.Completed when resume:
+                    throw new UsageException($"run '{runId}' has already finished");
+                case RunStatus.Completed:
+                    throw new UsageException($"run '{runId}' already exists in {stateDirectory}: choose another --run-id");
+                case RunStatus.Interrupted when !resume:
+                    throw new UsageException($"run '{runId}' exists and is unfinished: continue it with 'actorevolve resume {runId}'");
+                case RunStatus.NotStarted when !folder.HoldsOnlyStartLeftovers():
+                    throw new UsageException($"run '{runId}' has files in {files.Directory} but its journal " +
+                                             $"({engine.Journal.Description}) does not hold it: use the journal it was started with" +
+                                             (resume ? "" : ", or choose another --run-id"));
+                case RunStatus.NotStarted:
+                    folder.ClearLeftovers(keepConfig: resume);
+                    if (resume)
+                        AnsiConsole.MarkupLine($"Run [blue]{Markup.Escape(runId)}[/] was stopped before its journal recorded it: " +
+                                               "starting it from its run.conf");
+                    break;
+            }
+            if (runConfigText is not null) await WriteWholeAsync(files.Config, runConfigText, cancellation);
+            hostStarted = true;
+            return exit = await RunHostAsync(config, engine, fitness, files, runId, journaled.IsRecorded, view, cancellation);
+        }
+        finally
+        {
+            if (exit != 0) await RemoveUnrecordedStartAsync(config, engine, folder, hostStarted, resume, folderExisted);
+            if (exit != 0 && journalCreated) engine.Journal.DeleteIfEmpty();
+            if (!stateDirectoryExisted && Directory.Exists(stateDirectory) && !Directory.EnumerateFileSystemEntries(stateDirectory).Any())
+                Directory.Delete(stateDirectory);
+        }
+    }
+
+    /// <summary>Writes beside and renames: a kill leaves no run.conf or a whole one, never an empty one that would
+    /// resume with the defaults.</summary>
+    static async Task WriteWholeAsync(string path, string text, CancellationToken cancellation)
+    {
+        await File.WriteAllTextAsync(path + ".tmp", text, cancellation);
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    /// <summary>Checks what can be checked without writing anything; returns the fitness the node will use.</summary>
+    static async Task<Core.Fitness.IFitnessFunction> PreflightAsync(Config config, RunView view, CancellationToken cancellation)
+    {
+        var fitness = await FitnessConfig.CreateAsync(config, EngineSettings.From(config).Space, cancellation);
+        ClusterSecurity.Preflight(config);
         RemotingEndpoint.Preflight(config);
         if (view.Dashboard is { } dashboard)
         {
             var (host, port) = SharedOptions.ParseEndpoint(dashboard, "--dashboard");
+            if (port != 0 && port == config.GetInt("akka.remote.dot-netty.tcp.port"))
+                throw new UsageException($"--dashboard {dashboard} uses the cluster's --listen port {port}: choose another port");
             RemotingEndpoint.Preflight(host, port, "the dashboard");
         }
-        Directory.CreateDirectory(files.Directory);
-        if (!resume) await File.WriteAllTextAsync(files.Config, runConfigText, cancellation);
-        await File.WriteAllTextAsync(files.Pid, Environment.ProcessId.ToString(), cancellation);
+        return fitness;
+    }
+
+    /// <summary>A start that failed or was stopped before the journal recorded the run leaves nothing behind: a new
+    /// run's folder goes, a never-started run being resumed keeps only its run.conf. Anything the journal recorded
+    /// stays, and when the journal cannot tell, everything stays.</summary>
+    static async Task RemoveUnrecordedStartAsync(Config config, EngineSettings engine, RunFolder folder, bool hostStarted,
+        bool resume, bool folderExisted)
+    {
         try
         {
-            return await RunHostAsync(config, engine, fitness, files, runId, resume, view, cancellation);
+            if (hostStarted)
+            {
+                await using var reader = JournalReader.Open(config, engine.Journal);
+                if ((await reader.ReadAsync(folder.RunId)).IsRecorded) return;
+            }
+            else if (resume || folderExisted) return; // refused before it wrote anything
+            if (resume) folder.ClearLeftovers(keepConfig: true);
+            else folder.Remove();
         }
-        finally
+        catch (Exception e) when (e is JournalReadException or IOException or ConfigException)
         {
-            File.Delete(files.Pid);
+            // the journal cannot tell whether the run was recorded: keep everything
         }
     }
 
-    static async Task<int> RunHostAsync(Config config, EngineSettings engine, Core.Fitness.IFitnessFunction fitness,
-        RunFiles files, string runId, bool resume, RunView view, CancellationToken cancellation)
+    /// <summary>What the run is, for the engine: from the configuration and the run's own run.conf.</summary>
+    public static RunSettings Settings(EngineSettings engine, RunFiles files) => new(Path.GetFileName(files.Directory),
+        engine.Seed, engine.Space, engine.Ga, engine.Policy, files.Model, File.ReadAllText(files.Config), engine.Goal);
+
+    /// <summary>The settings summary.json reports; the data's shape when this node has loaded it (<paramref name="fitness"/>).</summary>
+    public static Dictionary<string, object> SummaryConfig(Config config, EngineSettings engine,
+        Core.Fitness.IFitnessFunction? fitness = null)
     {
-        var settings = new RunSettings(runId, engine.Seed, engine.Space, engine.Ga, engine.Policy, files.Model,
-            File.ReadAllText(files.Config), engine.Goal);
         var summaryConfig = new Dictionary<string, object>
         {
             ["ga"] = engine.Ga, ["fitness"] = config.GetString("actorevolve.fitness"), ["local_trainer_slots"] = engine.LocalSlots,
@@ -69,6 +144,14 @@ public static class RunLauncher
             if (fitness is Training.Torch.MlpFitnessFunction mlp)
                 (summaryConfig["features"], summaryConfig["classes"]) = (mlp.Shape.Features, mlp.Shape.Classes);
         }
+        return summaryConfig;
+    }
+
+    static async Task<int> RunHostAsync(Config config, EngineSettings engine, Core.Fitness.IFitnessFunction fitness,
+        RunFiles files, string runId, bool resume, RunView view, CancellationToken cancellation)
+    {
+        var settings = Settings(engine, files);
+        var summaryConfig = SummaryConfig(config, engine, fitness);
 
         var console = AnsiConsole.Console;
         var interactive = !System.Console.IsOutputRedirected && console.Profile.Capabilities.Interactive;
@@ -86,8 +169,10 @@ public static class RunLauncher
                            $"population {engine.Ga.Population}, {engine.Ga.Generations} generations, seed {engine.Seed}, " +
                            $"{engine.LocalSlots} local trainer slots, {engine.Space.Size?.ToString("N0") ?? "∞"} possible networks, " +
                            $"journal {Markup.Escape(engine.Journal.Description)}");
-        console.MarkupLine($"Trainer nodes can join with: [bold]actorevolve trainer --join {address.Host}:{address.Port}[/]");
-        var model = new ProgressModel(engine.Ga.Generations, new ObjectiveText(engine.Goal));
+        console.MarkupLine($"Trainer nodes can join with: [bold]actorevolve trainer --join {Markup.Escape($"{address.Host}:{address.Port}")}[/]");
+        var warning = InsecureWarning(config, address);
+        if (warning is not null) console.MarkupLine($"[bold red]{Markup.Escape(warning)}[/]");
+        var model = new ProgressModel(engine.Ga.Generations, new ObjectiveText(engine.Goal)) { Warning = warning };
         await using var dashboard = view.Dashboard is { } listen ? await DashboardServer.StartAsync(listen, model, runId) : null;
         if (dashboard is not null) console.MarkupLine($"Dashboard: [link]{Markup.Escape(dashboard.Url)}[/]");
         var quiet = view.Quiet;
@@ -115,6 +200,12 @@ public static class RunLauncher
         console.MarkupLine($"Report: [link]{Markup.Escape(report)}[/]");
         return 0;
     }
+
+    /// <summary>What a node says for as long as it runs with <c>--insecure</c> on an address others can reach.</summary>
+    public static string? InsecureWarning(Config config, Akka.Actor.Address node) => ClusterSecurity.IsInsecure(config)
+        ? $"INSECURE (--insecure): cluster port {node.Port} on {config.GetString("akka.remote.dot-netty.tcp.hostname")} " +
+          "takes any node that connects, without TLS"
+        : null;
 
     /// <summary>A port that is taken or an address this machine does not have is bad input, not a crash.</summary>
     static async Task<SearchHost> StartHostAsync(Config config, EngineSettings engine, Core.Fitness.IFitnessFunction fitness)

@@ -23,6 +23,7 @@ public static class LiveView
     public static IRenderable Render(ProgressModel model) => model.Read(m =>
     {
         var rows = new List<IRenderable>();
+        if (m.Warning is { } warning) rows.Add(new Markup($"[bold red]{Markup.Escape(warning)}[/]"));
         var generationShare = m.ToTrain == 0 ? 0 : (double)m.Done / m.ToTrain;
         var overall = (m.Generation + generationShare) / m.Generations;
         var eta = m.Eta() is { } t ? $"ETA {t:hh\\:mm\\:ss}" : "ETA --:--:--";

@@ -30,6 +30,8 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
     public ScoredGenome? Best { get; private set; }
     public string? Phase { get; private set; } = "starting";
     public DateTime Started { get; } = DateTime.UtcNow;
+    /// <summary>Shown for the whole run: the cluster port is open to the network without TLS (--insecure).</summary>
+    public string? Warning { get; init; }
 
     public T Read<T>(Func<ProgressModel, T> read)
     {
@@ -41,6 +43,12 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
 
     /// <summary>Every evaluation this process has seen (recovered ones included), in order.</summary>
     public IReadOnlyList<EvaluationRecorded> Evaluations => _evaluations.ToArray();
+
+    public int EvaluationCount => _evaluations.Count;
+
+    /// <summary>The evaluations after the first <paramref name="index"/>: what a follower that has those lacks.</summary>
+    public IReadOnlyList<EvaluationRecorded> EvaluationsFrom(int index) =>
+        _evaluations.GetRange(index, _evaluations.Count - index);
 
     /// <summary>The current generation's genomes, with their fitness where known.</summary>
     public IReadOnlyList<(Core.Genes.Genome Genome, FitnessResult? Fitness)> Population

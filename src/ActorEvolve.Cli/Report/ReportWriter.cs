@@ -19,14 +19,21 @@ public static class ReportWriter
     /// <summary>The report of the run in <paramref name="files"/>, in its <c>report/</c> folder.</summary>
     /// <returns>The report's main file.</returns>
     public static string Write(RunFiles files, bool markdown) =>
-        Write(RunReport.Load(files), Path.Combine(files.Directory, "report"), markdown);
+        Write(RunReport.Load(files), ReportDirectory(files), markdown);
+
+    /// <summary>Where the HTML report of the run in <paramref name="files"/> is written.</summary>
+    public static string HtmlPath(RunFiles files) => Path.Combine(ReportDirectory(files), HtmlFile);
+
+    const string HtmlFile = "index.html";
+
+    static string ReportDirectory(RunFiles files) => Path.Combine(files.Directory, "report");
 
     /// <returns>The report's main file.</returns>
     public static string Write(RunReport report, string directory, bool markdown)
     {
         Directory.CreateDirectory(directory);
         var charts = Charts(report, directory);
-        var path = Path.Combine(directory, markdown ? "summary.md" : "index.html");
+        var path = Path.Combine(directory, markdown ? "summary.md" : HtmlFile);
         File.WriteAllText(path, markdown ? Markdown(report, charts) : Html(report, charts, directory));
         return path;
     }

@@ -48,12 +48,11 @@ public sealed class PopulationActor : ReceivePersistentActor
     readonly IActorRef _trainers;
     readonly IReadOnlyList<IActorRef> _listeners;
     readonly ILoggingAdapter _log = Context.GetLogger();
-    readonly List<RecordedFitness> _recoveredFacts = [];
-    RunStarted? _started;
+    readonly JournaledRun _journaled = new();
     bool _restarted; // after a crash the guardian restarts us: we recover our own journal like a resume
-    int _recoveredGenerations;
-    bool _finished;
     SearchState _state = null!;
+    RunCompleted? _completed; // journaled; published once superseded snapshots are deleted
+    long _finalSnapshotSequenceNr;
     readonly List<RecordedFitness> _unwritten = []; // scored, waiting for the journal write in flight to finish
     bool _writing;
     IActorRef _slots = ActorRefs.Nobody;
@@ -69,29 +68,26 @@ public sealed class PopulationActor : ReceivePersistentActor
         _listeners = listeners;
         PersistenceId = RunJournal.PersistenceId(settings.RunId);
 
-        Recover<SnapshotOffer>(offer =>
-        {
-            var snapshot = (RunSnapshot)offer.Snapshot;
-            _started = snapshot.Started;
-            _recoveredGenerations = snapshot.CompletedGenerations;
-            _recoveredFacts.Clear();
-            _recoveredFacts.AddRange(snapshot.Facts.Select(f => f.ToFact()));
-            _finished = snapshot.Finished is not null;
-        });
-        Recover<RunStarted>(e => _started = e);
-        Recover<FitnessRecorded>(e => _recoveredFacts.Add(e.ToFact()));
-        Recover<Journal.GenerationCompleted>(_ => _recoveredGenerations++);
-        Recover<Journal.GenerationStarted>(_ => { });
-        Recover<RunFinished>(_ => _finished = true);
+        Recover<SnapshotOffer>(offer => _journaled.Apply(offer));
+        Recover<IRunJournalRecord>(record => _journaled.Apply(record));
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<GenomeScored>(m => !m.Final, OnScored);
         Command<GenomeScored>(m => m.Final, OnFinalScored);
         Command<ScoresWritten>(_ => OnScoresWritten());
+        // Only the latest snapshot is kept: each one holds everything its predecessors did.
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
-        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot failed; recovery will replay more events"));
-        Command<DeleteSnapshotsSuccess>(_ => { });
-        Command<DeleteSnapshotsFailure>(_ => { });
+        Command<SaveSnapshotFailure>(f =>
+        {
+            _log.Warning(f.Cause, "Snapshot failed; recovery will replay more events");
+            if (f.Metadata.SequenceNr == _finalSnapshotSequenceNr) Complete();
+        });
+        Command<DeleteSnapshotsSuccess>(d => AfterSnapshotsDeleted(d.Criteria));
+        Command<DeleteSnapshotsFailure>(d =>
+        {
+            _log.Warning(d.Cause, "Old snapshots could not be deleted; the next snapshot tries again");
+            AfterSnapshotsDeleted(d.Criteria);
+        });
     }
 
     public static Props Props(RunSettings settings, bool resume, IActorRef trainers, IReadOnlyList<IActorRef> listeners) =>
@@ -116,20 +112,21 @@ public sealed class PopulationActor : ReceivePersistentActor
             return;
         }
         _slots = Context.ActorOf(TrainerSlotsActor.Props(_trainers), "slots");
-        if (_started is null)
+        if (!_journaled.IsRecorded)
         {
             var started = new RunStarted(_settings.RunId, _settings.Seed, _settings.Ga,
                 RunJournal.Describe(_settings.Space), _settings.Config, _settings.Goal);
             Persist(started, e =>
             {
-                _started = e;
+                _journaled.Apply(e);
                 _state = new SearchState(_settings.Space, _settings.Ga, _settings.Seed, _settings.Goal);
                 StartGeneration();
             });
             return;
         }
-        _state = SearchState.Replay(_settings.Space, _settings.Ga, _settings.Seed, _recoveredFacts,
-            _recoveredGenerations, _settings.Goal);
+        // Snapshots older than the one recovered from (left by a run killed before it could delete them) go too.
+        if (_journaled.SnapshotSequenceNr > 1) DeleteSnapshots(new SnapshotSelectionCriteria(_journaled.SnapshotSequenceNr - 1));
+        _state = _journaled.Replay(_settings);
         Publish(new RunResumed(_state.Generation, _state.Facts.ToArray(), _state.History.ToArray())); // copies: messages are immutable
         if (_state.IsFinished) StartFinalEvaluation(); // killed while retraining the winner
         else StartGeneration();
@@ -138,18 +135,18 @@ public sealed class PopulationActor : ReceivePersistentActor
     string? RejectionOnRecovery()
     {
         var id = _settings.RunId;
-        if (_started is null)
+        if (_journaled.Started is not { } started)
             return _resume ? $"there is no run '{id}' in the journal" : null;
         if (!_resume && !_restarted)
             return $"run '{id}' already exists in the journal: continue it with 'actorevolve resume {id}'";
-        if (_finished)
+        if (_journaled.IsFinished)
             return $"run '{id}' has already finished";
-        if (!_started.Space.SequenceEqual(RunJournal.Describe(_settings.Space)))
-            return $"run '{id}' was started with another search space ({string.Join("; ", _started.Space)})";
-        if (_started.Seed != _settings.Seed || _started.Ga != _settings.Ga)
-            return $"run '{id}' was started with seed {_started.Seed} and {_started.Ga}; it resumes only with those";
-        if (_started.Goal != _settings.Goal)
-            return $"run '{id}' was started to {_started.Goal.Direction} {_started.Goal.Metric}; " +
+        if (!started.Space.SequenceEqual(RunJournal.Describe(_settings.Space)))
+            return $"run '{id}' was started with another search space ({string.Join("; ", started.Space)})";
+        if (started.Seed != _settings.Seed || started.Ga != _settings.Ga)
+            return $"run '{id}' was started with seed {started.Seed} and {started.Ga}; it resumes only with those";
+        if (started.Goal != _settings.Goal)
+            return $"run '{id}' was started to {started.Goal.Direction} {started.Goal.Metric}; " +
                    "it resumes only with that objective";
         return null;
     }
@@ -267,14 +264,26 @@ public sealed class PopulationActor : ReceivePersistentActor
         var finished = new RunFinished(_state.Best.Genome.Key, tested?.Accuracy, tested?.ValidationLoss);
         Persist(finished, e =>
         {
-            SaveSnapshot(Snapshot(e));
-            Publish(new RunCompleted(_state.Best, test, _state.History.ToArray(), _state.Ranking.Take(10).ToArray()));
-            Context.Stop(Self);
+            _completed = new RunCompleted(_state.Best, test, _state.History.ToArray(), _state.Ranking.Take(10).ToArray());
+            _finalSnapshotSequenceNr = LastSequenceNr;
+            SaveSnapshot(Snapshot(e)); // the run completes once it replaced every older snapshot
         });
     }
 
+    void AfterSnapshotsDeleted(SnapshotSelectionCriteria deleted)
+    {
+        if (deleted.MaxSequenceNr == _finalSnapshotSequenceNr - 1) Complete();
+    }
+
+    void Complete()
+    {
+        if (_completed is null) return;
+        Publish(_completed);
+        Context.Stop(Self);
+    }
+
     RunSnapshot Snapshot(RunFinished? finished) =>
-        new(_started!, _state.History.Count, _state.Facts.Select(FitnessRecorded.From).ToArray(), finished);
+        new(_journaled.Started!, _state.History.Count, _state.Facts.Select(FitnessRecorded.From).ToArray(), finished);
 
     void Abort(string reason, bool badInput)
     {

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
@@ -23,10 +26,24 @@ public static class ClusterSecurity
     /// <summary>The remoting protocol of addresses in this cluster: with TLS, <c>akka.ssl.tcp</c>.</summary>
     public static string Protocol(Config config) => CertificatePath(config) == "" ? "akka.tcp" : "akka.ssl.tcp";
 
-    /// <summary>The actor system's setup: <paramref name="config"/>, plus TLS when a certificate is configured.</summary>
+    /// <summary>Loads the certificate (if any) before anything is written, so a bad one is refused up front.</summary>
+    public static void Preflight(Config config) => Setup(config);
+
+    /// <summary>Whether this node accepts cluster connections without TLS on an address other hosts can reach
+    /// (<c>actorevolve.tls.insecure</c>, <c>--insecure</c>): the user's explicit choice, shown while it runs.</summary>
+    public static bool IsInsecure(Config config) => CertificatePath(config) == "" && !IsLoopback(ListenHost(config));
+
+    static string ListenHost(Config config) => config.GetString("akka.remote.dot-netty.tcp.hostname");
+
+    /// <summary>The actor system's setup: <paramref name="config"/>, plus TLS when a certificate is configured.
+    /// Without TLS, any process that reaches the port can join and report fitness, so a node listens without it
+    /// only on loopback, unless the user accepted that with <c>--insecure</c>.</summary>
     public static ActorSystemSetup Setup(Config config)
     {
         var path = CertificatePath(config);
+        if (IsInsecure(config) && !config.GetBoolean("actorevolve.tls.insecure", false))
+            throw new ConfigException($"listening on {ListenHost(config)} without TLS would let any process that reaches it " +
+                                      "join the search and report fitness: give every node --tls-cert FILE, or accept that with --insecure");
         if (path == "") return ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config));
         var password = config.GetString("actorevolve.tls.password", "") is { Length: > 0 } p ? p : Environment.GetEnvironmentVariable(PasswordVariable);
         X509Certificate2 certificate;
@@ -43,4 +60,27 @@ public static class ClusterSecurity
         return BootstrapSetup.Create().WithConfig(tls).And(new DotNettySslSetup(certificate, suppressValidation: false,
             requireMutualAuthentication: true, CertificateValidation.PinnedCertificate(certificate.Thumbprint)));
     }
+
+    /// <summary>Whether <paramref name="host"/> names only this machine (loopback addresses, localhost).</summary>
+    static bool IsLoopback(string host)
+    {
+        if (IPAddress.TryParse(host, out var address)) return IPAddress.IsLoopback(address);
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return true;
+        try
+        {
+            return Dns.GetHostAddresses(host) is { Length: > 0 } addresses && addresses.All(IPAddress.IsLoopback);
+        }
+        catch (SocketException)
+        {
+            return false; // an unknown name is refused when the node binds
+        }
+    }
+
+    /// <summary>An address other machines can reach this one at, for a node listening on every interface
+    /// (0.0.0.0): the first IPv4 address of an interface that is up, else the host name.</summary>
+    public static string ReachableAddress() => NetworkInterface.GetAllNetworkInterfaces()
+        .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+        .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+        .Select(a => a.Address).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+        ?.ToString() ?? Dns.GetHostName();
 }

@@ -46,9 +46,29 @@ public sealed record JournalSettings(string ProviderName, string ConnectionStrin
             """).WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
     }
 
+    /// <summary>Whether the journal exists and has its tables; a SQLite file that does not yet exist holds no run
+    /// (and must not be created by a command that only reads). A PostgreSQL journal is assumed to exist.</summary>
+    public bool Exists()
+    {
+        if (SqliteFile is null) return true;
+        if (!File.Exists(SqliteFile)) return false;
+        try
+        {
+            using var sqlite = new SqliteConnection(new SqliteConnectionStringBuilder(ConnectionString)
+                { Mode = SqliteOpenMode.ReadOnly }.ToString());
+            sqlite.Open();
+            return HasJournalTable(sqlite);
+        }
+        catch (SqliteException e)
+        {
+            throw new ConfigException($"{Description}: cannot open the journal ({HoconLoader.FirstLine(e.Message)})");
+        }
+    }
+
     /// <summary>Checks the journal can be used before a run starts, with a one-line error if not. A new SQLite
     /// journal is created in WAL mode (readers never block the writer); an existing one must be intact.</summary>
-    public void Preflight(bool mustExist)
+    /// <returns>Whether this created the journal's file (so a start refused later can remove it again).</returns>
+    public bool Preflight(bool mustExist)
     {
         try
         {
@@ -56,9 +76,10 @@ public sealed record JournalSettings(string ProviderName, string ConnectionStrin
             {
                 using var pg = new NpgsqlConnection(ConnectionString);
                 pg.Open();
-                return;
+                return false;
             }
-            if (!File.Exists(SqliteFile))
+            var created = !File.Exists(SqliteFile);
+            if (created)
             {
                 if (mustExist) throw new ConfigException($"{SqliteFile}: journal not found");
                 Directory.CreateDirectory(Path.GetDirectoryName(SqliteFile)!);
@@ -69,10 +90,33 @@ public sealed record JournalSettings(string ProviderName, string ConnectionStrin
             check.CommandText = "PRAGMA quick_check; PRAGMA journal_mode = WAL;";
             var result = check.ExecuteScalar() as string;
             if (result != "ok") throw new ConfigException($"{SqliteFile}: the journal is damaged ({result})");
+            return created;
         }
         catch (Exception e) when (e is SqliteException or NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
         {
             throw new ConfigException($"{Description}: cannot open the journal ({HoconLoader.FirstLine(e.Message)})");
         }
+    }
+
+    /// <summary>Deletes a SQLite journal that holds no record at all (one a refused start created).</summary>
+    public void DeleteIfEmpty()
+    {
+        if (SqliteFile is null || !File.Exists(SqliteFile)) return;
+        using (var sqlite = new SqliteConnection(ConnectionString))
+        {
+            sqlite.Open();
+            if (HasJournalTable(sqlite) && Count(sqlite, "SELECT count(*) FROM journal") > 0) return;
+        }
+        foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(SqliteFile + suffix);
+    }
+
+    static bool HasJournalTable(SqliteConnection sqlite) =>
+        Count(sqlite, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'journal'") > 0;
+
+    static long Count(SqliteConnection sqlite, string query)
+    {
+        using var command = sqlite.CreateCommand();
+        command.CommandText = query;
+        return (long)command.ExecuteScalar()!;
     }
 }

@@ -5,13 +5,38 @@ using ActorEvolve.Engine.Actors;
 
 namespace ActorEvolve.Engine.Results;
 
-/// <summary>Listens to a run and keeps its folder current: a results.csv row per evaluation as it finishes,
-/// summary.json after every generation (status "running") and at the end ("completed"). On resume both are
-/// rebuilt from the journal, the source of truth. The run counts as complete (<paramref name="completion"/>)
-/// only once its results are on disk; an aborted run fails it with <see cref="RunAbortedException"/>.
-/// A grid run (brute force) also gets grid.csv, its evaluations as a fitness table.</summary>
+/// <summary>Listens to a run and keeps its folder current (<see cref="RunFolderWriter"/>). The run counts as
+/// complete (<paramref name="completion"/>) only once its results are on disk; an aborted run fails it with
+/// <see cref="RunAbortedException"/>.</summary>
 public sealed class ResultsWriter : ReceiveActor
 {
+    public ResultsWriter(RunFiles files, RunSettings settings, IReadOnlyDictionary<string, object> config,
+        TaskCompletionSource<RunCompleted> completion)
+    {
+        var folder = new RunFolderWriter(files, settings, config);
+        Receive<RunCompleted>(e =>
+        {
+            folder.Apply(e);
+            completion.TrySetResult(e);
+        });
+        Receive<RunAborted>(e => completion.TrySetException(new RunAbortedException(e.Reason, e.BadInput)));
+        Receive<RunEvent>(folder.Apply);
+    }
+
+    public static Props Props(RunFiles files, RunSettings settings, IReadOnlyDictionary<string, object> config,
+        TaskCompletionSource<RunCompleted> completion) =>
+        Akka.Actor.Props.Create(() => new ResultsWriter(files, settings, config, completion));
+}
+
+/// <summary>Keeps a run folder derived from the run's events: a results.csv row per evaluation as it finishes,
+/// summary.json after every generation (status "running") and at the end ("completed"). On resume both are
+/// rebuilt from the journal, the source of truth, so they never miss or repeat a row; <see cref="Repair"/>
+/// rebuilds them from the journal alone. A grid run (brute force) also gets grid.csv, its evaluations as a
+/// fitness table.</summary>
+public sealed class RunFolderWriter
+{
+    public const string Running = "running", Completed = "completed", Interrupted = "interrupted";
+
     readonly RunFiles _files;
     readonly RunSettings _settings;
     readonly IReadOnlyDictionary<string, object> _config;
@@ -21,66 +46,75 @@ public sealed class ResultsWriter : ReceiveActor
     readonly Dictionary<string, double> _slotBusySeconds = [];
     DateTimeOffset? _generationStarted;
 
-    public ResultsWriter(RunFiles files, RunSettings settings, IReadOnlyDictionary<string, object> config,
-        TaskCompletionSource<RunCompleted> completion)
+    public RunFolderWriter(RunFiles files, RunSettings settings, IReadOnlyDictionary<string, object> config)
     {
         _files = files;
         _settings = settings;
         _config = config;
         Directory.CreateDirectory(files.Directory);
-        _started = files.ReadSummary()?.Started ?? DateTimeOffset.UtcNow; // a resumed run keeps its start time
-
-        Receive<GenerationStarted>(e =>
-        {
-            _generationStarted = e.At;
-            _slotBusySeconds.Clear();
-            if (!File.Exists(_files.Results)) CsvRecords.WriteAll(_files.Results, [RunFiles.Header(_settings.Space)]);
-            if (!File.Exists(_files.Summary)) Write("running", null, null, null, []);
-        });
-        Receive<RunResumed>(e =>
-        {
-            var rows = e.Facts.Select(f => RunFiles.Row(_settings.Space, f.Generation, f.Genome, f.Result));
-            CsvRecords.WriteAll(_files.Results, [RunFiles.Header(_settings.Space), .. rows]);
-            _evaluated.AddRange(e.Facts.Select(f => new ScoredGenome(f.Genome, f.Result)));
-            _generations.AddRange(e.History.Select(Report));
-        });
-        Receive<EvaluationRecorded>(e =>
-        {
-            CsvRecords.Append(_files.Results, RunFiles.Row(_settings.Space, e.Generation, e.Genome, e.Result));
-            _evaluated.Add(new ScoredGenome(e.Genome, e.Result));
-            _slotBusySeconds[e.Result.Trainer] = _slotBusySeconds.GetValueOrDefault(e.Result.Trainer) + e.Result.Seconds;
-        });
-        Receive<GenerationCompleted>(e =>
-        {
-            var wall = (e.At - _generationStarted)?.TotalSeconds;
-            _generations.Add(Report(e.Summary) with
-            {
-                WallSeconds = wall, EngineOverheadSeconds = wall - _slotBusySeconds.Values.DefaultIfEmpty(0).Max(),
-            });
-            Write("running", e.Ranked[0], null, null, e.Ranked);
-        });
-        Receive<RunCompleted>(e =>
-        {
-            if (_settings.Ga.Initial == InitialPopulation.Grid) _files.WriteGrid(_settings.Space, _evaluated);
-            Write("completed", e.Winner, e.Test, DateTimeOffset.UtcNow, e.Top);
-            completion.TrySetResult(e);
-        });
-        Receive<RunAborted>(e => completion.TrySetException(new RunAbortedException(e.Reason, e.BadInput)));
-        Receive<RunEvent>(_ => { });
+        _started = files.StartedAt(); // a resumed run keeps its start time
     }
 
-    public static Props Props(RunFiles files, RunSettings settings, IReadOnlyDictionary<string, object> config,
-        TaskCompletionSource<RunCompleted> completion) =>
-        Akka.Actor.Props.Create(() => new ResultsWriter(files, settings, config, completion));
-
-    void Write(string status, ScoredGenome? best, FitnessResult? test, DateTimeOffset? finished, IEnumerable<ScoredGenome> top)
+    /// <summary>Rewrites results.csv and summary.json (and grid.csv) from what the journal holds of the run.</summary>
+    public static void Repair(RunFiles files, RunSettings settings, IReadOnlyDictionary<string, object> config,
+        Persistence.JournaledRun journaled)
     {
-        var model = test is { Failed: false } && _settings.ModelPath is { } path && File.Exists(path) ? Path.GetFileName(path) : null;
+        var folder = new RunFolderWriter(files, settings, config);
+        foreach (var e in journaled.Replayed(settings)) folder.Apply(e);
+        if (!journaled.IsFinished) folder.Write(Interrupted);
+    }
+
+    public void Apply(RunEvent e)
+    {
+        switch (e)
+        {
+            case GenerationStarted started:
+                _generationStarted = started.At;
+                _slotBusySeconds.Clear();
+                if (!File.Exists(_files.Results)) CsvRecords.WriteAll(_files.Results, [RunFiles.Header(_settings.Space)]);
+                if (!File.Exists(_files.Summary)) Write(Running);
+                break;
+            case RunResumed resumed:
+                var rows = resumed.Facts.Select(f => RunFiles.Row(_settings.Space, f.Generation, f.Genome, f.Result));
+                CsvRecords.WriteAll(_files.Results, [RunFiles.Header(_settings.Space), .. rows]);
+                _evaluated.AddRange(resumed.Facts.Select(f => new ScoredGenome(f.Genome, f.Result)));
+                _generations.AddRange(resumed.History.Select(Report));
+                Write(Running);
+                break;
+            case EvaluationRecorded recorded:
+                CsvRecords.Append(_files.Results, RunFiles.Row(_settings.Space, recorded.Generation, recorded.Genome, recorded.Result));
+                _evaluated.Add(new ScoredGenome(recorded.Genome, recorded.Result));
+                _slotBusySeconds[recorded.Result.Trainer] =
+                    _slotBusySeconds.GetValueOrDefault(recorded.Result.Trainer) + recorded.Result.Seconds;
+                break;
+            case GenerationCompleted completed:
+                var wall = (completed.At - _generationStarted)?.TotalSeconds;
+                _generations.Add(Report(completed.Summary) with
+                {
+                    WallSeconds = wall, EngineOverheadSeconds = wall - _slotBusySeconds.Values.DefaultIfEmpty(0).Max(),
+                });
+                Write(Running, completed.Ranked);
+                break;
+            case RunCompleted done:
+                if (_settings.Ga.Initial == InitialPopulation.Grid) _files.WriteGrid(_settings.Space, _evaluated);
+                Write(Completed, done.Top, done.Winner, done.Test, DateTimeOffset.UtcNow);
+                break;
+        }
+    }
+
+    /// <param name="top">Best first; by default every evaluation so far, ranked.</param>
+    void Write(string status, IEnumerable<ScoredGenome>? top = null, ScoredGenome? best = null, FitnessResult? test = null,
+        DateTimeOffset? finished = null)
+    {
+        var ranked = (top ?? Evolver.Rank(_evaluated)).ToArray();
+        best ??= ranked.FirstOrDefault();
+        var tested = test is { Failed: false } ? test : null;
+        var model = tested is not null && _settings.ModelPath is { } path && File.Exists(path) ? Path.GetFileName(path) : null;
         _files.WriteSummary(new RunSummary(_settings.RunId, status, _settings.Seed, _started, finished,
             ((finished ?? DateTimeOffset.UtcNow) - _started).TotalSeconds, _config,
             _settings.Space.Genes.Select(g => g.Describe()).ToArray(), _evaluated.Count, best is null ? null : Report(best),
-            test is { Failed: false } ? test.Accuracy : null, test is { Failed: false } ? test.ValidationLoss : null, model,
-            _generations, top.DistinctBy(t => t.Genome.Key).Take(10).Select(Report).ToArray()));
+            tested?.Accuracy, tested?.ValidationLoss, model,
+            _generations, ranked.DistinctBy(t => t.Genome.Key).Take(10).Select(Report).ToArray()));
     }
 
     static GenerationReport Report(GenerationSummary s) =>

@@ -16,7 +16,6 @@ public sealed class RunFiles(string directory)
     public const string ModelFile = "winner.model";
     public const string LogFile = "actorevolve.log";
     public const string ConfigFile = "run.conf";
-    public const string PidFile = "run.pid";
     public const string GridFile = "grid.csv";
 
     public static readonly JsonSerializerOptions Json = new()
@@ -34,26 +33,10 @@ public sealed class RunFiles(string directory)
     public string Log => Path.Combine(Directory, LogFile);
     /// <summary>The settings the run was started with, on top of the defaults: what <c>resume</c> reads.</summary>
     public string Config => Path.Combine(Directory, ConfigFile);
-    /// <summary>Present while a process runs the run: tells "running" from "interrupted".</summary>
-    public string Pid => Path.Combine(Directory, PidFile);
+    /// <summary>Locked while a process runs the run (<see cref="RunLock"/>).</summary>
+    public string Lock => Path.Combine(Directory, RunLock.FileName);
     /// <summary>A grid run's evaluations as a fitness table (<c>--fitness table:</c>, <c>bench replay</c>).</summary>
     public string Grid => Path.Combine(Directory, GridFile);
-
-    public bool IsFinished() => ReadSummary()?.Status == "completed";
-
-    public bool IsRunning()
-    {
-        if (!File.Exists(Pid) || !int.TryParse(File.ReadAllText(Pid).Trim(), out var pid)) return false;
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
 
     public static string[] Header(SearchSpace space) =>
         ["generation", .. space.Genes.Select(g => g.Name), "fitness", "validation_loss", "test_accuracy", "epochs",
@@ -94,6 +77,20 @@ public sealed class RunFiles(string directory)
         var temp = Summary + ".tmp";
         File.WriteAllText(temp, JsonSerializer.Serialize(summary, Json)); // UTF-8 without a byte-order mark
         File.Move(temp, Summary, overwrite: true);
+    }
+
+    /// <summary>When the run started: as its summary says, else when its run.conf was written.</summary>
+    public DateTimeOffset StartedAt()
+    {
+        try
+        {
+            if (ReadSummary() is { } summary) return summary.Started;
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            // a damaged summary is rewritten from the journal; the start time is then the best we know
+        }
+        return File.Exists(Config) ? File.GetLastWriteTimeUtc(Config) : DateTimeOffset.UtcNow;
     }
 
     public RunSummary? ReadSummary() =>

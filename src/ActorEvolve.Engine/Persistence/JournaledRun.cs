@@ -1,0 +1,65 @@
+using ActorEvolve.Core.Evolution;
+using ActorEvolve.Core.Fitness;
+using ActorEvolve.Engine.Actors;
+
+namespace ActorEvolve.Engine.Persistence;
+
+/// <summary>What the journal says about one run, rebuilt from its latest snapshot and the events after it: the
+/// single source of a run's status and of everything its folder shows. <see cref="PopulationActor"/> recovers
+/// into it; <see cref="JournalReader"/> reads it for commands that only look.</summary>
+public sealed class JournaledRun
+{
+    readonly List<RecordedFitness> _facts = [];
+
+    /// <summary>Null: the journal never recorded the run (it was stopped or refused before it started).</summary>
+    public RunStarted? Started { get; private set; }
+    public IReadOnlyList<RecordedFitness> Facts => _facts;
+    public int CompletedGenerations { get; private set; }
+    /// <summary>Set once the winner's final evaluation is journaled: the run is over.</summary>
+    public RunFinished? Finished { get; private set; }
+    /// <summary>The sequence number of the snapshot recovery started from (0: none).</summary>
+    public long SnapshotSequenceNr { get; private set; }
+
+    public bool IsRecorded => Started is not null;
+    public bool IsFinished => Finished is not null;
+
+    public void Apply(Akka.Persistence.SnapshotOffer offer)
+    {
+        var snapshot = (RunSnapshot)offer.Snapshot;
+        SnapshotSequenceNr = offer.Metadata.SequenceNr;
+        Started = snapshot.Started;
+        CompletedGenerations = snapshot.CompletedGenerations;
+        _facts.Clear();
+        _facts.AddRange(snapshot.Facts.Select(f => f.ToFact()));
+        Finished = snapshot.Finished;
+    }
+
+    public void Apply(IRunJournalRecord record)
+    {
+        switch (record)
+        {
+            case RunStarted started: Started = started; break;
+            case FitnessRecorded fitness: _facts.Add(fitness.ToFact()); break;
+            case GenerationCompleted: CompletedGenerations++; break;
+            case RunFinished finished: Finished = finished; break;
+        }
+    }
+
+    /// <summary>The search rebuilt from the journaled facts, without training anything.</summary>
+    public SearchState Replay(RunSettings settings) =>
+        SearchState.Replay(settings.Space, settings.Ga, settings.Seed, _facts, CompletedGenerations, settings.Goal);
+
+    /// <summary>What the run's listeners would have heard: where it stands and, when it is over, how it ended.
+    /// Enough to rebuild the run folder (results.csv, summary.json) from the journal alone.</summary>
+    public IEnumerable<RunEvent> Replayed(RunSettings settings)
+    {
+        var state = Replay(settings);
+        yield return new RunResumed(state.Generation, state.Facts.ToArray(), state.History.ToArray());
+        if (Finished is not { } finished) yield break;
+        var winner = state.Best;
+        var test = finished.TestAccuracy is { } accuracy
+            ? new FitnessResult(accuracy, finished.TestLoss ?? double.NaN, winner.Fitness.Epochs, 0, winner.Fitness.Trainer)
+            : null;
+        yield return new RunCompleted(winner, test, state.History.ToArray(), state.Ranking.Take(10).ToArray());
+    }
+}
