@@ -56,13 +56,21 @@ public sealed class DashboardTests : IDisposable
             Assert.Matches("<td class=\"g\">activation=", later); // the script drew the population and evaluations tables
             Assert.DoesNotMatch("(src|href)=\"https?://", later); // every asset is served by the process itself
 
-            // The page's script follows the run through server-sent events: snapshots with the whole state.
+            // The page's script follows the run through server-sent events: the whole state first, then only the
+            // evaluations it has not had yet.
             using (var http = new HttpClient())
             using (var events = new StreamReader(http.GetStreamAsync(url + "events").Result))
             {
                 var snapshot = events.ReadLine()!;
                 Assert.StartsWith("data: {\"generation\":", snapshot);
-                Assert.Contains("\"evaluations\":[{", snapshot);
+                var whole = System.Text.Json.JsonDocument.Parse(snapshot["data: ".Length..]).RootElement;
+                Assert.Equal(0, whole.GetProperty("evaluationsFrom").GetInt32());
+                var all = whole.GetProperty("evaluations").GetArrayLength();
+                Assert.True(all > 0);
+                events.ReadLine(); // the blank line ending the event
+                var delta = System.Text.Json.JsonDocument.Parse(events.ReadLine()!["data: ".Length..]).RootElement;
+                Assert.Equal(all, delta.GetProperty("evaluationsFrom").GetInt32());
+                Assert.True(delta.GetProperty("evaluations").GetArrayLength() < all, "an update resent old evaluations");
             }
             // ...and draws it: in a screenshot it is all there.
             var screenshot = Path.Combine(_cli.WorkDir, "dashboard.png");

@@ -34,14 +34,19 @@ public sealed class DashboardServer(WebApplication app) : IAsyncDisposable
             .Replace("{{RUN_ID}}", System.Net.WebUtility.HtmlEncode(runId))
             .Replace("{{GENERATION}}", (m.Generation + 1).ToString(CultureInfo.InvariantCulture))
             .Replace("{{GENERATIONS}}", m.Generations.ToString(CultureInfo.InvariantCulture))), "text/html; charset=utf-8"));
-        app.MapGet("/api/state", () => Results.Text(Snapshot(model), "application/json"));
+        app.MapGet("/api/state", () => Results.Text(model.Read(m => Snapshot(m, 0)), "application/json"));
         app.MapGet("/events", async (HttpContext context) =>
         {
             context.Response.Headers.ContentType = "text/event-stream";
             context.Response.Headers.CacheControl = "no-cache";
+            // The first message carries every evaluation, later ones only the new ones: the list grows to tens of
+            // thousands in a long run, and resending it twice a second would cost megabytes per message.
+            var sent = 0;
             while (!context.RequestAborted.IsCancellationRequested)
             {
-                await context.Response.WriteAsync($"data: {Snapshot(model)}\n\n", context.RequestAborted);
+                var (update, evaluations) = model.Read(m => (Snapshot(m, sent), m.EvaluationCount));
+                sent = evaluations;
+                await context.Response.WriteAsync($"data: {update}\n\n", context.RequestAborted);
                 await context.Response.Body.FlushAsync(context.RequestAborted);
                 await Task.Delay(500, context.RequestAborted);
             }
@@ -58,22 +63,24 @@ public sealed class DashboardServer(WebApplication app) : IAsyncDisposable
         return new DashboardServer(app);
     }
 
-    /// <summary>What the page draws, as JSON.</summary>
-    static string Snapshot(ProgressModel model) => model.Read(m => JsonSerializer.Serialize(new
+    /// <summary>What the page draws, as JSON, with the evaluations after the first <paramref name="from"/> (the page
+    /// appends them to those it has).</summary>
+    static string Snapshot(ProgressModel m, int from) => JsonSerializer.Serialize(new
     {
         generation = m.Generation + 1, generations = m.Generations, done = m.Done, toTrain = m.ToTrain, cached = m.Cached,
-        failed = m.Failed, trained = m.TotalTrained, phase = m.Phase,
+        failed = m.Failed, trained = m.TotalTrained, phase = m.Phase, warning = m.Warning,
         best = m.Best is { } b ? new { genome = b.Genome.Key, accuracy = b.Fitness.Accuracy } : null,
         history = m.History.Select(h => new { generation = h.Generation + 1, h.Best, h.Mean, h.Worst }),
         nodes = m.Nodes.Select(n => new { n.Node, n.Slots, n.Busy, n.Evaluations }),
         slots = m.Slots.Select(s => new { s.Trainer, s.Slot.Genome, s.Slot.Epoch, s.Slot.Accuracy }),
         population = m.Population.Select(p => new { genome = p.Genome.Key, accuracy = p.Fitness is { Failed: false } f ? f.Accuracy : (double?)null }),
-        evaluations = m.Evaluations.Select(e => new
+        evaluationsFrom = from,
+        evaluations = m.EvaluationsFrom(from).Select(e => new
         {
             generation = e.Generation + 1, genome = e.Genome.Key, accuracy = e.Result.Failed ? (double?)null : e.Result.Accuracy,
             e.Result.Seconds, e.Result.Trainer,
         }),
-    }, Json));
+    }, Json);
 
     public async ValueTask DisposeAsync() => await app.DisposeAsync();
 }

@@ -18,6 +18,7 @@ svg{background:#fff;border:1px solid #ccc}
 </style></head>
 <body>
 <h1>ActorEvolve run {{RUN_ID}}</h1>
+<p id="warning" style="color:#b22222;font-weight:bold"></p>
 <p>Generation <b><span id="generation">{{GENERATION}}</span>/<span id="generations">{{GENERATIONS}}</span></b>
   <span class="bar"><span id="progress" style="width:0"></span></span>
   <span id="counts"></span> <i id="phase"></i></p>
@@ -48,20 +49,24 @@ function chart(history) {
   });
   svg.innerHTML = out;
 }
+let evaluations = [];
 function render(s) {
+  // Updates after the first carry only the evaluations the page does not have yet.
+  evaluations = s.evaluationsFrom === 0 ? s.evaluations : evaluations.concat(s.evaluations);
   document.getElementById('generation').textContent = s.generation;
   document.getElementById('generations').textContent = s.generations;
   const share = s.toTrain ? s.done / s.toTrain : 0;
   document.getElementById('progress').style.width = (100 * Math.min(1, (s.generation - 1 + share) / s.generations)) + '%';
   document.getElementById('counts').textContent = `${s.done}/${s.toTrain} trained this generation, ${s.cached} cached, ${s.failed} failed, ${s.trained} trainings in all`;
   document.getElementById('phase').textContent = s.phase && s.phase !== 'evolving' ? s.phase : '';
+  document.getElementById('warning').textContent = s.warning || '';
   document.getElementById('best').textContent = s.best ? pct(s.best.accuracy) + '  ' + s.best.genome : '-';
   chart(s.history);
   table('nodes', ['Node', 'Slots', 'Busy', 'Idle', 'Evaluations'], s.nodes.map(n => [n.node, n.slots, n.busy, Math.max(0, n.slots - n.busy), n.evaluations]));
   table('slots', ['Trainer', 'Genome', 'Epoch', 'Val. acc.'], s.slots.map(t => [t.trainer, t.genome, t.epoch, pct(t.accuracy)]));
   table('population', ['Genome', 'Val. acc.'], s.population.map(p => [p.genome, pct(p.accuracy)]));
   table('evaluations', ['Gen.', 'Genome', 'Val. acc.', 'Seconds', 'Trainer'],
-    s.evaluations.slice().reverse().map(e => [e.generation, e.genome, pct(e.accuracy), e.seconds.toFixed(1), e.trainer]));
+    evaluations.slice().reverse().map(e => [e.generation, e.genome, pct(e.accuracy), e.seconds.toFixed(1), e.trainer]));
 }
 // Draw the current state at once, then follow the live stream (opened a moment later, so that a headless browser
 // taking a snapshot after a virtual-time budget is not held up by the never-ending stream).
