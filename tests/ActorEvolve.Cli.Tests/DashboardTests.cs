@@ -70,7 +70,8 @@ public sealed class DashboardTests : IDisposable
                 events.ReadLine(); // the blank line ending the event
                 var delta = System.Text.Json.JsonDocument.Parse(events.ReadLine()!["data: ".Length..]).RootElement;
                 Assert.Equal(all, delta.GetProperty("evaluationsFrom").GetInt32());
-                Assert.True(delta.GetProperty("evaluations").GetArrayLength() < all, "an update resent old evaluations");
+                Assert.True(delta.GetProperty("evaluations").GetArrayLength() < all,
+                    "an update resent old evaluations");
             }
             // ...and draws it: in a screenshot it is all there.
             var screenshot = Path.Combine(_cli.WorkDir, "dashboard.png");

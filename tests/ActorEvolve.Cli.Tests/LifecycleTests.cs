@@ -21,30 +21,30 @@ public sealed class LifecycleTests : IDisposable
 
     string[] TableSearch(string runId, string delay = "100ms") =>
     [
-        "search", "--fitness", $"table:{_cli.SeedGrid()}", "--config", _cli.Write("delay.conf", $"actorevolve.table-delay = {delay}"),
+        "search", "--fitness", $"table:{_cli.SeedGrid()}",
+        "--config", _cli.Write("delay.conf", $"actorevolve.table-delay = {delay}"),
         "--population", "12", "--generations", "5", "--seed", "9", "--slots", "2", "--run-id", runId,
     ];
 
     /// <summary>Journal records of one kind (manifest prefix, e.g. "fitness-recorded") of a run.</summary>
-    long JournalRecords(string runId, string kind)
-    {
-        using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Journal, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        db.Open();
-        using var query = db.CreateCommand();
-        query.CommandText = "SELECT count(*) FROM journal WHERE persistence_id = $id AND manifest LIKE $kind";
-        query.Parameters.AddWithValue("$id", $"run-{runId}");
-        query.Parameters.AddWithValue("$kind", kind + "/%");
-        return (long)query.ExecuteScalar()!;
-    }
+    long JournalRecords(string runId, string kind) =>
+        Count("SELECT count(*) FROM journal WHERE persistence_id = $id AND manifest LIKE $kind", runId, kind + "/%");
 
-    long Snapshots(string runId)
+    long Snapshots(string runId) => Count("SELECT count(*) FROM snapshot WHERE persistence_id = $id", runId);
+
+    long Count(string query, string runId, string kind = "")
     {
-        using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Journal, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        var connection = new SqliteConnectionStringBuilder
+        {
+            DataSource = Journal, Mode = SqliteOpenMode.ReadOnly, Pooling = false,
+        };
+        using var db = new SqliteConnection(connection.ToString());
         db.Open();
-        using var query = db.CreateCommand();
-        query.CommandText = "SELECT count(*) FROM snapshot WHERE persistence_id = $id";
-        query.Parameters.AddWithValue("$id", $"run-{runId}");
-        return (long)query.ExecuteScalar()!;
+        using var command = db.CreateCommand();
+        command.CommandText = query;
+        command.Parameters.AddWithValue("$id", $"run-{runId}");
+        command.Parameters.AddWithValue("$kind", kind);
+        return (long)command.ExecuteScalar()!;
     }
 
     bool JournalHas(string runId, string kind)
@@ -65,7 +65,8 @@ public sealed class LifecycleTests : IDisposable
     int ResultRows(string runId) => File.ReadAllLines(Path.Combine(Run(runId), "results.csv")).Length - 1;
 
     /// <summary>The run folder agrees with the journal: one results.csv row per journaled evaluation.</summary>
-    void AssertFolderMatchesJournal(string runId) => Assert.Equal(JournalRecords(runId, "fitness-recorded"), ResultRows(runId));
+    void AssertFolderMatchesJournal(string runId) =>
+        Assert.Equal(JournalRecords(runId, "fitness-recorded"), ResultRows(runId));
 
     static void AssertRefused(CliProcess.Result result, string expected)
     {
@@ -81,7 +82,8 @@ public sealed class LifecycleTests : IDisposable
         var deadline = DateTime.UtcNow + Patience;
         while (!moment())
             if (process.WaitForExit(5) || DateTime.UtcNow > deadline)
-                Assert.Fail($"the process ended (or the moment never came) before it could be killed: {process.StandardError.ReadToEnd()}");
+                Assert.Fail("the process ended (or the moment never came) before it could be killed: " +
+                            process.StandardError.ReadToEnd());
         process.Kill(); // SIGKILL at once (walking the process tree first would let it run on for a while)
         process.WaitForExit();
     }
@@ -168,9 +170,11 @@ public sealed class LifecycleTests : IDisposable
         using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         taken.Start();
         var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
-        AssertRefused(_cli.Run([.. TableSearch("refused"), "--listen", $"127.0.0.1:{port}"]), $"cannot listen on 127.0.0.1:{port}");
+        AssertRefused(_cli.Run([.. TableSearch("refused"), "--listen", $"127.0.0.1:{port}"]),
+            $"cannot listen on 127.0.0.1:{port}");
         taken.Stop(); // now free: the dashboard and the cluster would both take it
-        AssertRefused(_cli.Run([.. TableSearch("refused"), "--listen", $"127.0.0.1:{port}", "--dashboard", $"127.0.0.1:{port}"]),
+        string[] sharedPort = ["--listen", $"127.0.0.1:{port}", "--dashboard", $"127.0.0.1:{port}"];
+        AssertRefused(_cli.Run([.. TableSearch("refused"), .. sharedPort]),
             "uses the cluster's --listen port");
         Assert.False(Directory.Exists(Runs), "a refused start left the state directory behind");
     }
@@ -180,7 +184,8 @@ public sealed class LifecycleTests : IDisposable
     {
         KillWhen(() => JournalHas("scored", "generation-completed"), TableSearch("scored"));
         var rows = File.ReadAllText(Path.Combine(Run("scored"), "results.csv"));
-        var other = _cli.Write("other-table.conf", $"actorevolve.fitness = \"table:{_cli.Write("other.csv", File.ReadAllText(_cli.SeedGrid()))}\"");
+        var table = _cli.Write("other.csv", File.ReadAllText(_cli.SeedGrid()));
+        var other = _cli.Write("other-table.conf", $"actorevolve.fitness = \"table:{table}\"");
         AssertRefused(_cli.Run("resume", "scored", "--config", other), "was started with actorevolve.fitness");
         Assert.Equal(rows, File.ReadAllText(Path.Combine(Run("scored"), "results.csv")));
     }

@@ -8,13 +8,15 @@ public sealed class TrustTests : IDisposable
     public void Dispose() => _cli.Dispose();
 
     string[] Search(params string[] extra) =>
-        ["search", "--fitness", $"table:{_cli.SeedGrid()}", "--population", "4", "--generations", "1", "--slots", "1", .. extra];
+        ["search", "--fitness", $"table:{_cli.SeedGrid()}", "--population", "4", "--generations", "1", "--slots", "1",
+            .. extra];
 
     [Fact]
     public void Listening_beyond_loopback_without_tls_is_refused_in_one_line_and_writes_nothing()
     {
-        foreach (var args in new[] { Search("--listen", "0.0.0.0:0"), ["trainer", "--join", "127.0.0.1:9", "--listen", "0.0.0.0",
-                     "--fitness", $"table:{_cli.SeedGrid()}"] })
+        string[] trainer =
+            ["trainer", "--join", "127.0.0.1:9", "--listen", "0.0.0.0", "--fitness", $"table:{_cli.SeedGrid()}"];
+        foreach (var args in new[] { Search("--listen", "0.0.0.0:0"), trainer })
         {
             var result = _cli.Run(args);
             Assert.Equal(2, result.ExitCode);
@@ -25,7 +27,7 @@ public sealed class TrustTests : IDisposable
     }
 
     [Fact]
-    public void With_insecure_a_search_on_every_interface_prints_a_join_address_others_can_reach_and_says_it_is_insecure()
+    public void With_insecure_a_search_on_every_interface_prints_a_reachable_join_address_and_says_it_is_insecure()
     {
         var result = _cli.Run(Search("--listen", "0.0.0.0:0", "--insecure"));
         Assert.True(result.ExitCode == 0, result.Stderr);

@@ -24,7 +24,7 @@ public static class ReportCommand
             var files = new RunFiles(Path.GetFullPath(Path.Combine(stateDir, parse.GetValue(RunId)!)));
             if (!Directory.Exists(files.Directory)) throw new UsageException($"there is no run '{parse.GetValue(RunId)}' in {Path.GetFullPath(stateDir)}");
             await using (var readers = new JournalReaders())
-                await RunFolder.InspectAsync(files, stateDir, parse.GetValue(SharedOptions.ConfigFile)?.FullName, readers);
+                await RunFolder.InspectAsync(files, stateDir, SharedOptions.UserConfigFile(parse), readers);
             System.Console.WriteLine($"Report: {ReportWriter.Write(files, format == "md")}");
             return 0;
         });

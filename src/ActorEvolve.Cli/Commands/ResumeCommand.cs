@@ -23,15 +23,17 @@ public static class ResumeCommand
         var runId = parse.GetValue(RunId)!;
         var files = new RunFiles(Path.GetFullPath(Path.Combine(SharedOptions.StateDirectory(parse), runId)));
         if (!File.Exists(files.Config))
-            throw new UsageException($"there is no run '{runId}' in {Path.GetDirectoryName(files.Directory)} (see 'actorevolve runs')");
+            throw new UsageException(
+                $"there is no run '{runId}' in {Path.GetDirectoryName(files.Directory)} (see 'actorevolve runs')");
         // The run's own settings, then whatever this command line changes (slots, data folder, ...): the journal
         // refuses a change to what decides the search (seed, GA settings, search space).
-        var config = RunFolder.OwnConfig(files, parse.GetValue(SharedOptions.ConfigFile)?.FullName, SharedOptions.Overrides(parse));
+        var config = RunFolder.OwnConfig(files, SharedOptions.UserConfigFile(parse), SharedOptions.Overrides(parse));
         var started = FitnessConfig.ResultsDefinition(HoconLoader.Load([files.Config], null));
         foreach (var ((setting, before), (_, now)) in started.Zip(FitnessConfig.ResultsDefinition(config)))
             if (before != now)
-                throw new UsageException($"run '{runId}' was started with {setting} = {before}; resuming it with {now} " +
-                                         "would mix two searches: start a new run instead");
-        return await RunLauncher.RunAsync(config, EngineSettings.From(config), null, files, RunLauncher.ViewOf(parse), cancellation);
+                throw new UsageException($"run '{runId}' was started with {setting} = {before}; resuming it with " +
+                                         $"{now} would mix two searches: start a new run instead");
+        return await RunLauncher.RunAsync(config, EngineSettings.From(config), null, files, RunLauncher.ViewOf(parse),
+            cancellation);
     }
 }

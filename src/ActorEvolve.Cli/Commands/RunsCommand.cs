@@ -16,7 +16,8 @@ public static class RunsCommand
         var command = new Command("runs", "List the runs in the state directory") { SharedOptions.StateDir, SharedOptions.ConfigFile };
         command.SetAction(async (parse, _) =>
         {
-            await PrintAsync(AnsiConsole.Console, SharedOptions.StateDirectory(parse), parse.GetValue(SharedOptions.ConfigFile)?.FullName);
+            var stateDirectory = SharedOptions.StateDirectory(parse);
+            await PrintAsync(AnsiConsole.Console, stateDirectory, SharedOptions.UserConfigFile(parse));
             return 0;
         });
         return command;
@@ -39,7 +40,8 @@ public static class RunsCommand
         }
         var table = new Table().Border(TableBorder.Rounded).Title($"Runs in {Markup.Escape(Path.GetFullPath(stateDir))}")
             .AddColumns("Run", "Status", "Started", "Generations", "Evaluations", "Best val. acc.", "Test acc.", "Best genome");
-        foreach (var (dir, status, s) in runs.OrderByDescending(r => r.Summary?.Started ?? Directory.GetCreationTimeUtc(r.Directory)))
+        var newestFirst = runs.OrderByDescending(r => r.Summary?.Started ?? Directory.GetCreationTimeUtc(r.Directory));
+        foreach (var (dir, status, s) in newestFirst)
         {
             if (s is null)
             {
@@ -56,7 +58,8 @@ public static class RunsCommand
         console.Write(table);
     }
 
-    /// <summary>One run's status (as markup) and summary; a run that cannot be read is listed with the reason.</summary>
+    /// <summary>One run's status (as markup) and summary; a run that cannot be read is listed with the
+    /// reason.</summary>
     static async Task<Listed> InspectAsync(RunFiles files, string stateDir, string? userFile, JournalReaders readers)
     {
         string status;

@@ -28,7 +28,7 @@ public static class SharedOptions
     };
     public static readonly Option<bool> Insecure = new("--insecure")
     {
-        Description = "Allow --listen on a non-loopback address without --tls-cert: anyone who reaches the port can join",
+        Description = "Allow --listen beyond loopback without --tls-cert (anyone who reaches the port can join)",
     };
     static readonly Option<int?> LocalTrainers = new("--local-trainers")
     {
@@ -37,9 +37,16 @@ public static class SharedOptions
 
     public static void AddTo(Command command)
     {
-        foreach (var option in new Option[] { ConfigFile, Data, StateDir, Journal, Slots, Device, Quiet, Listen, LocalTrainers, TlsCertificate, Insecure, Dashboard })
+        foreach (var option in new Option[]
+                 {
+                     ConfigFile, Data, StateDir, Journal, Slots, Device, Quiet, Listen, LocalTrainers, TlsCertificate,
+                     Insecure, Dashboard,
+                 })
             command.Options.Add(option);
     }
+
+    /// <summary>The <c>--config</c> file, if given, as a full path.</summary>
+    public static string? UserConfigFile(ParseResult parse) => parse.GetValue(ConfigFile)?.FullName;
 
     /// <summary>The state directory for commands that read runs: <c>--state-dir</c>, else the <c>--config</c> file's
     /// <c>actorevolve.state-dir</c>, else the default.</summary>
@@ -57,7 +64,8 @@ public static class SharedOptions
         yield return $"akka.remote.dot-netty.tcp.port = {port}";
         // Every interface: other nodes must be told (and address their messages to) one they can reach.
         if (host is "0.0.0.0" or "::")
-            yield return $"akka.remote.dot-netty.tcp.public-hostname = {HoconLoader.Quote(ClusterSecurity.ReachableAddress())}";
+            yield return "akka.remote.dot-netty.tcp.public-hostname = " +
+                         HoconLoader.Quote(ClusterSecurity.ReachableAddress());
     }
 
     public static (string Host, int Port) ParseEndpoint(string value, string option, int? defaultPort = null)

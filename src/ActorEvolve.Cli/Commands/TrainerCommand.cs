@@ -40,7 +40,8 @@ public static class TrainerCommand
         foreach (var line in SharedOptions.ClusterOverrides(parse)) yield return line;
     }
 
-    /// <summary>Both sides of a search must agree on TLS: a mismatch looks like a coordinator that never answers.</summary>
+    /// <summary>Both sides of a search must agree on TLS: a mismatch looks like a coordinator that never
+    /// answers.</summary>
     static string TlsHint(Akka.Configuration.Config config) => ClusterSecurity.Protocol(config) == "akka.ssl.tcp"
         ? "this node uses TLS: the coordinator must run with the same --tls-cert"
         : "this node does not use TLS: if the search runs with --tls-cert, give this node the same certificate";
@@ -70,8 +71,8 @@ public static class TrainerCommand
             }
             catch (TimeoutException)
             {
-                throw new UsageException($"cannot join the search at {host}:{port}: no coordinator let this node in within " +
-                                         $"{parse.GetValue(JoinTimeout)} ({TlsHint(config)})");
+                throw new UsageException($"cannot join the search at {host}:{port}: no coordinator let this node in " +
+                                         $"within {parse.GetValue(JoinTimeout)} ({TlsHint(config)})");
             }
             catch (OperationCanceledException)
             {
@@ -82,8 +83,11 @@ public static class TrainerCommand
                 throw new UsageException($"cannot listen on {RemotingEndpoint.Describe(config)}: {RemotingEndpoint.Reason(e)}");
             }
             var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
-            console.MarkupLine($"Trainer node {Markup.Escape($"{self.Host}:{self.Port}")} joined the search at {Markup.Escape($"{host}:{port}")} with {engine.TrainerSlots} slots");
-            if (RunLauncher.InsecureWarning(config, self) is { } warning) console.MarkupLine($"[bold red]{Markup.Escape(warning)}[/]");
+            var joined = $"Trainer node {self.Host}:{self.Port} joined the search at {host}:{port} " +
+                         $"with {engine.TrainerSlots} slots";
+            console.MarkupLine(Markup.Escape(joined));
+            if (RunLauncher.InsecureWarning(config, self) is { } warning)
+                console.MarkupLine($"[bold red]{Markup.Escape(warning)}[/]");
             await Task.WhenAny(system.WhenTerminated, Task.Delay(Timeout.Infinite, stop.Token));
             if (stop.Token.IsCancellationRequested)
             {

@@ -71,11 +71,16 @@ public static class FitnessConfig
 
     /// <summary>What decides a run's results besides its seed, GA, search space and objective (which its journal
     /// guards): the fitness source and what it is given (the exec: arguments; the MLP's budget, dataset, validation
-    /// split and test scoring). A resumed run must keep them, or it would mix results of two different searches.</summary>
-    public static IReadOnlyList<(string Setting, string Value)> ResultsDefinition(Config config) => EngineSettings.Read(() =>
+    /// split and test scoring). A resumed run must keep them, or it would mix results of two different
+    /// searches.</summary>
+    public static IReadOnlyList<(string Setting, string Value)> ResultsDefinition(Config config) =>
+        EngineSettings.Read(() => ReadResultsDefinition(config));
+
+    static List<(string, string)> ReadResultsDefinition(Config config)
     {
         var settings = new List<(string, string)> { ("actorevolve.fitness", Source(config)) };
-        if (IsExec(config)) settings.Add(("actorevolve.exec.args", config.GetValue("actorevolve.exec.args")?.ToString() ?? ""));
+        if (IsExec(config))
+            settings.Add(("actorevolve.exec.args", config.GetValue("actorevolve.exec.args")?.ToString() ?? ""));
         if (!IsMlp(config)) return settings;
         var training = TrainingConfig.From(config);
         settings.Add(("actorevolve.training.budget", training.Budget.ToString()));
@@ -84,5 +89,5 @@ public static class FitnessConfig
         settings.Add(("actorevolve.training.split-seed", training.SplitSeed.ToString(CultureInfo.InvariantCulture)));
         settings.Add(("actorevolve.training.score-test-set", training.ScoreTestSet.ToString()));
         return settings;
-    });
+    }
 }

@@ -7,7 +7,8 @@ using ActorEvolve.Engine.Results;
 
 namespace ActorEvolve.Cli.Composition;
 
-/// <summary>Where a run stands: from its lock and its journal, never from summary.json, which only mirrors them.</summary>
+/// <summary>Where a run stands: from its lock and its journal, never from summary.json, which only mirrors
+/// them.</summary>
 public enum RunStatus
 {
     /// <summary>A process holds the run's lock.</summary>
@@ -31,7 +32,8 @@ public sealed class RunFolder : IDisposable
 
     RunFolder(RunFiles files, RunLock runLock) => (Files, _lock) = (files, runLock);
 
-    /// <summary>Claims the folder (made if missing), or refuses in one line when another process runs the run.</summary>
+    /// <summary>Claims the folder (made if missing), or refuses in one line when another process runs the
+    /// run.</summary>
     public static RunFolder Claim(RunFiles files)
     {
         Directory.CreateDirectory(files.Directory);
@@ -40,7 +42,8 @@ public sealed class RunFolder : IDisposable
     }
 
     /// <summary>Claims an existing folder; null when another process runs the run.</summary>
-    public static RunFolder? TryClaim(RunFiles files) => RunLock.TryAcquire(files) is { } runLock ? new RunFolder(files, runLock) : null;
+    public static RunFolder? TryClaim(RunFiles files) =>
+        RunLock.TryAcquire(files) is { } runLock ? new RunFolder(files, runLock) : null;
 
     /// <summary>The configuration of the run in <paramref name="files"/>: its run.conf, then a command's
     /// <c>--config</c> file and flags.</summary>
@@ -65,7 +68,8 @@ public sealed class RunFolder : IDisposable
     }
 
     /// <summary>Reads the run from its journal and, when its folder disagrees (a run killed after it finished still
-    /// says "running"; rows missing from results.csv), rewrites results.csv, summary.json and the report from it.</summary>
+    /// says "running"; rows missing from results.csv), rewrites results.csv, summary.json and the report from
+    /// it.</summary>
     public async Task<JournaledRun> ReadAsync(JournalReader reader)
     {
         JournaledRun run;
@@ -103,13 +107,15 @@ public sealed class RunFolder : IDisposable
                || run.IsFinished && !File.Exists(Report.ReportWriter.HtmlPath(Files));
     }
 
-    /// <summary>Rebuilds the folder with the run's own settings (its run.conf alone: what it was started with).</summary>
+    /// <summary>Rebuilds the folder with the run's own settings (its run.conf alone: what it was started
+    /// with).</summary>
     void Repair(JournaledRun run)
     {
         var config = HoconLoader.Load([Files.Config], null);
         var engine = EngineSettings.From(config);
         if (!run.Started!.Space.SequenceEqual(RunJournal.Describe(engine.Space)) || run.Started.Seed != engine.Seed)
-            throw new ConfigException($"run '{RunId}': its run.conf no longer matches its journal (seed or search space)");
+            throw new ConfigException(
+                $"run '{RunId}': its run.conf no longer matches its journal (seed or search space)");
         var summaryConfig = RunLauncher.SummaryConfig(config, engine);
         // What only the running node knew (the data's shape) stays as the run wrote it.
         foreach (var (key, value) in ReadableSummary()?.Config ?? new Dictionary<string, object>())
@@ -119,7 +125,8 @@ public sealed class RunFolder : IDisposable
     }
 
     /// <summary>Whether the folder holds only what a start leaves before the journal records the run (run.conf,
-    /// the lock, the log): anything more (results, a summary) was not made by a start, and is not thrown away.</summary>
+    /// the lock, the log): anything more (results, a summary) was not made by a start, and is not thrown
+    /// away.</summary>
     public bool HoldsOnlyStartLeftovers() => new DirectoryInfo(Files.Directory).EnumerateFileSystemInfos()
         .All(entry => entry.FullName == Files.Lock || entry.FullName == Files.Log || entry.Name == "run.pid"
                       || entry.FullName.StartsWith(Files.Config, StringComparison.Ordinal)); // run.conf and its .tmp

@@ -32,7 +32,8 @@ public static class RunLauncher
         // Everything is checked before anything is written, so bad input leaves no half-made run behind.
         var fitness = await PreflightAsync(config, view, cancellation);
         var stateDirectory = Path.GetDirectoryName(files.Directory)!;
-        var (stateDirectoryExisted, folderExisted) = (Directory.Exists(stateDirectory), Directory.Exists(files.Directory));
+        var stateDirectoryExisted = Directory.Exists(stateDirectory);
+        var folderExisted = Directory.Exists(files.Directory);
         var journalCreated = engine.Journal.Preflight(mustExist: resume);
         using var folder = RunFolder.Claim(files); // the loser of two starts stops here, having changed nothing
         var (hostStarted, exit) = (false, -1);
@@ -47,29 +48,34 @@ public static class RunLauncher
                 case RunStatus.Completed when resume:
                     throw new UsageException($"run '{runId}' has already finished");
                 case RunStatus.Completed:
-                    throw new UsageException($"run '{runId}' already exists in {stateDirectory}: choose another --run-id");
+                    throw new UsageException(
+                        $"run '{runId}' already exists in {stateDirectory}: choose another --run-id");
                 case RunStatus.Interrupted when !resume:
-                    throw new UsageException($"run '{runId}' exists and is unfinished: continue it with 'actorevolve resume {runId}'");
+                    throw new UsageException(
+                        $"run '{runId}' exists and is unfinished: continue it with 'actorevolve resume {runId}'");
                 case RunStatus.NotStarted when !folder.HoldsOnlyStartLeftovers():
                     throw new UsageException($"run '{runId}' has files in {files.Directory} but its journal " +
-                                             $"({engine.Journal.Description}) does not hold it: use the journal it was started with" +
+                                             $"({engine.Journal.Description}) does not hold it: " +
+                                             "use the journal it was started with" +
                                              (resume ? "" : ", or choose another --run-id"));
                 case RunStatus.NotStarted:
                     folder.ClearLeftovers(keepConfig: resume);
                     if (resume)
-                        AnsiConsole.MarkupLine($"Run [blue]{Markup.Escape(runId)}[/] was stopped before its journal recorded it: " +
-                                               "starting it from its run.conf");
+                        AnsiConsole.MarkupLine($"Run [blue]{Markup.Escape(runId)}[/] was stopped before its journal " +
+                                               "recorded it: starting it from its run.conf");
                     break;
             }
             if (runConfigText is not null) await WriteWholeAsync(files.Config, runConfigText, cancellation);
             hostStarted = true;
-            return exit = await RunHostAsync(config, engine, fitness, files, runId, journaled.IsRecorded, view, cancellation);
+            exit = await RunHostAsync(config, engine, fitness, files, runId, journaled.IsRecorded, view, cancellation);
+            return exit;
         }
         finally
         {
             if (exit != 0) await RemoveUnrecordedStartAsync(config, engine, folder, hostStarted, resume, folderExisted);
             if (exit != 0 && journalCreated) engine.Journal.DeleteIfEmpty();
-            if (!stateDirectoryExisted && Directory.Exists(stateDirectory) && !Directory.EnumerateFileSystemEntries(stateDirectory).Any())
+            if (!stateDirectoryExisted && Directory.Exists(stateDirectory)
+                && !Directory.EnumerateFileSystemEntries(stateDirectory).Any())
                 Directory.Delete(stateDirectory);
         }
     }
@@ -83,7 +89,8 @@ public static class RunLauncher
     }
 
     /// <summary>Checks what can be checked without writing anything; returns the fitness the node will use.</summary>
-    static async Task<Core.Fitness.IFitnessFunction> PreflightAsync(Config config, RunView view, CancellationToken cancellation)
+    static async Task<Core.Fitness.IFitnessFunction> PreflightAsync(Config config, RunView view,
+        CancellationToken cancellation)
     {
         var fitness = await FitnessConfig.CreateAsync(config, EngineSettings.From(config).Space, cancellation);
         ClusterSecurity.Preflight(config);
@@ -92,7 +99,8 @@ public static class RunLauncher
         {
             var (host, port) = SharedOptions.ParseEndpoint(dashboard, "--dashboard");
             if (port != 0 && port == config.GetInt("akka.remote.dot-netty.tcp.port"))
-                throw new UsageException($"--dashboard {dashboard} uses the cluster's --listen port {port}: choose another port");
+                throw new UsageException(
+                    $"--dashboard {dashboard} uses the cluster's --listen port {port}: choose another port");
             RemotingEndpoint.Preflight(host, port, "the dashboard");
         }
         return fitness;
@@ -101,8 +109,8 @@ public static class RunLauncher
     /// <summary>A start that failed or was stopped before the journal recorded the run leaves nothing behind: a new
     /// run's folder goes, a never-started run being resumed keeps only its run.conf. Anything the journal recorded
     /// stays, and when the journal cannot tell, everything stays.</summary>
-    static async Task RemoveUnrecordedStartAsync(Config config, EngineSettings engine, RunFolder folder, bool hostStarted,
-        bool resume, bool folderExisted)
+    static async Task RemoveUnrecordedStartAsync(Config config, EngineSettings engine, RunFolder folder,
+        bool hostStarted, bool resume, bool folderExisted)
     {
         try
         {
@@ -125,7 +133,8 @@ public static class RunLauncher
     public static RunSettings Settings(EngineSettings engine, RunFiles files) => new(Path.GetFileName(files.Directory),
         engine.Seed, engine.Space, engine.Ga, engine.Policy, files.Model, File.ReadAllText(files.Config), engine.Goal);
 
-    /// <summary>The settings summary.json reports; the data's shape when this node has loaded it (<paramref name="fitness"/>).</summary>
+    /// <summary>The settings summary.json reports; the data's shape when this node has loaded it (<paramref
+    /// name="fitness"/>).</summary>
     public static Dictionary<string, object> SummaryConfig(Config config, EngineSettings engine,
         Core.Fitness.IFitnessFunction? fitness = null)
     {
@@ -169,7 +178,8 @@ public static class RunLauncher
                            $"population {engine.Ga.Population}, {engine.Ga.Generations} generations, seed {engine.Seed}, " +
                            $"{engine.LocalSlots} local trainer slots, {engine.Space.Size?.ToString("N0") ?? "∞"} possible networks, " +
                            $"journal {Markup.Escape(engine.Journal.Description)}");
-        console.MarkupLine($"Trainer nodes can join with: [bold]actorevolve trainer --join {Markup.Escape($"{address.Host}:{address.Port}")}[/]");
+        var join = Markup.Escape($"{address.Host}:{address.Port}");
+        console.MarkupLine($"Trainer nodes can join with: [bold]actorevolve trainer --join {join}[/]");
         var warning = InsecureWarning(config, address);
         if (warning is not null) console.MarkupLine($"[bold red]{Markup.Escape(warning)}[/]");
         var model = new ProgressModel(engine.Ga.Generations, new ObjectiveText(engine.Goal)) { Warning = warning };
@@ -201,10 +211,11 @@ public static class RunLauncher
         return 0;
     }
 
-    /// <summary>What a node says for as long as it runs with <c>--insecure</c> on an address others can reach.</summary>
+    /// <summary>What a node says for as long as it runs with <c>--insecure</c> on an address others can
+    /// reach.</summary>
     public static string? InsecureWarning(Config config, Akka.Actor.Address node) => ClusterSecurity.IsInsecure(config)
-        ? $"INSECURE (--insecure): cluster port {node.Port} on {config.GetString("akka.remote.dot-netty.tcp.hostname")} " +
-          "takes any node that connects, without TLS"
+        ? $"INSECURE (--insecure): cluster port {node.Port} on " +
+          $"{config.GetString("akka.remote.dot-netty.tcp.hostname")} takes any node that connects, without TLS"
         : null;
 
     /// <summary>A port that is taken or an address this machine does not have is bad input, not a crash.</summary>

@@ -46,7 +46,8 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
 
     public int EvaluationCount => _evaluations.Count;
 
-    /// <summary>The evaluations after the first <paramref name="index"/>: what a follower that has those lacks.</summary>
+    /// <summary>The evaluations after the first <paramref name="index"/>: what a follower that has those
+    /// lacks.</summary>
     public IReadOnlyList<EvaluationRecorded> EvaluationsFrom(int index) =>
         _evaluations.GetRange(index, _evaluations.Count - index);
 

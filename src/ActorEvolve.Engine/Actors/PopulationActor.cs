@@ -125,7 +125,8 @@ public sealed class PopulationActor : ReceivePersistentActor
             return;
         }
         // Snapshots older than the one recovered from (left by a run killed before it could delete them) go too.
-        if (_journaled.SnapshotSequenceNr > 1) DeleteSnapshots(new SnapshotSelectionCriteria(_journaled.SnapshotSequenceNr - 1));
+        if (_journaled.SnapshotSequenceNr > 1)
+            DeleteSnapshots(new SnapshotSelectionCriteria(_journaled.SnapshotSequenceNr - 1));
         _state = _journaled.Replay(_settings);
         Publish(new RunResumed(_state.Generation, _state.Facts.ToArray(), _state.History.ToArray())); // copies: messages are immutable
         if (_state.IsFinished) StartFinalEvaluation(); // killed while retraining the winner
@@ -264,7 +265,8 @@ public sealed class PopulationActor : ReceivePersistentActor
         var finished = new RunFinished(_state.Best.Genome.Key, tested?.Accuracy, tested?.ValidationLoss);
         Persist(finished, e =>
         {
-            _completed = new RunCompleted(_state.Best, test, _state.History.ToArray(), _state.Ranking.Take(10).ToArray());
+            _completed = new RunCompleted(_state.Best, test, _state.History.ToArray(),
+                _state.Ranking.Take(10).ToArray());
             _finalSnapshotSequenceNr = LastSequenceNr;
             SaveSnapshot(Snapshot(e)); // the run completes once it replaced every older snapshot
         });

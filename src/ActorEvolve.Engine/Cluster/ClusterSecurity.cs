@@ -42,8 +42,9 @@ public static class ClusterSecurity
     {
         var path = CertificatePath(config);
         if (IsInsecure(config) && !config.GetBoolean("actorevolve.tls.insecure", false))
-            throw new ConfigException($"listening on {ListenHost(config)} without TLS would let any process that reaches it " +
-                                      "join the search and report fitness: give every node --tls-cert FILE, or accept that with --insecure");
+            throw new ConfigException($"listening on {ListenHost(config)} without TLS would let any process " +
+                                      "that reaches it join the search and report fitness: give every node " +
+                                      "--tls-cert FILE, or accept that with --insecure");
         if (path == "") return ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config));
         var password = config.GetString("actorevolve.tls.password", "") is { Length: > 0 } p ? p : Environment.GetEnvironmentVariable(PasswordVariable);
         X509Certificate2 certificate;
@@ -79,8 +80,10 @@ public static class ClusterSecurity
     /// <summary>An address other machines can reach this one at, for a node listening on every interface
     /// (0.0.0.0): the first IPv4 address of an interface that is up, else the host name.</summary>
     public static string ReachableAddress() => NetworkInterface.GetAllNetworkInterfaces()
-        .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+        .Where(n => n.OperationalStatus == OperationalStatus.Up
+                    && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
         .SelectMany(n => n.GetIPProperties().UnicastAddresses)
-        .Select(a => a.Address).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+        .Select(a => a.Address)
+        .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
         ?.ToString() ?? Dns.GetHostName();
 }

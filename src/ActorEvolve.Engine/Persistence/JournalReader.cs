@@ -85,7 +85,8 @@ public sealed class JournalReader : IAsyncDisposable
 /// <summary>The journal could not be read: one line for the user.</summary>
 public sealed class JournalReadException(string message) : Exception(message);
 
-/// <summary>One <see cref="JournalReader"/> per journal, opened on first use, for a command that looks at many runs.</summary>
+/// <summary>One <see cref="JournalReader"/> per journal, opened on first use, for a command that looks at many
+/// runs.</summary>
 public sealed class JournalReaders : IAsyncDisposable
 {
     readonly Dictionary<string, JournalReader> _readers = [];

@@ -58,7 +58,8 @@ public sealed class JournaledRun
         if (Finished is not { } finished) yield break;
         var winner = state.Best;
         var test = finished.TestAccuracy is { } accuracy
-            ? new FitnessResult(accuracy, finished.TestLoss ?? double.NaN, winner.Fitness.Epochs, 0, winner.Fitness.Trainer)
+            ? new FitnessResult(accuracy, finished.TestLoss ?? double.NaN, winner.Fitness.Epochs, 0,
+                winner.Fitness.Trainer)
             : null;
         yield return new RunCompleted(winner, test, state.History.ToArray(), state.Ranking.Take(10).ToArray());
     }

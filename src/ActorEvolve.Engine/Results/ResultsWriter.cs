@@ -71,7 +71,8 @@ public sealed class RunFolderWriter
             case GenerationStarted started:
                 _generationStarted = started.At;
                 _slotBusySeconds.Clear();
-                if (!File.Exists(_files.Results)) CsvRecords.WriteAll(_files.Results, [RunFiles.Header(_settings.Space)]);
+                if (!File.Exists(_files.Results))
+                    CsvRecords.WriteAll(_files.Results, [RunFiles.Header(_settings.Space)]);
                 if (!File.Exists(_files.Summary)) Write(Running);
                 break;
             case RunResumed resumed:
@@ -82,7 +83,8 @@ public sealed class RunFolderWriter
                 Write(Running);
                 break;
             case EvaluationRecorded recorded:
-                CsvRecords.Append(_files.Results, RunFiles.Row(_settings.Space, recorded.Generation, recorded.Genome, recorded.Result));
+                CsvRecords.Append(_files.Results,
+                    RunFiles.Row(_settings.Space, recorded.Generation, recorded.Genome, recorded.Result));
                 _evaluated.Add(new ScoredGenome(recorded.Genome, recorded.Result));
                 _slotBusySeconds[recorded.Result.Trainer] =
                     _slotBusySeconds.GetValueOrDefault(recorded.Result.Trainer) + recorded.Result.Seconds;
@@ -103,13 +105,14 @@ public sealed class RunFolderWriter
     }
 
     /// <param name="top">Best first; by default every evaluation so far, ranked.</param>
-    void Write(string status, IEnumerable<ScoredGenome>? top = null, ScoredGenome? best = null, FitnessResult? test = null,
-        DateTimeOffset? finished = null)
+    void Write(string status, IEnumerable<ScoredGenome>? top = null, ScoredGenome? best = null,
+        FitnessResult? test = null, DateTimeOffset? finished = null)
     {
         var ranked = (top ?? Evolver.Rank(_evaluated)).ToArray();
         best ??= ranked.FirstOrDefault();
         var tested = test is { Failed: false } ? test : null;
-        var model = tested is not null && _settings.ModelPath is { } path && File.Exists(path) ? Path.GetFileName(path) : null;
+        var model = tested is not null && _settings.ModelPath is { } path && File.Exists(path)
+            ? Path.GetFileName(path) : null;
         _files.WriteSummary(new RunSummary(_settings.RunId, status, _settings.Seed, _started, finished,
             ((finished ?? DateTimeOffset.UtcNow) - _started).TotalSeconds, _config,
             _settings.Space.Genes.Select(g => g.Describe()).ToArray(), _evaluated.Count, best is null ? null : Report(best),
