@@ -7,10 +7,9 @@ using ActorEvolve.Engine.Cluster;
 
 namespace ActorEvolve.Engine.Tests;
 
-/// <summary>Base for actor tests: a trainer host of real TrainerActors on their pinned dispatcher behind a router,
+/// <summary>Base for actor tests: a trainer host of real TrainerActors behind a router,
 /// fed by a fake fitness, and a PopulationActor reporting to the TestKit's test actor.</summary>
 public abstract class EngineSpec(string journal = "akka.persistence.journal.inmem") : Akka.TestKit.Xunit2.TestKit($$"""
-    actorevolve.trainer-dispatcher { type = PinnedDispatcher }
     akka.loglevel = WARNING
     akka.persistence.journal.plugin = "{{journal}}"
     akka.persistence.journal.test {
@@ -43,8 +42,7 @@ public abstract class EngineSpec(string journal = "akka.persistence.journal.inme
     {
         if (_trainers is null)
         {
-            TrainerNode.Register(Sys, fitness);
-            Sys.ActorOf(TrainerHostActor.Props(slots), TrainerHostActor.Name);
+            TrainerNodeHost.StartSlots(Sys, fitness, slots);
             _trainers = Sys.ActorOf(new RoundRobinGroup($"/user/{TrainerHostActor.Name}").Props());
         }
         var settings = new RunSettings(runId ?? Guid.NewGuid().ToString("N"), seed, space ?? Space, ga, policy ?? Patient, ModelPath: null);

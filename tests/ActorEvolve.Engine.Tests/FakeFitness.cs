@@ -5,10 +5,16 @@ using ActorEvolve.Core.Genes;
 namespace ActorEvolve.Engine.Tests;
 
 /// <summary>A fitness function for engine tests: a fixed pseudo-random accuracy per genome (what training would
-/// give, minus the training), with hooks to make attempts fail or hang, and a count of every call.</summary>
-public sealed class FakeFitness(Func<Genome, int, FitnessResult?>? behaviour = null) : IFitnessFunction
+/// give, minus the training), with hooks to make attempts fail or hang (until cancelled), and a count of every call.
+/// </summary>
+public sealed class FakeFitness(Func<Genome, int, CancellationToken, FitnessResult?>? behaviour) : IFitnessFunction
 {
     readonly ConcurrentDictionary<string, int> _calls = new();
+
+    public FakeFitness(Func<Genome, int, FitnessResult?>? behaviour = null)
+        : this(behaviour is null ? null : (genome, call, _) => behaviour(genome, call))
+    {
+    }
 
     public IReadOnlyDictionary<string, int> Calls => _calls;
 
@@ -21,7 +27,7 @@ public sealed class FakeFitness(Func<Genome, int, FitnessResult?>? behaviour = n
     public FitnessResult Evaluate(Genome genome, EvaluationContext context, CancellationToken cancellation)
     {
         var call = _calls.AddOrUpdate(genome.Key, 1, (_, n) => n + 1);
-        return behaviour?.Invoke(genome, call) ?? Score(genome, context.Trainer);
+        return behaviour?.Invoke(genome, call, cancellation) ?? Score(genome, context.Trainer);
     }
 
     public FitnessResult? EvaluateOnTestSet(Genome genome, int epochs, EvaluationContext context, string? saveModelTo,

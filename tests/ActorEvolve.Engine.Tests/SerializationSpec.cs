@@ -34,6 +34,8 @@ public sealed class SerializationSpec() : Akka.TestKit.Xunit2.TestKit(HoconLoade
         var failed = FitnessResult.Failure("diverged: loss became NaN/Inf in epoch 3", "t", 1.5, 3);
         Assert.Equal(failed, ((GenomeEvaluated)RoundTrip(new GenomeEvaluated(Genome.Key, 1, failed), typeof(TrainerProtocolSerializer))).Result);
         Assert.Equal(new EvaluationFailed(Genome.Key, 3, "boom"), RoundTrip(new EvaluationFailed(Genome.Key, 3, "boom"), typeof(TrainerProtocolSerializer)));
+        Assert.Equal(new CancelEvaluation(Genome.Key, 2),
+            RoundTrip(new CancelEvaluation(Genome.Key, 2), typeof(TrainerProtocolSerializer)));
         Assert.Equal(GetSlots.Instance, RoundTrip(GetSlots.Instance, typeof(TrainerProtocolSerializer)));
         var offered = (SlotsOffered)RoundTrip(new SlotsOffered([TestActor, Sys.DeadLetters]), typeof(TrainerProtocolSerializer));
         Assert.Equal([TestActor, Sys.DeadLetters], offered.Slots);

@@ -10,7 +10,8 @@ public sealed record GenomeScored(Genome Genome, FitnessResult Result, bool Fina
 /// <summary>
 /// Gets one genome a fitness. For each attempt it asks the run's <see cref="TrainerSlotsActor"/> for an idle
 /// trainer slot, sends the request there with its own timeout (Akka has no default ask timeout), and gives the
-/// slot back when the attempt ends (or simply stops: the slots actor watches it).
+/// slot back when the attempt ends (or simply stops: the slots actor watches it). An attempt that is given up
+/// (timed out, or this actor stops with its run) is cancelled on the trainer, so the slot is free at once.
 /// A crashed, failed or silent attempt is retried up to <see cref="EvaluationPolicy.MaxAttempts"/> times; after
 /// that the genome scores as failed and the run goes on. Replies carry the attempt number: a late answer to the
 /// attempt that just timed out is still taken (the work is done), answers to older attempts are ignored.
@@ -43,12 +44,12 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
 
         Receive<TrainerAssigned>(m => StartAttempt(m.Trainer));
         Receive<GenomeEvaluated>(m => m.Attempt == _attempt, m => Finish(m.Result));
-        Receive<EvaluationFailed>(m => m.Attempt == _attempt, m => AttemptFailed(m.Reason, answered: true));
-        Receive<AttemptTimedOut>(m => m.Attempt == _attempt, _ => AttemptFailed($"no answer within {Timeout}", answered: false));
+        Receive<EvaluationFailed>(m => m.Attempt == _attempt, m => AttemptFailed(m.Reason));
+        Receive<AttemptTimedOut>(m => m.Attempt == _attempt, _ => AttemptFailed($"no answer within {Timeout}"));
         Receive<TrainingProgress>(p => Context.System.EventStream.Publish(p));
         // The trainer's node died or left (death watch fires once the cluster downs it): retry elsewhere now
         // instead of waiting out the timeout.
-        Receive<Terminated>(t => t.ActorRef.Equals(_trainer), t => AttemptFailed($"trainer {t.ActorRef.Path} is gone", answered: false));
+        Receive<Terminated>(t => t.ActorRef.Equals(_trainer), t => AttemptFailed($"trainer {t.ActorRef.Path} is gone"));
         Receive<Terminated>(_ => { });
         // Answers to earlier attempts arrive after we moved on: already handled.
         Receive<GenomeEvaluated>(_ => { });
@@ -64,8 +65,9 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
 
     protected override void PreStart() => _slots.Tell(new TrainerWanted());
 
-    /// <summary>On a restart after a crash: the slot goes back before the new instance asks again.</summary>
-    protected override void PostStop() => ReleaseTrainer(answered: false);
+    /// <summary>Stopped with its run, or restarted after a crash: the training is cancelled and the slot goes back
+    /// (before a new instance asks again).</summary>
+    protected override void PostStop() => ReleaseTrainer();
 
     void StartAttempt(IActorRef trainer)
     {
@@ -76,10 +78,10 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
         Timers.StartSingleTimer("attempt-timeout", new AttemptTimedOut(_attempt), Timeout);
     }
 
-    void AttemptFailed(string reason, bool answered)
+    void AttemptFailed(string reason)
     {
         _lastFailure = reason;
-        ReleaseTrainer(answered);
+        ReleaseTrainer();
         if (_attempt < _policy.MaxAttempts) _slots.Tell(new TrainerWanted());
         else Finish(FitnessResult.Failure($"failed {_attempt} attempts, last: {_lastFailure}", "none"));
     }
@@ -91,12 +93,13 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
         Context.Stop(Self);
     }
 
-    void ReleaseTrainer(bool answered)
+    void ReleaseTrainer()
     {
         Timers.CancelAll();
         if (_trainer is null) return;
         Context.Unwatch(_trainer);
-        _slots.Tell(new TrainerReleased(_trainer, answered));
+        _trainer.Tell(new CancelEvaluation(_genome.Key, _attempt)); // nothing to cancel if it answered
+        _slots.Tell(new TrainerReleased(_trainer));
         _trainer = null;
     }
 }

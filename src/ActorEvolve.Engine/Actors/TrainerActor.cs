@@ -21,53 +21,129 @@ public sealed record GenomeEvaluated(string GenomeKey, int Attempt, FitnessResul
 /// <summary>The evaluation threw (a bug, out of memory, a missing file): the asker may retry elsewhere.</summary>
 public sealed record EvaluationFailed(string GenomeKey, int Attempt, string Reason) : ITrainerMessage;
 
+/// <summary>GenomeActor → trainer: drop this attempt (it timed out, is being retried, or its run stopped). The
+/// trainer cancels the training and answers nothing; the asker has already given the slot back.</summary>
+public sealed record CancelEvaluation(string GenomeKey, int Attempt) : ITrainerMessage;
+
 /// <summary>Sent to the asking GenomeActor after each epoch (wherever it runs), which publishes it on the run's event
 /// stream for live views.</summary>
 public sealed record TrainingProgress(string Trainer, string GenomeKey, int Epoch, double ValidationAccuracy) : ITrainerMessage;
 
 /// <summary>
-/// One trainer slot. It blocks while training, which is why it runs on its own pinned dispatcher
-/// (<c>actorevolve.trainer-dispatcher</c>): one thread per slot, never borrowed from other actors.
-/// It keeps no state between messages, so the router restarts it freely after an unexpected crash.
+/// One trainer slot. Each evaluation runs off the mailbox on a thread of its own (a long-running task: training
+/// blocks for seconds to hours, which on the shared thread pool would starve the dispatchers and the remoting
+/// heartbeats), with a token cancelled by <see cref="CancelEvaluation"/> or the node's shutdown. Its outcome is
+/// piped back to this actor, which answers the asker. A request that arrives while a cancelled training unwinds
+/// (at most one batch) waits for it: one training per slot, always. Keeps no state worth keeping across a
+/// restart.
 /// </summary>
-public sealed class TrainerActor : ReceiveActor
+public sealed class TrainerActor : ReceiveActor, IWithUnboundedStash
 {
-    readonly ILoggingAdapter _log = Context.GetLogger();
+    /// <summary>How long stopping waits for a cancelled training to unwind: it must not outlive the actor system
+    /// (a native TorchSharp thread still running while the process exits crashes it).</summary>
+    static readonly TimeSpan UnwindTimeout = TimeSpan.FromSeconds(30);
 
-    public TrainerActor()
+    /// <summary>The training task's end, piped back to the actor: the answer for the asker, none if cancelled.</summary>
+    sealed record TrainingEnded(ITrainerMessage? Answer);
+
+    sealed record Training(EvaluateGenome Request, IActorRef Asker, CancellationTokenSource Cancellation, Task Task);
+
+    readonly ILoggingAdapter _log = Context.GetLogger();
+    readonly IFitnessFunction _fitness;
+    readonly string _name;
+    readonly CancellationToken _shutdown;
+    Training? _training;
+
+    public IStash Stash { get; set; } = null!;
+
+    public TrainerActor(IFitnessFunction fitness, string nodeName, CancellationToken shutdown)
     {
-        var node = TrainerNode.Get(Context.System);
-        var name = $"{node.NodeName}/{Self.Path.Name}";
-        Receive<EvaluateGenome>(request =>
+        _fitness = fitness;
+        _name = $"{nodeName}/{Self.Path.Name}";
+        _shutdown = shutdown;
+        Idle();
+    }
+
+    public static Props Props(IFitnessFunction fitness, string nodeName, CancellationToken shutdown) =>
+        Akka.Actor.Props.Create(() => new TrainerActor(fitness, nodeName, shutdown));
+
+    void Idle()
+    {
+        Receive<EvaluateGenome>(Start);
+        Receive<CancelEvaluation>(_ => { }); // it ended before the cancel arrived
+    }
+
+    void Busy()
+    {
+        Receive<TrainingEnded>(ended =>
         {
-            var asker = Sender;
-            void Progress(int epoch, double accuracy) => asker.Tell(new TrainingProgress(name, request.Genome.Key, epoch, accuracy));
-            Progress(0, 0); // started: live views show the slot busy from the first second
-            var genome = request.Genome.Key;
-            var context = new EvaluationContext(request.RunSeed, name, Progress, request.RunId, request.Attempt,
-                line => _log.Info("{0} attempt {1}: {2}", genome, request.Attempt, line));
-            try
-            {
-                var result = request.Final is { } final
-                    ? node.Fitness.EvaluateOnTestSet(request.Genome, final.Epochs, context, final.SaveModelTo, node.Shutdown)
-                      ?? FitnessResult.Failure("this fitness source has no test set", name)
-                    : node.Fitness.Evaluate(request.Genome, context, node.Shutdown);
-                Sender.Tell(new GenomeEvaluated(genome, request.Attempt, result));
-            }
-            catch (OperationCanceledException) when (node.Shutdown.IsCancellationRequested)
-            {
-                // The node is shutting down: the asker's timeout or the resumed run will redo this evaluation.
-            }
-            catch (EvaluationException e)
-            {
-                _log.Warning("Evaluation of {0} failed on attempt {1}: {2}", genome, request.Attempt, e.Message);
-                Sender.Tell(new EvaluationFailed(genome, request.Attempt, e.Message));
-            }
-            catch (Exception e)
-            {
-                _log.Warning(e, "Evaluation of {0} failed on attempt {1}", genome, request.Attempt);
-                Sender.Tell(new EvaluationFailed(genome, request.Attempt, $"{e.GetType().Name}: {e.Message}"));
-            }
+            if (ended.Answer is { } answer) _training!.Asker.Tell(answer);
+            _training!.Cancellation.Dispose();
+            _training = null;
+            Become(Idle);
+            Stash.UnstashAll();
         });
+        Receive<CancelEvaluation>(Matches, _ => _training!.Cancellation.Cancel());
+        Receive<CancelEvaluation>(_ => { }); // for an attempt that is already over
+        Receive<EvaluateGenome>(_ => Stash.Stash());
+    }
+
+    bool Matches(CancelEvaluation cancel) =>
+        cancel.GenomeKey == _training!.Request.Genome.Key && cancel.Attempt == _training.Request.Attempt;
+
+    void Start(EvaluateGenome request)
+    {
+        var asker = Sender;
+        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_shutdown);
+        var task = Task.Factory.StartNew(() => Evaluate(request, asker, cancellation.Token), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        task.PipeTo(Self, success: answer => new TrainingEnded(answer));
+        _training = new Training(request, asker, cancellation, task);
+        Become(Busy);
+    }
+
+    /// <summary>Runs on the training's own thread: touches no actor state, only the request and the token.</summary>
+    ITrainerMessage? Evaluate(EvaluateGenome request, IActorRef asker, CancellationToken cancellation)
+    {
+        var genome = request.Genome.Key;
+        void Progress(int epoch, double accuracy) => asker.Tell(new TrainingProgress(_name, genome, epoch, accuracy));
+        Progress(0, 0); // started: live views show the slot busy from the first second
+        var context = new EvaluationContext(request.RunSeed, _name, Progress, request.RunId, request.Attempt,
+            line => _log.Info("{0} attempt {1}: {2}", genome, request.Attempt, line));
+        try
+        {
+            var result = request.Final is { } final
+                ? _fitness.EvaluateOnTestSet(request.Genome, final.Epochs, context, final.SaveModelTo, cancellation)
+                  ?? FitnessResult.Failure("this fitness source has no test set", _name)
+                : _fitness.Evaluate(request.Genome, context, cancellation);
+            return cancellation.IsCancellationRequested ? null : new GenomeEvaluated(genome, request.Attempt, result);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            return null; // the asker moved on, or the node is stopping and the resumed run redoes it
+        }
+        catch (EvaluationException e) when (!cancellation.IsCancellationRequested)
+        {
+            _log.Warning("Evaluation of {0} failed on attempt {1}: {2}", genome, request.Attempt, e.Message);
+            return new EvaluationFailed(genome, request.Attempt, e.Message);
+        }
+        catch (Exception e) when (!cancellation.IsCancellationRequested)
+        {
+            _log.Warning(e, "Evaluation of {0} failed on attempt {1}", genome, request.Attempt);
+            return new EvaluationFailed(genome, request.Attempt, $"{e.GetType().Name}: {e.Message}");
+        }
+        catch (Exception) // failed because it was cancelled (an exec: program killed mid-answer): nobody waits
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Stopping (the node shuts down, or a crash restarts us) cancels the training and waits for it.</summary>
+    protected override void PostStop()
+    {
+        if (_training is not { } training) return;
+        training.Cancellation.Cancel();
+        if (!training.Task.Wait(UnwindTimeout))
+            _log.Warning("The training of {0} did not stop within {1}", training.Request.Genome.Key, UnwindTimeout);
     }
 }

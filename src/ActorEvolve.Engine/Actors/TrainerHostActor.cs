@@ -1,4 +1,5 @@
 using Akka.Actor;
+using ActorEvolve.Core.Fitness;
 
 namespace ActorEvolve.Engine.Actors;
 
@@ -12,24 +13,24 @@ public sealed record GetSlots : ITrainerMessage
 public sealed record SlotsOffered(IReadOnlyList<IActorRef> Slots) : ITrainerMessage;
 
 /// <summary>
-/// The trainer slots of one node (<c>/user/trainers</c>): one <see cref="TrainerActor"/> per slot on the pinned
-/// trainer dispatcher. The run's cluster-aware router finds one host per node with role <c>trainer</c>, and the
-/// run's slots actor asks each host for its slots, so a node with 1 slot and a node with 3 are both used fully.
+/// The trainer slots of one node (<c>/user/trainers</c>): one <see cref="TrainerActor"/> per slot, each given the
+/// node's fitness function (the dataset is loaded once per node), its name and its shutdown token. A run's slots
+/// actor asks each trainer node's host for its slots, so a node with 1 slot and a node with 3 are both used fully.
 /// </summary>
 public sealed class TrainerHostActor : ReceiveActor
 {
     public const string Name = "trainers";
-    public const string Dispatcher = "actorevolve.trainer-dispatcher";
 
-    public TrainerHostActor(int slots)
+    public TrainerHostActor(IFitnessFunction fitness, string nodeName, int slots, CancellationToken shutdown)
     {
         var trainers = Enumerable.Range(1, slots)
-            .Select(i => Context.ActorOf(Akka.Actor.Props.Create<TrainerActor>().WithDispatcher(Dispatcher), $"c{i}")).ToArray();
+            .Select(i => Context.ActorOf(TrainerActor.Props(fitness, nodeName, shutdown), $"c{i}")).ToArray();
         Receive<GetSlots>(_ => Sender.Tell(new SlotsOffered(trainers)));
     }
 
     /// <summary>A trainer that crashes holds nothing worth keeping: restart it; its GenomeActor retries the genome.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Restart);
 
-    public static Props Props(int slots) => Akka.Actor.Props.Create(() => new TrainerHostActor(slots));
+    public static Props Props(IFitnessFunction fitness, string nodeName, int slots, CancellationToken shutdown) =>
+        Akka.Actor.Props.Create(() => new TrainerHostActor(fitness, nodeName, slots, shutdown));
 }

@@ -12,16 +12,14 @@ public sealed record TrainerWanted;
 /// <summary>Slots → GenomeActor: this trainer slot is yours for one attempt.</summary>
 public sealed record TrainerAssigned(IActorRef Trainer);
 
-/// <summary>GenomeActor → slots: the attempt on this trainer is over. Unless the trainer answered, it may still
-/// be busy with it (a slow training, a dead node), so it must not be handed out again blindly.</summary>
-public sealed record TrainerReleased(IActorRef Trainer, bool Answered);
+/// <summary>GenomeActor → slots: the attempt on this trainer is over (answered or cancelled): lend it again.</summary>
+public sealed record TrainerReleased(IActorRef Trainer);
 
 /// <summary>
 /// Hands out trainer slots. The cluster-aware router tells us the trainer host of every trainer node (GetRoutees,
 /// polled every second as nodes come and go); each host tells us its slots (GetSlots); each GenomeActor borrows an
 /// idle slot for one attempt, oldest request first. So a request never waits behind another slot's long training
-/// while a slot sits idle, whatever the mix of fast and slow genomes. A slot whose attempt timed out is set
-/// aside until an Identify sent to it comes back (it has worked through its backlog).
+/// while a slot sits idle, whatever the mix of fast and slow genomes.
 /// </summary>
 public sealed class TrainerSlotsActor : ReceiveActor, IWithTimers
 {
@@ -30,7 +28,6 @@ public sealed class TrainerSlotsActor : ReceiveActor, IWithTimers
     readonly IActorRef _trainers;
     readonly List<IActorRef> _waiting = [];                // GenomeActors that want a slot, oldest first
     readonly Dictionary<IActorRef, IActorRef> _busy = [];  // slot → the GenomeActor using it
-    readonly HashSet<IActorRef> _stalled = [];             // slots whose last attempt timed out
     readonly Dictionary<string, IReadOnlyList<IActorRef>> _slotsByNode = []; // nodes whose host answered GetSlots
     readonly Address _selfAddress = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress;
     IReadOnlyList<string> _nodes = [];
@@ -66,14 +63,15 @@ public sealed class TrainerSlotsActor : ReceiveActor, IWithTimers
         Receive<TrainerReleased>(m =>
         {
             _busy.Remove(m.Trainer);
-            if (!m.Answered && _stalled.Add(m.Trainer))
-                m.Trainer.Tell(new Identify(null)); // answered only once the slot has worked through its mailbox
             Assign();
         });
-        Receive<ActorIdentity>(m =>
+        // A slot that stopped (its node is shutting down) is never lent again.
+        Receive<Terminated>(t => _slots.Contains(t.ActorRef), t =>
         {
-            if (m.Subject is not null) _stalled.Remove(m.Subject);
-            Assign();
+            foreach (var node in _slotsByNode.Keys.ToArray())
+                _slotsByNode[node] = _slotsByNode[node].Where(s => !s.Equals(t.ActorRef)).ToArray();
+            _busy.Remove(t.ActorRef);
+            UpdateSlots();
         });
         Receive<Terminated>(t =>
         {
@@ -89,7 +87,7 @@ public sealed class TrainerSlotsActor : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer("refresh", new RefreshSlots(), TimeSpan.Zero, TimeSpan.FromSeconds(1));
 
     /// <summary>One trainer host per node: nodes are told apart by host:port, as trainers name themselves
-    /// (<see cref="TrainerNode.NodeName"/>); a local reference is this node.</summary>
+    /// (<see cref="TrainerNodeHost.StartSlots"/>); a local reference is this node.</summary>
     string NodeOf(Address address) => (address.HasLocalScope ? _selfAddress : address) is { Host: { } host } a ? $"{host}:{a.Port}" : "local";
 
     string? NodeOf(Routee routee) => routee switch
@@ -105,8 +103,8 @@ public sealed class TrainerSlotsActor : ReceiveActor, IWithTimers
         if (!slots.SequenceEqual(_slots))
             Context.System.EventStream.Publish(new TrainerNodesChanged(
                 _nodes.Where(_slotsByNode.ContainsKey).Select(n => (n, _slotsByNode[n].Count)).ToArray()));
+        foreach (var slot in slots.Except(_slots)) Context.Watch(slot);
         _slots = slots;
-        _stalled.IntersectWith(_slots); // a slot of a node that left is gone for good
         Assign();
     }
 
@@ -114,7 +112,7 @@ public sealed class TrainerSlotsActor : ReceiveActor, IWithTimers
     {
         foreach (var slot in _slots)
         {
-            if (_busy.ContainsKey(slot) || _stalled.Contains(slot)) continue;
+            if (_busy.ContainsKey(slot)) continue;
             if (_waiting.Count == 0) return;
             var genomeActor = _waiting[0];
             _waiting.RemoveAt(0);

@@ -18,7 +18,13 @@ public sealed class SearchHost : IAsyncDisposable
 
     public ActorSystem System { get; }
 
-    SearchHost(ActorSystem system) => System = system;
+    readonly IFitnessFunction _fitness;
+
+    SearchHost(ActorSystem system, IFitnessFunction fitness)
+    {
+        System = system;
+        _fitness = fitness;
+    }
 
     public static async Task<SearchHost> StartAsync(Config config, JournalSettings journal, IFitnessFunction fitness,
         TimeSpan joinTimeout)
@@ -33,8 +39,7 @@ public sealed class SearchHost : IAsyncDisposable
             await system.Terminate();
             throw new TimeoutException($"the node did not come up within {joinTimeout}");
         }
-        TrainerNode.Register(system, fitness);
-        return new SearchHost(system);
+        return new SearchHost(system, fitness);
     }
 
     /// <summary>Starts (or, with <paramref name="resume"/>, continues) the run; completes when it has completed and
@@ -43,11 +48,19 @@ public sealed class SearchHost : IAsyncDisposable
     public Task<RunCompleted> RunAsync(RunSettings settings, bool resume, int localSlots, RunFiles files,
         IReadOnlyDictionary<string, object> config, IEnumerable<IActorRef> listeners)
     {
-        if (localSlots > 0) System.ActorOf(TrainerHostActor.Props(localSlots), TrainerHostActor.Name);
+        if (localSlots > 0) TrainerNodeHost.StartSlots(System, _fitness, localSlots);
         var trainers = TrainerPool.Start(System);
         var completion = new TaskCompletionSource<RunCompleted>(TaskCreationOptions.RunContinuationsAsynchronously);
         var writer = System.ActorOf(ResultsWriter.Props(files, settings, config, completion), "results");
-        System.ActorOf(PopulationActor.Props(settings, resume, trainers, [.. listeners, writer]), "population");
+        var population = System.ActorOf(PopulationActor.Props(settings, resume, trainers, [.. listeners, writer]),
+            "population");
+        // A stop ends the run before the trainer slots (a later phase): its GenomeActors cancel their trainings
+        // and stop, rather than see their trainers go and score their genomes as failed.
+        CoordinatedShutdown.Get(System).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-run", async () =>
+        {
+            await population.GracefulStop(TrainerNodeHost.StopTimeout);
+            return Akka.Done.Instance;
+        });
         return completion.Task;
     }
 

@@ -35,8 +35,7 @@ public static class TrainerNodeHost
     {
         var system = ActorSystem.Create(SearchHost.SystemName,
             ClusterSecurity.Setup(ConfigurationFactory.ParseString($"akka.cluster.roles = [{TrainerPool.Role}]").WithFallback(config)));
-        TrainerNode.Register(system, fitness);
-        system.ActorOf(TrainerHostActor.Props(slots), TrainerHostActor.Name);
+        StartSlots(system, fitness, slots);
         system.ActorOf(Props.Create<CoordinatorWatch>(), "coordinator-watch");
         var cluster = Akka.Cluster.Cluster.Get(system);
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -52,6 +51,28 @@ public static class TrainerNodeHost
             await system.Terminate();
             throw;
         }
+    }
+
+    /// <summary>How long each step of a node's shutdown waits for its actors (and cancelled trainings) to stop.</summary>
+    internal static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Starts the trainer slots of this node. Its coordinated shutdown cancels every training and waits
+    /// until each has ended, so that no training thread outlives the actor system.</summary>
+    public static IActorRef StartSlots(ActorSystem system, IFitnessFunction fitness, int slots)
+    {
+        var shutdown = new CancellationTokenSource();
+        var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
+        var nodeName = address.Host is null ? "local" : $"{address.Host}:{address.Port}";
+        var host = system.ActorOf(TrainerHostActor.Props(fitness, nodeName, slots, shutdown.Token), TrainerHostActor.Name);
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceStop, "stop-trainings",
+            async () =>
+            {
+                await shutdown.CancelAsync();
+                // Each trainer's PostStop waits for its training; a timeout is logged and the shutdown goes on.
+                await host.GracefulStop(StopTimeout);
+                return Akka.Done.Instance;
+            });
+        return host;
     }
 
     public static Address CoordinatorAddress(Config config, string host, int port) =>

@@ -21,6 +21,7 @@ public sealed class TrainerProtocolSerializer : SerializerWithStringManifest
         ["evaluate-genome/1"] = typeof(EvaluateGenome),
         ["genome-evaluated/1"] = typeof(GenomeEvaluated),
         ["evaluation-failed/1"] = typeof(EvaluationFailed),
+        ["cancel-evaluation/1"] = typeof(CancelEvaluation),
         ["get-slots/1"] = typeof(GetSlots),
         ["slots-offered/1"] = typeof(SlotsOffered),
         ["training-progress/1"] = typeof(TrainingProgress),

@@ -80,7 +80,7 @@ public sealed class MlpFitnessFunction : IFitnessFunction
         {
             cancellation.ThrowIfCancellationRequested();
             epoch++;
-            var trainLoss = RunEpoch(network, optimizer, trainX, trainY, spec.BatchSize, rng);
+            var trainLoss = RunEpoch(network, optimizer, trainX, trainY, spec.BatchSize, rng, cancellation);
             var (loss, accuracy) = Measure(network, evalX, evalY);
             if (!double.IsFinite(trainLoss) || !double.IsFinite(loss))
             {
@@ -102,7 +102,8 @@ public sealed class MlpFitnessFunction : IFitnessFunction
             stopwatch.Elapsed.TotalSeconds, null, network, reportAccuracy);
     }
 
-    static double RunEpoch(Mlp network, optim.Optimizer optimizer, Tensor x, Tensor y, int batchSize, DeterministicRng rng)
+    static double RunEpoch(Mlp network, optim.Optimizer optimizer, Tensor x, Tensor y, int batchSize, DeterministicRng rng,
+        CancellationToken cancellation)
     {
         network.train();
         var count = (int)x.shape[0];
@@ -110,6 +111,7 @@ public sealed class MlpFitnessFunction : IFitnessFunction
         double total = 0;
         for (var start = 0; start < count; start += batchSize)
         {
+            cancellation.ThrowIfCancellationRequested(); // a cancelled training stops within one batch
             using var scope = NewDisposeScope();
             var index = order.narrow(0, start, Math.Min(batchSize, count - start));
             optimizer.zero_grad();
