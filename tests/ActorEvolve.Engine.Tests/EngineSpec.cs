@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Routing;
 using ActorEvolve.Core.Evolution;
 using ActorEvolve.Core.Genes;
 using ActorEvolve.Engine.Actors;
@@ -7,10 +6,13 @@ using ActorEvolve.Engine.Cluster;
 
 namespace ActorEvolve.Engine.Tests;
 
-/// <summary>Base for actor tests: a trainer host of real TrainerActors behind a router,
-/// fed by a fake fitness, and a PopulationActor reporting to the TestKit's test actor.</summary>
+/// <summary>Base for actor tests: a cluster of one node on loopback whose trainer host of real TrainerActors is fed
+/// by a fake fitness, and a PopulationActor reporting to the TestKit's test actor.</summary>
 public abstract class EngineSpec(string journal = "akka.persistence.journal.inmem") : Akka.TestKit.Xunit2.TestKit($$"""
     akka.loglevel = WARNING
+    akka.actor.provider = cluster
+    akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
+    akka.cluster.roles = [population, trainer]
     akka.persistence.journal.plugin = "{{journal}}"
     akka.persistence.journal.test {
       class = "Akka.Persistence.TestKit.TestJournal, Akka.Persistence.TestKit"
@@ -33,20 +35,22 @@ public abstract class EngineSpec(string journal = "akka.persistence.journal.inme
     /// <summary>How long to wait for one expected message: generous, as CI runs the test assemblies side by side.</summary>
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    IActorRef? _trainers;
+    bool _trainersStarted;
 
-    /// <summary>Starts (or resumes) run <paramref name="runId"/> on this system's trainer pool (made on first use,
-    /// with <paramref name="fitness"/>: one fitness per test system).</summary>
+    /// <summary>Starts (or resumes) run <paramref name="runId"/> on this node's trainer slots (made on first use,
+    /// with <paramref name="fitness"/>: one fitness per test system), lent once the node is up.</summary>
     protected IActorRef StartRun(FakeFitness fitness, GaSettings ga, long seed = 42, EvaluationPolicy? policy = null,
         int slots = 2, SearchSpace? space = null, string? runId = null, bool resume = false)
     {
-        if (_trainers is null)
+        if (!_trainersStarted)
         {
             TrainerNodeHost.StartSlots(Sys, fitness, slots);
-            _trainers = Sys.ActorOf(new RoundRobinGroup($"/user/{TrainerHostActor.Name}").Props());
+            var cluster = Akka.Cluster.Cluster.Get(Sys);
+            cluster.Join(cluster.SelfAddress);
+            _trainersStarted = true;
         }
         var settings = new RunSettings(runId ?? Guid.NewGuid().ToString("N"), seed, space ?? Space, ga, policy ?? Patient, ModelPath: null);
-        return Sys.ActorOf(PopulationActor.Props(settings, resume, _trainers, [TestActor]));
+        return Sys.ActorOf(PopulationActor.Props(settings, resume, [TestActor]));
     }
 
     /// <summary>Collects every run event until the run completes.</summary>

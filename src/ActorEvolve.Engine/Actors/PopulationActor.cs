@@ -45,7 +45,6 @@ public sealed class PopulationActor : ReceivePersistentActor
 {
     readonly RunSettings _settings;
     readonly bool _resume;
-    readonly IActorRef _trainers;
     readonly IReadOnlyList<IActorRef> _listeners;
     readonly ILoggingAdapter _log = Context.GetLogger();
     readonly JournaledRun _journaled = new();
@@ -60,11 +59,10 @@ public sealed class PopulationActor : ReceivePersistentActor
     public override string PersistenceId { get; }
 
     /// <param name="resume">Continue a journaled run (fails if there is none); otherwise start a new one.</param>
-    public PopulationActor(RunSettings settings, bool resume, IActorRef trainers, IReadOnlyList<IActorRef> listeners)
+    public PopulationActor(RunSettings settings, bool resume, IReadOnlyList<IActorRef> listeners)
     {
         _settings = settings;
         _resume = resume;
-        _trainers = trainers;
         _listeners = listeners;
         PersistenceId = RunJournal.PersistenceId(settings.RunId);
 
@@ -90,8 +88,8 @@ public sealed class PopulationActor : ReceivePersistentActor
         });
     }
 
-    public static Props Props(RunSettings settings, bool resume, IActorRef trainers, IReadOnlyList<IActorRef> listeners) =>
-        Akka.Actor.Props.Create(() => new PopulationActor(settings, resume, trainers, listeners));
+    public static Props Props(RunSettings settings, bool resume, IReadOnlyList<IActorRef> listeners) =>
+        Akka.Actor.Props.Create(() => new PopulationActor(settings, resume, listeners));
 
     /// <summary>A GenomeActor that crashes (a bug, not a failed training: those it handles itself) is restarted
     /// and simply asks again; it holds nothing that a restart would lose.</summary>
@@ -111,7 +109,7 @@ public sealed class PopulationActor : ReceivePersistentActor
             Abort(reason, badInput: true);
             return;
         }
-        _slots = Context.ActorOf(TrainerSlotsActor.Props(_trainers), "slots");
+        _slots = Context.ActorOf(TrainerSlotsActor.Props(), "slots");
         if (!_journaled.IsRecorded)
         {
             var started = new RunStarted(_settings.RunId, _settings.Seed, _settings.Ga,

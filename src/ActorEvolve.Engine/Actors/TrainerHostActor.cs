@@ -21,6 +21,9 @@ public sealed class TrainerHostActor : ReceiveActor
 {
     public const string Name = "trainers";
 
+    /// <summary>The cluster role of nodes whose slots runs may borrow.</summary>
+    public const string Role = "trainer";
+
     public TrainerHostActor(IFitnessFunction fitness, string nodeName, int slots, CancellationToken shutdown)
     {
         var trainers = Enumerable.Range(1, slots)

@@ -1,5 +1,5 @@
 using Akka.Actor;
-using Akka.Routing;
+using Akka.Cluster;
 
 namespace ActorEvolve.Engine.Actors;
 
@@ -16,41 +16,34 @@ public sealed record TrainerAssigned(IActorRef Trainer);
 public sealed record TrainerReleased(IActorRef Trainer);
 
 /// <summary>
-/// Hands out trainer slots. The cluster-aware router tells us the trainer host of every trainer node (GetRoutees,
-/// polled every second as nodes come and go); each host tells us its slots (GetSlots); each GenomeActor borrows an
-/// idle slot for one attempt, oldest request first. So a request never waits behind another slot's long training
-/// while a slot sits idle, whatever the mix of fast and slow genomes.
+/// Hands out trainer slots, following cluster membership: when a node with role <c>trainer</c> is up (or reachable
+/// again) its trainer host is asked for its slots (GetSlots → SlotsOffered); when it becomes unreachable, leaves or
+/// is downed, its slots are gone. Each GenomeActor borrows an idle slot for one attempt, oldest request first, so a
+/// request never waits behind another slot's long training while a slot sits idle, whatever the mix of fast and
+/// slow genomes. A slot that stops (its node is shutting down) is never lent again.
 /// </summary>
-public sealed class TrainerSlotsActor : ReceiveActor, IWithTimers
+public sealed class TrainerSlotsActor : ReceiveActor
 {
-    sealed record RefreshSlots;
-
-    readonly IActorRef _trainers;
-    readonly List<IActorRef> _waiting = [];                // GenomeActors that want a slot, oldest first
-    readonly Dictionary<IActorRef, IActorRef> _busy = [];  // slot → the GenomeActor using it
-    readonly Dictionary<string, IReadOnlyList<IActorRef>> _slotsByNode = []; // nodes whose host answered GetSlots
-    readonly Address _selfAddress = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress;
-    IReadOnlyList<string> _nodes = [];
+    readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
+    readonly List<IActorRef> _waiting = [];                 // GenomeActors that want a slot, oldest first
+    readonly Dictionary<IActorRef, IActorRef> _busy = [];   // slot → the GenomeActor using it
+    readonly List<Address> _nodes = [];                     // trainer nodes up and reachable, in the order they came
+    readonly Dictionary<Address, IReadOnlyList<IActorRef>> _slotsByNode = []; // those whose host answered GetSlots
     IReadOnlyList<IActorRef> _slots = [];
 
-    public ITimerScheduler Timers { get; set; } = null!;
-
-    public TrainerSlotsActor(IActorRef trainers)
+    public TrainerSlotsActor()
     {
-        _trainers = trainers;
-        Receive<RefreshSlots>(_ => _trainers.Tell(GetRoutees.Instance));
-        Receive<Routees>(r =>
-        {
-            var hosts = r.Members.Select(m => (Node: NodeOf(m), Routee: m)).Where(h => h.Node is not null).ToArray();
-            _nodes = hosts.Select(h => h.Node!).ToArray();
-            foreach (var (_, routee) in hosts.Where(h => !_slotsByNode.ContainsKey(h.Node!))) routee.Send(GetSlots.Instance, Self);
-            foreach (var gone in _slotsByNode.Keys.Except(_nodes).ToArray()) _slotsByNode.Remove(gone); // its node left
-            UpdateSlots();
-        });
+        Receive<ClusterEvent.MemberUp>(m => m.Member.HasRole(TrainerHostActor.Role), m => NodeUp(m.Member.Address));
+        Receive<ClusterEvent.ReachableMember>(m => m.Member.HasRole(TrainerHostActor.Role) &&
+                                                   m.Member.Status == MemberStatus.Up, m => NodeUp(m.Member.Address));
+        Receive<ClusterEvent.UnreachableMember>(m => NodeGone(m.Member.Address));
+        Receive<ClusterEvent.IMemberEvent>(m => m.Member.Status is MemberStatus.Leaving or MemberStatus.Exiting
+            or MemberStatus.Down or MemberStatus.Removed, m => NodeGone(m.Member.Address));
+        Receive<ClusterEvent.IMemberEvent>(_ => { }); // joining, weakly up: not lent to yet
         Receive<SlotsOffered>(m =>
         {
-            var node = NodeOf(Sender.Path.Address);
-            if (!_nodes.Contains(node)) return; // a node that left meanwhile
+            var node = Sender.Path.Address.HasLocalScope ? _cluster.SelfAddress : Sender.Path.Address;
+            if (!_nodes.Contains(node)) return; // a node that went away meanwhile
             _slotsByNode[node] = m.Slots;
             UpdateSlots();
         });
@@ -65,7 +58,6 @@ public sealed class TrainerSlotsActor : ReceiveActor, IWithTimers
             _busy.Remove(m.Trainer);
             Assign();
         });
-        // A slot that stopped (its node is shutting down) is never lent again.
         Receive<Terminated>(t => _slots.Contains(t.ActorRef), t =>
         {
             foreach (var node in _slotsByNode.Keys.ToArray())
@@ -76,33 +68,40 @@ public sealed class TrainerSlotsActor : ReceiveActor, IWithTimers
         Receive<Terminated>(t =>
         {
             _waiting.RemoveAll(w => w.Equals(t.ActorRef));
-            foreach (var slot in _busy.Where(b => b.Value.Equals(t.ActorRef)).Select(b => b.Key).ToArray()) _busy.Remove(slot);
+            foreach (var slot in _busy.Where(b => b.Value.Equals(t.ActorRef)).Select(b => b.Key).ToArray())
+                _busy.Remove(slot);
             Assign();
         });
     }
 
-    public static Props Props(IActorRef trainers) => Akka.Actor.Props.Create(() => new TrainerSlotsActor(trainers));
+    public static Props Props() => Akka.Actor.Props.Create(() => new TrainerSlotsActor());
 
-    protected override void PreStart() =>
-        Timers.StartPeriodicTimer("refresh", new RefreshSlots(), TimeSpan.Zero, TimeSpan.FromSeconds(1));
+    /// <summary>The current members arrive as events too, so nodes already up are asked at once.</summary>
+    protected override void PreStart() => _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode
+        .InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
 
-    /// <summary>One trainer host per node: nodes are told apart by host:port, as trainers name themselves
-    /// (<see cref="TrainerNodeHost.StartSlots"/>); a local reference is this node.</summary>
-    string NodeOf(Address address) => (address.HasLocalScope ? _selfAddress : address) is { Host: { } host } a ? $"{host}:{a.Port}" : "local";
+    protected override void PostStop() => _cluster.Unsubscribe(Self);
 
-    string? NodeOf(Routee routee) => routee switch
+    void NodeUp(Address node)
     {
-        ActorSelectionRoutee s => NodeOf(s.Selection.Anchor.Path.Address),
-        ActorRefRoutee r => NodeOf(r.Actor.Path.Address),
-        _ => null,
-    };
+        if (!_nodes.Contains(node)) _nodes.Add(node);
+        Context.ActorSelection(new RootActorPath(node) / "user" / TrainerHostActor.Name).Tell(GetSlots.Instance);
+    }
+
+    void NodeGone(Address node)
+    {
+        if (!_nodes.Remove(node)) return;
+        _slotsByNode.Remove(node);
+        UpdateSlots(); // its busy slots: their GenomeActors see the trainers terminate and retry elsewhere
+    }
 
     void UpdateSlots()
     {
-        var slots = _nodes.Where(_slotsByNode.ContainsKey).SelectMany(n => _slotsByNode[n]).ToArray();
+        var nodes = _nodes.Where(_slotsByNode.ContainsKey).ToArray();
+        var slots = nodes.SelectMany(n => _slotsByNode[n]).ToArray();
         if (!slots.SequenceEqual(_slots))
             Context.System.EventStream.Publish(new TrainerNodesChanged(
-                _nodes.Where(_slotsByNode.ContainsKey).Select(n => (n, _slotsByNode[n].Count)).ToArray()));
+                nodes.Select(n => ($"{n.Host}:{n.Port}", _slotsByNode[n].Count)).ToArray()));
         foreach (var slot in slots.Except(_slots)) Context.Watch(slot);
         _slots = slots;
         Assign();

@@ -9,7 +9,7 @@ namespace ActorEvolve.Engine.Cluster;
 
 /// <summary>
 /// Runs one search: an actor system that is a cluster of its own (roles population and, unless it has no local
-/// trainers, trainer) which trainer nodes can join, the trainer pool, the PopulationActor and its listeners.
+/// trainers, trainer) which trainer nodes can join, its own trainer slots, the PopulationActor and its listeners.
 /// Completes when the run completes.
 /// </summary>
 public sealed class SearchHost : IAsyncDisposable
@@ -49,10 +49,9 @@ public sealed class SearchHost : IAsyncDisposable
         IReadOnlyDictionary<string, object> config, IEnumerable<IActorRef> listeners)
     {
         if (localSlots > 0) TrainerNodeHost.StartSlots(System, _fitness, localSlots);
-        var trainers = TrainerPool.Start(System);
         var completion = new TaskCompletionSource<RunCompleted>(TaskCreationOptions.RunContinuationsAsynchronously);
         var writer = System.ActorOf(ResultsWriter.Props(files, settings, config, completion), "results");
-        var population = System.ActorOf(PopulationActor.Props(settings, resume, trainers, [.. listeners, writer]),
+        var population = System.ActorOf(PopulationActor.Props(settings, resume, [.. listeners, writer]),
             "population");
         // A stop ends the run before the trainer slots (a later phase): its GenomeActors cancel their trainings
         // and stop, rather than see their trainers go and score their genomes as failed.

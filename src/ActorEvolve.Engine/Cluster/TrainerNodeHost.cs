@@ -34,7 +34,7 @@ public static class TrainerNodeHost
         TimeSpan joinTimeout, CancellationToken cancellation)
     {
         var system = ActorSystem.Create(SearchHost.SystemName,
-            ClusterSecurity.Setup(ConfigurationFactory.ParseString($"akka.cluster.roles = [{TrainerPool.Role}]").WithFallback(config)));
+            ClusterSecurity.Setup(ConfigurationFactory.ParseString($"akka.cluster.roles = [{TrainerHostActor.Role}]").WithFallback(config)));
         StartSlots(system, fitness, slots);
         system.ActorOf(Props.Create<CoordinatorWatch>(), "coordinator-watch");
         var cluster = Akka.Cluster.Cluster.Get(system);

@@ -18,6 +18,14 @@ public sealed class FileLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMess
         var path = Context.System.Settings.Config.GetString("actorevolve.log-file", "actorevolve.log");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         _writer = new StreamWriter(path, append: true) { AutoFlush = true };
+        // The loggers stop while the system terminates, racing its last lines (remoting shutting down): at INFO they
+        // would land on the user's terminal through the stdout logger that takes over. Lower the level before that.
+        var system = Context.System;
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "quiet-log", () =>
+        {
+            system.EventStream.SetLogLevel(LogLevel.WarningLevel);
+            return Task.FromResult(Akka.Done.Instance);
+        });
         Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
         Receive<LogEvent>(e =>
         {
