@@ -41,6 +41,19 @@ public sealed class BenchSmokeTests : IDisposable
     }
 
     [Fact]
+    public void Bench_cluster_measures_a_configuration_with_trainer_nodes_in_a_child_process()
+    {
+        var result = _cli.Run("bench", "cluster", "--nodes", "1", "--slots", "2", "--evaluation-seconds", "0.05",
+            "--generations", "3");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var row = Assert.Single(result.Stdout.Split('\n'), l => l.Contains("│ 1x2 "));
+        Assert.Matches(@"│ 1x2\s+│ 0\.05 s\s+│ \d+\s+│ [\d.]+\s+│ [\d.]+ ?%\s+│ [\d.]+ ms\s+│ -\s+│ -\s+│ \d+\s+│ \d+ MiB", row);
+
+        var bad = _cli.Run("bench", "cluster", "--configurations", "8by4");
+        Assert.Equal(["actorevolve: error: '8by4' is not NODESxSLOTS with both at least 1 (e.g. 8x4)"], bad.StderrLines);
+    }
+
+    [Fact]
     public void Bench_train_reports_the_gemm_peak_and_every_reference_genome()
     {
         var result = _cli.Run("bench", "train", "--samples", "500", "--threads", "1");

@@ -18,8 +18,72 @@ public static class BenchCommand
 
     public static Command Create() => new("bench", "Measure the engine and the trainer (figures for docs/benchmarks.md)")
     {
-        Engine(), JournalCommand(), Train(), Replay(), Exec(),
+        Engine(), JournalCommand(), Train(), Replay(), Exec(), Cluster(), ClusterNodes(),
     };
+
+    static readonly Option<double> EvaluationSeconds = new("--evaluation-seconds")
+    {
+        Description = "Mean time of one evaluation (the recorded training times, scaled)", DefaultValueFactory = _ => 1.0,
+    };
+
+    static readonly Option<FileInfo> Grid = new("--grid")
+    {
+        Description = "A recorded grid whose seconds column gives the evaluation times",
+        DefaultValueFactory = _ => new FileInfo(Path.Combine(AppContext.BaseDirectory, "grids", "fashion-mnist-seed-space.csv")),
+    };
+
+    static Command Cluster()
+    {
+        var configurations = new Option<string[]>("--configurations")
+        {
+            Description = "NODESxSLOTS to measure", DefaultValueFactory = _ => ["1x2", "8x4", "32x4", "100x4"],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var nodes = new Option<int?>("--nodes") { Description = "Measure only this many trainer nodes (with --slots)" };
+        var slots = new Option<int>("--slots") { Description = "Slots per node, with --nodes", DefaultValueFactory = _ => 4 };
+        var generations = new Option<int>("--generations") { Description = "Generations per run", DefaultValueFactory = _ => 5 };
+        var command = new Command("cluster",
+            "Trainer nodes on loopback (some joining, some killed) with recorded training times: utilisation, latencies")
+        {
+            configurations, nodes, slots, EvaluationSeconds, generations, Grid,
+        };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var seconds = parse.GetValue(EvaluationSeconds);
+            if (!(seconds > 0)) throw new UsageException("--evaluation-seconds must be above 0");
+            if (parse.GetValue(generations) < 3) throw new UsageException("--generations must be at least 3");
+            var setups = (parse.GetValue(nodes) is { } n ? [$"{n}x{parse.GetValue(slots)}"] : parse.GetValue(configurations)!)
+                .Select(c => ParseConfiguration(c) is var (count, perNode)
+                    ? new ClusterBench.Setup(count, perNode, seconds, parse.GetValue(generations), parse.GetValue(Grid)!.FullName)
+                    : throw new UsageException($"'{c}' is not NODESxSLOTS with both at least 1 (e.g. 8x4)"))
+                .ToArray();
+            RecordedDelayFitness.ReadSeconds(setups[0].Grid); // a bad grid is refused before anything starts
+            var results = new List<ClusterBench.Result>();
+            foreach (var setup in setups) results.Add(await ClusterBench.RunAsync(setup, cancellation));
+            ClusterBench.Print(AnsiConsole.Console, results);
+            return 0;
+        });
+        return command;
+    }
+
+    static (int Nodes, int Slots)? ParseConfiguration(string text) =>
+        text.Split('x') is [var n, var s] && int.TryParse(n, out var nodes) && int.TryParse(s, out var slots) &&
+        nodes >= 1 && slots >= 1 ? (nodes, slots) : null;
+
+    /// <summary>The child processes of <c>bench cluster</c>; not for users.</summary>
+    static Command ClusterNodes()
+    {
+        var join = new Option<string>("--join") { Required = true };
+        var nodes = new Option<int>("--nodes") { Required = true };
+        var slots = new Option<int>("--slots") { Required = true };
+        var log = new Option<string>("--log") { Required = true };
+        var command = new Command("cluster-nodes") { join, nodes, slots, EvaluationSeconds, Grid, log };
+        command.Hidden = true;
+        command.SetAction((parse, cancellation) => NodesProcess.RunAsync(parse.GetValue(join)!, parse.GetValue(nodes),
+            parse.GetValue(slots), parse.GetValue(EvaluationSeconds), parse.GetValue(Grid)!.FullName, parse.GetValue(log)!,
+            cancellation));
+        return command;
+    }
 
     static Command Exec()
     {

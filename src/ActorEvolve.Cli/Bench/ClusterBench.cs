@@ -1,0 +1,212 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Cluster;
+using ActorEvolve.Engine.Actors;
+using ActorEvolve.Engine.Cluster;
+using ActorEvolve.Engine.Configuration;
+using ActorEvolve.Engine.Results;
+using Spectre.Console;
+
+namespace ActorEvolve.Cli.Bench;
+
+/// <summary>
+/// The engine at cluster scale, simulated on one machine: a coordinator (this process, journal in SQLite, no slots
+/// of its own) and trainer nodes (real actor systems with real remoting on loopback) in child processes, all with
+/// <see cref="RecordedDelayFitness"/>. With 3 nodes or more, some nodes join after the run started and others are
+/// killed (SIGKILL to their process) during it. Figures from the coordinator's side: slot utilisation while genomes
+/// wait for a slot, the coordinator's CPU per evaluation and its memory, join → first evaluation on that node,
+/// death → the dead node's genomes training elsewhere, journal events per second.
+/// </summary>
+public static class ClusterBench
+{
+    public sealed record Setup(int Nodes, int Slots, double EvaluationSeconds, int Generations, string Grid);
+
+    public sealed record Result(Setup Setup, int Evaluations, double Seconds, double Utilisation, double CpuMsPerEvaluation,
+        double? JoinToFirstEvaluation, double? DeathToElsewhere, double JournalEventsPerSecond, long PeakMemory);
+
+    /// <summary>Nodes that join late and nodes that are killed: a tenth each, none below 3 nodes.</summary>
+    static int Churn(int nodes) => nodes >= 3 ? Math.Max(1, nodes / 10) : 0;
+
+    public static async Task<Result> RunAsync(Setup setup, CancellationToken cancellation)
+    {
+        var scratch = Directory.CreateTempSubdirectory("actorevolve-bench-cluster-").FullName;
+        var nodes = new List<Process>();
+        try
+        {
+            return await MeasureAsync(setup, scratch, nodes, cancellation);
+        }
+        finally
+        {
+            foreach (var process in nodes.Where(p => !p.HasExited)) process.Kill(entireProcessTree: true);
+            foreach (var process in nodes) await process.WaitForExitAsync(CancellationToken.None);
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    static async Task<Result> MeasureAsync(Setup setup, string scratch, List<Process> nodes, CancellationToken cancellation)
+    {
+        var slots = setup.Nodes * setup.Slots;
+        var config = HoconLoader.Load(overrides: [
+            $"actorevolve.ga.population = {Math.Max(20, 2 * slots)}", $"actorevolve.ga.generations = {setup.Generations}",
+            $"actorevolve.state-dir = {HoconLoader.Quote(scratch)}", "akka.cluster.roles = [population]",
+            // Continuous genes and certain mutation make every child new: each generation trains all of it.
+            "actorevolve.search-space.learning_rate { min = 0.0001, max = 0.1, scale = log }",
+            "actorevolve.search-space.dropout { min = 0.0, max = 0.5 }", "actorevolve.ga.mutate-chance = 1.0",
+        ]);
+        config = Engine.Logging.FileLogger.LogTo(Path.Combine(scratch, "coordinator.log"), config);
+        var engine = EngineSettings.From(config);
+        engine.Journal.Preflight(mustExist: false);
+        await using var host = await SearchHost.StartAsync(config, engine.Journal, new HashFitness(), TimeSpan.FromSeconds(30));
+        var self = Akka.Cluster.Cluster.Get(host.System).SelfAddress;
+        var observer = new Observations();
+        var listener = host.System.ActorOf(Props.Create(() => new Observer(observer)), "bench-observer");
+
+        var churn = Churn(setup.Nodes);
+        Process StartNodes(int count, string name)
+        {
+            var process = NodesProcess.Start(self, count, setup, Path.Combine(scratch, name + ".log"));
+            nodes.Add(process);
+            return process;
+        }
+        var victims = churn > 0 ? StartNodes(churn, "victims") : null;
+        await NodesProcess.WaitReadyAsync(StartNodes(setup.Nodes - 2 * churn, "stable"), cancellation);
+        if (victims is not null) await NodesProcess.WaitReadyAsync(victims, cancellation);
+
+        var files = new RunFiles(Path.Combine(scratch, "run"));
+        var settings = new RunSettings("bench", engine.Seed, engine.Space, engine.Ga, engine.Policy, null);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        var run = host.RunAsync(settings, false, 0, files, new Dictionary<string, object>(), [listener]);
+        DateTimeOffset? killed = null;
+        if (churn > 0)
+        {
+            // Generation 1: nodes join while genomes wait. Generation 2: nodes die while they train.
+            await observer.GenerationStarted(1).WaitAsync(cancellation);
+            await NodesProcess.WaitReadyAsync(StartNodes(churn, "joiners"), cancellation);
+            await observer.GenerationStarted(2).WaitAsync(cancellation);
+            await Task.Delay(TimeSpan.FromSeconds(setup.EvaluationSeconds / 2), cancellation); // mid-training
+            victims!.Kill(entireProcessTree: true);
+            killed = DateTimeOffset.UtcNow;
+        }
+        await run.WaitAsync(cancellation);
+        var seconds = watch.Elapsed.TotalSeconds;
+        var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        var evaluations = observer.Finished.Count;
+        var generations = observer.Generations.Count;
+        return new Result(setup, evaluations, seconds, observer.Utilisation(killed), cpuUsed.TotalMilliseconds / evaluations,
+            churn > 0 ? observer.JoinToFirstEvaluation(observer.NodesUpAfter(observer.GenerationStartedAt(1))) : null,
+            killed is { } at ? observer.DeathToElsewhere(at) : null,
+            (evaluations + 2 * generations) / seconds, Process.GetCurrentProcess().PeakWorkingSet64);
+    }
+
+    /// <summary>What the coordinator saw, timestamped as it saw it.</summary>
+    sealed class Observations
+    {
+        public readonly ConcurrentDictionary<string, DateTimeOffset> NodeUp = new();
+        public readonly ConcurrentQueue<(string Trainer, string Genome, DateTimeOffset At)> Started = new();
+        public readonly ConcurrentQueue<EvaluationRecorded> Finished = new();
+        public readonly ConcurrentDictionary<int, GenerationStarted> Generations = new();
+        readonly ConcurrentDictionary<int, TaskCompletionSource> _generationStarted = new();
+
+        public Task GenerationStarted(int generation) => Signal(generation).Task;
+        public DateTimeOffset GenerationStartedAt(int generation) => Generations[generation].At;
+        TaskCompletionSource Signal(int generation) => _generationStarted.GetOrAdd(generation,
+            _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+        public void Record(GenerationStarted started)
+        {
+            Generations[started.Generation] = started;
+            Signal(started.Generation).TrySetResult();
+        }
+
+        static string NodeOf(string trainer) => trainer[..trainer.LastIndexOf('/')];
+
+        public IEnumerable<string> NodesUpAfter(DateTimeOffset at) => NodeUp.Where(n => n.Value > at).Select(n => n.Key);
+
+        /// <summary>The slowest of these nodes from its MemberUp to its first evaluation starting.</summary>
+        public double? JoinToFirstEvaluation(IEnumerable<string> joined)
+        {
+            var times = joined.Select(node => Started.Where(s => NodeOf(s.Trainer) == node).Select(s => s.At)
+                .DefaultIfEmpty(DateTimeOffset.MaxValue).Min() - NodeUp[node]).ToArray();
+            return times.Length == 0 ? null : times.Max().TotalSeconds;
+        }
+
+        /// <summary>The slowest of the genomes in training on a node at its death, from the death to that genome
+        /// starting again on another node.</summary>
+        public double? DeathToElsewhere(DateTimeOffset killedAt)
+        {
+            var finished = Finished.Select(f => (f.Result.Trainer, f.Genome.Key)).ToHashSet();
+            var lost = Started.Where(s => s.At < killedAt && !finished.Contains((s.Trainer, s.Genome))).ToArray();
+            var restarts = lost.Select(l => Started.Where(s => s.Genome == l.Genome && s.At > killedAt)
+                .Select(s => s.At).DefaultIfEmpty(DateTimeOffset.MaxValue).Min() - killedAt).ToArray();
+            return restarts.Length == 0 ? null : restarts.Max().TotalSeconds;
+        }
+
+        /// <summary>Busy slot time over usable slot time, while genomes waited for a slot: in each generation from
+        /// its start to the start of its last evaluation (the generation in which nodes died is left out: its
+        /// lost genomes wait for the failure detector, not for a slot). A slot is usable from its node's MemberUp.
+        /// </summary>
+        public double Utilisation(DateTimeOffset? killedAt)
+        {
+            var generationOf = Finished.ToDictionary(f => f.Genome.Key, f => f.Generation);
+            var ends = Finished.ToDictionary(f => (f.Result.Trainer, f.Genome.Key), f => f.Result.FinishedAt!.Value);
+            var trainings = Started.Where(s => generationOf.ContainsKey(s.Genome)).ToArray();
+            var trainers = trainings.Select(t => t.Trainer).Distinct().ToArray();
+            double busy = 0, usable = 0;
+            foreach (var (generation, started) in Generations)
+            {
+                var starts = trainings.Where(t => generationOf[t.Genome] == generation).ToArray();
+                if (starts.Length == 0) continue;
+                var (from, to) = (started.At, starts.Max(s => s.At));
+                if (killedAt is { } k && k >= from && k <= to) continue;
+                foreach (var trainer in trainers.Where(t => NodeUp.ContainsKey(NodeOf(t))))
+                    usable += Overlap(NodeUp[NodeOf(trainer)], DateTimeOffset.MaxValue, from, to);
+                foreach (var t in trainings)
+                    busy += Overlap(t.At, ends.GetValueOrDefault((t.Trainer, t.Genome), to), from, to);
+            }
+            return busy / usable;
+        }
+
+        static double Overlap(DateTimeOffset start, DateTimeOffset end, DateTimeOffset from, DateTimeOffset to) =>
+            Math.Max(0, ((end < to ? end : to) - (start > from ? start : from)).TotalSeconds);
+    }
+
+    sealed class Observer : ReceiveActor
+    {
+        public Observer(Observations observations)
+        {
+            Receive<ClusterEvent.MemberUp>(m => m.Member.HasRole(TrainerHostActor.Role),
+                m => { observations.NodeUp.TryAdd($"{m.Member.Address.Host}:{m.Member.Address.Port}", DateTimeOffset.UtcNow); });
+            Receive<ClusterEvent.IMemberEvent>(_ => { });
+            Receive<TrainingProgress>(p => p.Epoch == 0,
+                p => observations.Started.Enqueue((p.Trainer, p.GenomeKey, DateTimeOffset.UtcNow)));
+            Receive<TrainingProgress>(_ => { });
+            Receive<GenerationStarted>(observations.Record);
+            Receive<EvaluationRecorded>(observations.Finished.Enqueue);
+            Receive<RunEvent>(_ => { });
+        }
+
+        protected override void PreStart()
+        {
+            Context.System.EventStream.Subscribe(Self, typeof(TrainingProgress));
+            Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self,
+                ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent));
+        }
+    }
+
+    public static void Print(IAnsiConsole console, IReadOnlyList<Result> results)
+    {
+        static string Seconds(double? s) => s is { } v ? $"{v:F2} s" : "-";
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title("Trainer nodes on loopback with recorded training times, coordinator's figures")
+            .AddColumns("Nodes x slots", "Mean evaluation", "Evaluations", "Seconds", "Slot utilisation",
+                "Coordinator CPU / evaluation", "Join -> first evaluation", "Death -> elsewhere", "Journal events/s",
+                "Coordinator peak memory");
+        foreach (var r in results)
+            table.AddRow($"{r.Setup.Nodes}x{r.Setup.Slots}", $"{r.Setup.EvaluationSeconds:0.###} s", $"{r.Evaluations:N0}",
+                $"{r.Seconds:F1}", $"{r.Utilisation:P1}", $"{r.CpuMsPerEvaluation:F2} ms", Seconds(r.JoinToFirstEvaluation),
+                Seconds(r.DeathToElsewhere), $"{r.JournalEventsPerSecond:N0}", $"{r.PeakMemory / 1048576.0:N0} MiB");
+        console.Write(table);
+    }
+}

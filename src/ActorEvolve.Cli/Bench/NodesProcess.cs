@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Globalization;
+using Akka.Actor;
+using ActorEvolve.Cli.Composition;
+using ActorEvolve.Engine.Cluster;
+using ActorEvolve.Engine.Configuration;
+
+namespace ActorEvolve.Cli.Bench;
+
+/// <summary>A child process of <c>bench cluster</c> (<c>actorevolve bench cluster-nodes</c>): trainer nodes, each a
+/// real actor system on loopback, joined to the bench's coordinator. It prints one line once all of them are up
+/// and runs until it is stopped (or killed: the bench's node death).</summary>
+public static class NodesProcess
+{
+    const string Ready = "ready";
+
+    public static Process Start(Address coordinator, int nodes, ClusterBench.Setup setup, string log)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+            start.ArgumentList.Add(typeof(NodesProcess).Assembly.Location);
+        foreach (var arg in new[] { "bench", "cluster-nodes", "--join", $"{coordinator.Host}:{coordinator.Port}",
+                     "--nodes", $"{nodes}", "--slots", $"{setup.Slots}", "--grid", setup.Grid, "--log", log,
+                     "--evaluation-seconds", setup.EvaluationSeconds.ToString(CultureInfo.InvariantCulture) })
+            start.ArgumentList.Add(arg);
+        return Process.Start(start)!;
+    }
+
+    public static async Task WaitReadyAsync(Process process, CancellationToken cancellation)
+    {
+        var line = await process.StandardOutput.ReadLineAsync(cancellation);
+        if (line != Ready) throw new InvalidOperationException($"the trainer nodes did not start ({line ?? "no output"})");
+    }
+
+    /// <summary>The child's side: starts the nodes, says so, and waits for the stop.</summary>
+    public static async Task<int> RunAsync(string join, int nodes, int slots, double evaluationSeconds, string grid,
+        string log, CancellationToken cancellation)
+    {
+        var (host, port) = Commands.SharedOptions.ParseEndpoint(join, "--join");
+        var config = Engine.Logging.FileLogger.LogTo(log, HoconLoader.Load());
+        var coordinator = TrainerNodeHost.CoordinatorAddress(config, host, port);
+        var fitness = new RecordedDelayFitness(RecordedDelayFitness.ReadSeconds(grid), evaluationSeconds);
+        using var stop = new StopSignal(cancellation);
+        var systems = await Task.WhenAll(Enumerable.Range(0, nodes).Select(_ => TrainerNodeHost.StartAsync(config,
+            fitness, slots, coordinator, TimeSpan.FromMinutes(2), stop.Token)));
+        System.Console.WriteLine(Ready);
+        await Task.WhenAny(Task.Delay(Timeout.Infinite, stop.Token), Task.WhenAll(systems.Select(s => s.WhenTerminated)));
+        await Task.WhenAll(systems.Select(s => s.Terminate()));
+        return 0;
+    }
+}
