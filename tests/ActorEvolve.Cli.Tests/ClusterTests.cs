@@ -70,8 +70,11 @@ public sealed class ClusterTests : IDisposable
         var (coordinator, port) = StartCoordinator("cluster", "--config", Path.Combine(_cli.WorkDir, "delay.conf"));
         var (victim, survivor) = (Trainer(port), Trainer(port));
 
-        // Both trainers take work, then one dies with SIGKILL in the middle of its evaluation.
-        var seen = CliProcess.ReadUntil(coordinator, l => l.StartsWith("  evaluated"), 6);
+        // Both trainers take work, then one dies with SIGKILL in the middle of its evaluation. (Counted from when
+        // both are up: on a loaded machine one trainer process can start seconds after the other.)
+        static bool BothUp(string line) => line.StartsWith("trainer nodes: ") && line.Split("(1 slots)").Length == 3;
+        var seen = CliProcess.ReadUntil(coordinator, BothUp, 1);
+        seen.AddRange(CliProcess.ReadUntil(coordinator, l => l.StartsWith("  evaluated"), 6));
         victim.Kill(entireProcessTree: true);
         seen.AddRange(CliProcess.ReadUntil(coordinator, _ => false, 1)); // the rest of the run
         Assert.True(coordinator.WaitForExit(TimeSpan.FromMinutes(3)), "the coordinator did not finish");
@@ -80,7 +83,7 @@ public sealed class ClusterTests : IDisposable
         var (expected, actual) = (Path.Combine(_cli.WorkDir, "runs", "reference"), Path.Combine(_cli.WorkDir, "runs", "cluster"));
         Assert.Equal(Evaluations(expected), Evaluations(actual)); // nothing missing, nothing twice, the same winner's path
         Assert.Equal(2, Trainers(actual).Split(' ').Length);     // both nodes trained
-        Assert.Contains(seen, l => l.StartsWith("trainer nodes: ") && l.Split("(1 slots)").Length == 3); // the live cluster state
+        Assert.Contains(seen, BothUp); // the live cluster state
         Assert.Contains(seen, l => l.StartsWith("Winner: ") && reference.Stdout.Contains(l[..l.IndexOf("validation", StringComparison.Ordinal)]));
         Assert.False(survivor.HasExited); // the surviving trainer waits for the next search
     }
