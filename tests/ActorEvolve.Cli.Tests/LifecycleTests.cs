@@ -180,6 +180,25 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact]
+    public void A_start_refused_because_another_process_locks_the_journal_leaves_nothing_behind()
+    {
+        var first = _cli.Run(TableSearch("first", delay: "0ms"));
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        var journal = File.ReadAllBytes(Journal);
+        var connection = new SqliteConnectionStringBuilder { DataSource = Journal, Pooling = false }.ToString();
+        using (var other = new SqliteConnection(connection))
+        {
+            other.Open();
+            using var exclusive = other.CreateCommand();
+            exclusive.CommandText = "BEGIN EXCLUSIVE";
+            exclusive.ExecuteNonQuery();
+            AssertRefused(_cli.Run(TableSearch("second")), "the journal did not answer");
+        }
+        Assert.False(Directory.Exists(Run("second")), "a refused start left its run folder behind");
+        Assert.Equal(journal, File.ReadAllBytes(Journal));
+    }
+
+    [Fact]
     public void Resume_refuses_a_configuration_that_changes_what_scores_the_run()
     {
         KillWhen(() => JournalHas("scored", "generation-completed"), TableSearch("scored"));

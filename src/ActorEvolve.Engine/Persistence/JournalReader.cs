@@ -43,7 +43,8 @@ public sealed class JournalReader : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            throw new JournalReadException($"reading run '{runId}' from the journal took longer than 30 s");
+            throw new JournalReadException(
+                "the journal did not answer within 30 s (another process may hold it locked)");
         }
     }
 
