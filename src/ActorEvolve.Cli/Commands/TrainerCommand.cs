@@ -42,10 +42,6 @@ public static class TrainerCommand
 
     /// <summary>Both sides of a search must agree on TLS: a mismatch looks like a coordinator that never
     /// answers.</summary>
-    static string TlsHint(Akka.Configuration.Config config) => ClusterSecurity.Protocol(config) == "akka.ssl.tcp"
-        ? "this node uses TLS: the coordinator must run with the same --tls-cert"
-        : "this node does not use TLS: if the search runs with --tls-cert, give this node the same certificate";
-
     static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellation)
     {
         var (host, port) = SharedOptions.ParseEndpoint(parse.GetValue(Join)!, "--join");
@@ -61,42 +57,16 @@ public static class TrainerCommand
         using var stop = new StopSignal(cancellation);
         var console = AnsiConsole.Console;
         console.MarkupLine($"Joining the search at {Markup.Escape($"{host}:{port}")} (log: {Markup.Escape(log)})");
-        for (var joins = 0; !stop.Token.IsCancellationRequested; joins++)
-        {
-            ActorSystem system;
-            try
+        await TrainerNodeHost.ServeAsync(config, fitness, engine.TrainerSlots, coordinator, parse.GetValue(JoinTimeout),
+            self =>
             {
-                system = await TrainerNodeHost.StartAsync(config, fitness, engine.TrainerSlots, coordinator,
-                    joins == 0 ? parse.GetValue(JoinTimeout) : Timeout.InfiniteTimeSpan, stop.Token);
-            }
-            catch (TimeoutException)
-            {
-                throw new UsageException($"cannot join the search at {host}:{port}: no coordinator let this node in " +
-                                         $"within {parse.GetValue(JoinTimeout)} ({TlsHint(config)})");
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-            catch (Exception e) when (RemotingEndpoint.IsBindFailure(e))
-            {
-                throw new UsageException($"cannot listen on {RemotingEndpoint.Describe(config)}: {RemotingEndpoint.Reason(e)}");
-            }
-            var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
-            var joined = $"Trainer node {self.Host}:{self.Port} joined the search at {host}:{port} " +
-                         $"with {engine.TrainerSlots} slots";
-            console.MarkupLine(Markup.Escape(joined));
-            if (RunLauncher.InsecureWarning(config, self) is { } warning)
-                console.MarkupLine($"[bold red]{Markup.Escape(warning)}[/]");
-            await Task.WhenAny(system.WhenTerminated, Task.Delay(Timeout.Infinite, stop.Token));
-            if (stop.Token.IsCancellationRequested)
-            {
-                // Leave gracefully: trainings in progress are abandoned and the coordinator retries them elsewhere.
-                await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
-                break;
-            }
-            console.MarkupLine($"Lost the search at {Markup.Escape($"{host}:{port}")}; joining again when it is back");
-        }
+                console.MarkupLine(Markup.Escape($"Trainer node {self.Host}:{self.Port} joined the search at " +
+                                                 $"{host}:{port} with {engine.TrainerSlots} slots"));
+                if (RunLauncher.InsecureWarning(config, self) is { } warning)
+                    console.MarkupLine($"[bold red]{Markup.Escape(warning)}[/]");
+            },
+            () => console.MarkupLine(
+                $"Lost the search at {Markup.Escape($"{host}:{port}")}; joining again when it is back"), stop.Token);
         console.MarkupLine("Trainer node stopped");
         return 0;
     }

@@ -138,11 +138,7 @@ public static class RunLauncher
     public static Dictionary<string, object> SummaryConfig(Config config, EngineSettings engine,
         Core.Fitness.IFitnessFunction? fitness = null)
     {
-        var summaryConfig = new Dictionary<string, object>
-        {
-            ["ga"] = engine.Ga, ["fitness"] = config.GetString("actorevolve.fitness"), ["local_trainer_slots"] = engine.LocalSlots,
-            ["journal"] = engine.Journal.Description, ["objective"] = engine.Goal,
-        };
+        var summaryConfig = Engine.RunPlan.EngineSummary(config, engine);
         if (FitnessConfig.IsMlp(config))
         {
             var training = TrainingConfig.From(config);
@@ -227,7 +223,7 @@ public static class RunLauncher
         }
         catch (Exception e) when (e is not UsageException && RemotingEndpoint.IsBindFailure(e))
         {
-            throw new UsageException($"cannot listen on {RemotingEndpoint.Describe(config)}: {RemotingEndpoint.Reason(e)}");
+            throw RemotingEndpoint.BindFailure(config, e);
         }
     }
 }

@@ -63,6 +63,11 @@ public sealed class SearchHost : IAsyncDisposable
         return completion.Task;
     }
 
-    public async ValueTask DisposeAsync() =>
+    public async ValueTask DisposeAsync()
+    {
+        // Lowered before the shutdown starts: Akka's stdout logger takes over from the file logger while the system
+        // stops, and its last INFO lines (remoting shut down) would land in the user's output.
+        System.EventStream.SetLogLevel(Akka.Event.LogLevel.WarningLevel);
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance);
+    }
 }

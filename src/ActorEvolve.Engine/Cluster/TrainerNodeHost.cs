@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Configuration;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Engine.Actors;
+using ActorEvolve.Engine.Configuration;
 
 namespace ActorEvolve.Engine.Cluster;
 
@@ -74,6 +75,54 @@ public static class TrainerNodeHost
             });
         return host;
     }
+
+    /// <summary>Serves as a trainer node until <paramref name="cancellation"/>: joins <paramref name="coordinator"/>,
+    /// trains what its runs send, and when the coordinator goes away (it crashed, or its run is being resumed) joins
+    /// again, without giving up, so a resumed coordinator gets its trainers back. Cancelling leaves the cluster
+    /// gracefully: the coordinator retries this node's trainings elsewhere.</summary>
+    /// <param name="firstJoinTimeout">How long the first join may take before this fails with a
+    /// <see cref="ConfigException"/>.</param>
+    /// <param name="joined">Told this node's address each time it has joined.</param>
+    /// <param name="lost">Told each time the coordinator went away.</param>
+    public static async Task ServeAsync(Config config, IFitnessFunction fitness, int slots, Address coordinator,
+        TimeSpan firstJoinTimeout, Action<Address>? joined, Action? lost, CancellationToken cancellation)
+    {
+        for (var joins = 0; !cancellation.IsCancellationRequested; joins++)
+        {
+            ActorSystem system;
+            try
+            {
+                system = await StartAsync(config, fitness, slots, coordinator,
+                    joins == 0 ? firstJoinTimeout : Timeout.InfiniteTimeSpan, cancellation);
+            }
+            catch (TimeoutException)
+            {
+                throw new ConfigException($"cannot join the search at {coordinator.Host}:{coordinator.Port}: " +
+                                          $"no coordinator let this node in within {firstJoinTimeout} " +
+                                          $"({TlsHint(config)})");
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception e) when (RemotingEndpoint.IsBindFailure(e))
+            {
+                throw RemotingEndpoint.BindFailure(config, e);
+            }
+            joined?.Invoke(Akka.Cluster.Cluster.Get(system).SelfAddress);
+            await Task.WhenAny(system.WhenTerminated, Task.Delay(Timeout.Infinite, cancellation));
+            if (cancellation.IsCancellationRequested)
+            {
+                await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
+                return;
+            }
+            lost?.Invoke();
+        }
+    }
+
+    static string TlsHint(Config config) => ClusterSecurity.Protocol(config) == "akka.ssl.tcp"
+        ? "this node uses TLS: the coordinator must run with the same --tls-cert"
+        : "this node does not use TLS: if the search runs with --tls-cert, give this node the same certificate";
 
     public static Address CoordinatorAddress(Config config, string host, int port) =>
         new(ClusterSecurity.Protocol(config), SearchHost.SystemName, host, port);

@@ -12,12 +12,14 @@ public static class HoconLoader
         Load(userFile is null ? [] : [userFile], overrides);
 
     /// <param name="files">HOCON files, each overriding the ones before it.</param>
-    public static Config Load(IEnumerable<string> files, IEnumerable<string>? overrides)
+    /// <param name="overridesOrigin">Where the overrides come from, for error messages.</param>
+    public static Config Load(IEnumerable<string> files, IEnumerable<string>? overrides,
+        string overridesOrigin = "command-line flags")
     {
         var config = ParseFile(Path.Combine(DefaultsDirectory, "actorevolve.conf"))
             .WithFallback(ParseFile(Path.Combine(DefaultsDirectory, "akka.conf")));
         foreach (var file in files) config = ParseFile(file).WithFallback(config);
-        return Parse(string.Join("\n", overrides ?? []), "command-line flags").WithFallback(config);
+        return Parse(string.Join("\n", overrides ?? []), overridesOrigin).WithFallback(config);
     }
 
     public static Config ParseFile(string path)
@@ -26,7 +28,8 @@ public static class HoconLoader
         return Parse(File.ReadAllText(path), path);
     }
 
-    static Config Parse(string text, string origin)
+    /// <summary>Parses HOCON text; <paramref name="origin"/> names it in the one-line error.</summary>
+    public static Config Parse(string text, string origin)
     {
         if (HoconSyntax.FindError(text) is { } error) throw new ConfigException($"{origin}: invalid HOCON: {error}");
         try

@@ -1,9 +1,11 @@
 using System.Net.Sockets;
 using Akka.Configuration;
+using ActorEvolve.Engine.Configuration;
 
-namespace ActorEvolve.Cli.Composition;
+namespace ActorEvolve.Engine.Cluster;
 
-/// <summary>Recognises and describes a failure to open this node's cluster endpoint (port taken, unknown address).</summary>
+/// <summary>Recognises and describes a failure to open this node's cluster endpoint (port taken, unknown address).
+/// </summary>
 public static class RemotingEndpoint
 {
     /// <summary>Checks, before a run writes anything, that a fixed port it will listen on can be opened now.</summary>
@@ -12,13 +14,14 @@ public static class RemotingEndpoint
         if (port == 0) return; // any free port
         try
         {
-            var address = System.Net.IPAddress.TryParse(host, out var ip) ? ip : System.Net.Dns.GetHostAddresses(host).First();
+            var address = System.Net.IPAddress.TryParse(host, out var ip)
+                ? ip : System.Net.Dns.GetHostAddresses(host).First();
             using var probe = new TcpListener(address, port);
             probe.Start();
         }
         catch (SocketException e)
         {
-            throw new Commands.UsageException($"cannot listen on {host}:{port} for {what}: {e.Message}");
+            throw new ConfigException($"cannot listen on {host}:{port} for {what}: {e.Message}");
         }
     }
 
@@ -29,9 +32,14 @@ public static class RemotingEndpoint
         $"{config.GetString("akka.remote.dot-netty.tcp.hostname")}:{config.GetInt("akka.remote.dot-netty.tcp.port")}";
 
     public static bool IsBindFailure(Exception e) => Chain(e).Any(x => x is SocketException ||
-        x.Message.Contains("bind", StringComparison.OrdinalIgnoreCase) || x.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase));
+        x.Message.Contains("bind", StringComparison.OrdinalIgnoreCase) ||
+        x.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase));
 
-    public static string Reason(Exception e) =>
+    /// <summary>The one-line error for a bind failure of the node configured by <paramref name="config"/>.</summary>
+    public static ConfigException BindFailure(Config config, Exception e) =>
+        new($"cannot listen on {Describe(config)}: {Reason(e)}");
+
+    static string Reason(Exception e) =>
         Chain(e).OfType<SocketException>().FirstOrDefault()?.Message ?? Chain(e).Last().Message.Split('\n')[0];
 
     static IEnumerable<Exception> Chain(Exception e)
