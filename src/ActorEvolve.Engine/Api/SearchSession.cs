@@ -54,7 +54,7 @@ public sealed class SearchSession : IAsyncDisposable
     public static async Task<SearchSession> StartAsync(RunPlan plan, IFitnessFunction fitness)
     {
         var (config, engine, files) = (plan.Config, plan.Engine, plan.Files);
-        engine.Journal.Preflight(mustExist: plan.Resume);
+        var journalCreated = engine.Journal.Preflight(mustExist: false); // "no such run" says more than "no journal"
         ClusterSecurity.Preflight(config);
         RemotingEndpoint.Preflight(config);
         var folderExisted = Directory.Exists(files.Directory);
@@ -78,6 +78,7 @@ public sealed class SearchSession : IAsyncDisposable
             runLock.Dispose();
             // A refused start leaves nothing behind: the journal has not recorded the run.
             if (!folderExisted) Directory.Delete(files.Directory, recursive: true);
+            if (journalCreated) engine.Journal.DeleteIfEmpty();
             // A port that is taken or an address this machine does not have is bad input, not a crash.
             if (e is not ConfigException && RemotingEndpoint.IsBindFailure(e))
                 throw RemotingEndpoint.BindFailure(config, e);
