@@ -11,8 +11,7 @@ namespace ActorEvolve.Engine;
 /// <summary>
 /// Evolves genomes scored by your own <see cref="IFitnessFunction"/>, with everything a command-line search has: every
 /// evaluation journaled, exact resume (<see cref="SearchOptions.Resume"/>), trainer nodes that can join, and the run
-/// folder (results.csv, summary.json, run.conf, the log) that <c>actorevolve runs</c> and <c>actorevolve report</c>
-/// read.
+/// folder (results.csv, summary.json, run.conf, the log).
 /// </summary>
 public static class Search
 {
