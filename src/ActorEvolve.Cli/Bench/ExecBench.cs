@@ -37,21 +37,22 @@ public static class ExecBench
 
     static Measurement Measure(string name, IFitnessFunction fitness, Genome[] genomes)
     {
+        double Time(Genome genome)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            fitness.Evaluate(genome, new EvaluationContext(1, "bench"), CancellationToken.None);
+            return stopwatch.Elapsed.TotalMilliseconds;
+        }
         try
         {
-            fitness.Evaluate(genomes[0], new EvaluationContext(1, "bench"), CancellationToken.None); // warm-up
+            Time(genomes[0]); // warm-up
+            var times = genomes.Select(Time).Order().ToArray();
+            return new Measurement(name, times.Length, times.Average(), times[(int)Math.Ceiling(0.95 * times.Length) - 1]);
         }
         catch (EvaluationException e)
         {
             throw new Commands.UsageException($"{name}: {e.Message}");
         }
-        var times = genomes.Select(genome =>
-        {
-            var stopwatch = Stopwatch.StartNew();
-            fitness.Evaluate(genome, new EvaluationContext(1, "bench"), CancellationToken.None);
-            return stopwatch.Elapsed.TotalMilliseconds;
-        }).Order().ToArray();
-        return new Measurement(name, times.Length, times.Average(), times[(int)Math.Ceiling(0.95 * times.Length) - 1]);
     }
 
     public static void Print(IAnsiConsole console, IReadOnlyList<Measurement> measurements)

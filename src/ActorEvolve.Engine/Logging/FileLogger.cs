@@ -34,13 +34,7 @@ public sealed class FileLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMess
         });
     }
 
-    protected override void PostStop()
-    {
-        // The system's last lines (remoting shutting down) would go to Akka's stdout logger once this one is gone:
-        // at INFO they would land on the user's terminal.
-        Context.System.EventStream.SetLogLevel(LogLevel.WarningLevel);
-        _writer.Dispose();
-    }
+    protected override void PostStop() => _writer.Dispose();
 
     /// <summary>The configuration that sends an actor system's log to <paramref name="path"/>, over
     /// <paramref name="config"/>. The file takes INFO too: it is where an <c>exec:</c> program's own output goes.
