@@ -20,10 +20,16 @@ namespace ActorEvolve.Cli.Bench;
 /// </summary>
 public static class ClusterBench
 {
-    public sealed record Setup(int Nodes, int Slots, double EvaluationSeconds, int Generations, string Grid);
+    /// <param name="Population">Genomes per generation: several per slot, so that genomes wait for slots.</param>
+    public sealed record Setup(int Nodes, int Slots, double EvaluationSeconds, int Generations, int Population,
+        string Grid);
 
-    public sealed record Result(Setup Setup, int Evaluations, double Seconds, double Utilisation, double CpuMsPerEvaluation,
+    public sealed record Result(Setup Setup, int Evaluations, double Seconds, double Utilisation,
+        double CpuMsPerEvaluation,
         double? JoinToFirstEvaluation, double? DeathToElsewhere, double JournalEventsPerSecond, long PeakMemory);
+
+    /// <summary>A configuration that could not be measured on this machine (its nodes did not all join).</summary>
+    public sealed class SetupFailed(string message) : Exception(message);
 
     /// <summary>Nodes that join late and nodes that are killed: a tenth each, none below 3 nodes.</summary>
     static int Churn(int nodes) => nodes >= 3 ? Math.Max(1, nodes / 10) : 0;
@@ -44,11 +50,11 @@ public static class ClusterBench
         }
     }
 
-    static async Task<Result> MeasureAsync(Setup setup, string scratch, List<Process> nodes, CancellationToken cancellation)
+    static async Task<Result> MeasureAsync(Setup setup, string scratch, List<Process> nodes,
+        CancellationToken cancellation)
     {
-        var slots = setup.Nodes * setup.Slots;
         var config = HoconLoader.Load(overrides: [
-            $"actorevolve.ga.population = {Math.Max(20, 2 * slots)}", $"actorevolve.ga.generations = {setup.Generations}",
+            $"actorevolve.ga.population = {setup.Population}", $"actorevolve.ga.generations = {setup.Generations}",
             $"actorevolve.state-dir = {HoconLoader.Quote(scratch)}", "akka.cluster.roles = [population]",
             // Continuous genes and certain mutation make every child new: each generation trains all of it.
             "actorevolve.search-space.learning_rate { min = 0.0001, max = 0.1, scale = log }",
@@ -57,7 +63,8 @@ public static class ClusterBench
         config = Engine.Logging.FileLogger.LogTo(Path.Combine(scratch, "coordinator.log"), config);
         var engine = EngineSettings.From(config);
         engine.Journal.Preflight(mustExist: false);
-        await using var host = await SearchHost.StartAsync(config, engine.Journal, new HashFitness(), TimeSpan.FromSeconds(30));
+        await using var host = await SearchHost.StartAsync(config, engine.Journal, new HashFitness(),
+            TimeSpan.FromSeconds(30));
         var self = Akka.Cluster.Cluster.Get(host.System).SelfAddress;
         var observer = new Observations();
         var listener = host.System.ActorOf(Props.Create(() => new Observer(observer)), "bench-observer");
@@ -94,7 +101,8 @@ public static class ClusterBench
         var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var evaluations = observer.Finished.Count;
         var generations = observer.Generations.Count;
-        return new Result(setup, evaluations, seconds, observer.Utilisation(killed), cpuUsed.TotalMilliseconds / evaluations,
+        return new Result(setup, evaluations, seconds, observer.Utilisation(killed),
+            cpuUsed.TotalMilliseconds / evaluations,
             churn > 0 ? observer.JoinToFirstEvaluation(observer.NodesUpAfter(observer.GenerationStartedAt(1))) : null,
             killed is { } at ? observer.DeathToElsewhere(at) : null,
             (evaluations + 2 * generations) / seconds, Process.GetCurrentProcess().PeakWorkingSet64);
@@ -104,6 +112,7 @@ public static class ClusterBench
     sealed class Observations
     {
         public readonly ConcurrentDictionary<string, DateTimeOffset> NodeUp = new();
+        public readonly ConcurrentDictionary<string, DateTimeOffset> NodeGone = new();
         public readonly ConcurrentQueue<(string Trainer, string Genome, DateTimeOffset At)> Started = new();
         public readonly ConcurrentQueue<EvaluationRecorded> Finished = new();
         public readonly ConcurrentDictionary<int, GenerationStarted> Generations = new();
@@ -122,14 +131,36 @@ public static class ClusterBench
 
         static string NodeOf(string trainer) => trainer[..trainer.LastIndexOf('/')];
 
-        public IEnumerable<string> NodesUpAfter(DateTimeOffset at) => NodeUp.Where(n => n.Value > at).Select(n => n.Key);
+        public IEnumerable<string> NodesUpAfter(DateTimeOffset at) =>
+            NodeUp.Where(n => n.Value > at).Select(n => n.Key);
 
-        /// <summary>The slowest of these nodes from its MemberUp to its first evaluation starting.</summary>
+        /// <summary>The slowest of these nodes from its MemberUp to its first evaluation starting; from the next
+        /// generation's start if no genome waited for a slot when it came up (a generation's tail).</summary>
         public double? JoinToFirstEvaluation(IEnumerable<string> joined)
         {
-            var times = joined.Select(node => Started.Where(s => NodeOf(s.Trainer) == node).Select(s => s.At)
-                .DefaultIfEmpty(DateTimeOffset.MaxValue).Min() - NodeUp[node]).ToArray();
+            var windows = WaitingWindows().ToArray();
+            var times = joined.Select(node =>
+            {
+                var up = NodeUp[node];
+                var from = windows.Any(w => w.From <= up && up <= w.To) ? up
+                    : windows.Select(w => w.From).Where(f => f > up).DefaultIfEmpty(up).Min();
+                return Started.Where(s => NodeOf(s.Trainer) == node).Select(s => s.At)
+                    .DefaultIfEmpty(DateTimeOffset.MaxValue).Min() - from;
+            }).ToArray();
             return times.Length == 0 ? null : times.Max().TotalSeconds;
+        }
+
+        /// <summary>Per generation, while genomes waited for a slot: from its start to the start of its last
+        /// evaluation.</summary>
+        IEnumerable<(int Generation, DateTimeOffset From, DateTimeOffset To)> WaitingWindows()
+        {
+            var generationOf = Finished.ToDictionary(f => f.Genome.Key, f => f.Generation);
+            foreach (var (generation, started) in Generations)
+            {
+                var starts = Started.Where(s => generationOf.GetValueOrDefault(s.Genome, -1) == generation)
+                    .Select(s => s.At).ToArray();
+                if (starts.Length > 0) yield return (generation, started.At, starts.Max());
+            }
         }
 
         /// <summary>The slowest of the genomes in training on a node at its death, from the death to that genome
@@ -145,25 +176,24 @@ public static class ClusterBench
 
         /// <summary>Busy slot time over usable slot time, while genomes waited for a slot: in each generation from
         /// its start to the start of its last evaluation (the generation in which nodes died is left out: its
-        /// lost genomes wait for the failure detector, not for a slot). A slot is usable from its node's MemberUp.
+        /// lost genomes wait for the failure detector, not for a slot). A slot is usable from its node's MemberUp
+    /// until the node is unreachable or removed.
         /// </summary>
         public double Utilisation(DateTimeOffset? killedAt)
         {
-            var generationOf = Finished.ToDictionary(f => f.Genome.Key, f => f.Generation);
             var ends = Finished.ToDictionary(f => (f.Result.Trainer, f.Genome.Key), f => f.Result.FinishedAt!.Value);
-            var trainings = Started.Where(s => generationOf.ContainsKey(s.Genome)).ToArray();
+            var trainings = Started.ToArray();
             var trainers = trainings.Select(t => t.Trainer).Distinct().ToArray();
             double busy = 0, usable = 0;
-            foreach (var (generation, started) in Generations)
+            foreach (var (_, from, to) in WaitingWindows())
             {
-                var starts = trainings.Where(t => generationOf[t.Genome] == generation).ToArray();
-                if (starts.Length == 0) continue;
-                var (from, to) = (started.At, starts.Max(s => s.At));
                 if (killedAt is { } k && k >= from && k <= to) continue;
                 foreach (var trainer in trainers.Where(t => NodeUp.ContainsKey(NodeOf(t))))
-                    usable += Overlap(NodeUp[NodeOf(trainer)], DateTimeOffset.MaxValue, from, to);
+                    usable += Overlap(NodeUp[NodeOf(trainer)],
+                        NodeGone.GetValueOrDefault(NodeOf(trainer), DateTimeOffset.MaxValue), from, to);
                 foreach (var t in trainings)
-                    busy += Overlap(t.At, ends.GetValueOrDefault((t.Trainer, t.Genome), to), from, to);
+                    busy += Overlap(t.At, ends.GetValueOrDefault((t.Trainer, t.Genome), // else lost with its node
+                        NodeGone.GetValueOrDefault(NodeOf(t.Trainer), to)), from, to);
             }
             return busy / usable;
         }
@@ -177,8 +207,12 @@ public static class ClusterBench
         public Observer(Observations observations)
         {
             Receive<ClusterEvent.MemberUp>(m => m.Member.HasRole(TrainerHostActor.Role),
-                m => { observations.NodeUp.TryAdd($"{m.Member.Address.Host}:{m.Member.Address.Port}", DateTimeOffset.UtcNow); });
-            Receive<ClusterEvent.IMemberEvent>(_ => { });
+                m => { observations.NodeUp.TryAdd(Name(m.Member.Address), DateTimeOffset.UtcNow); });
+            Receive<ClusterEvent.MemberRemoved>(
+                m => { observations.NodeGone.TryAdd(Name(m.Member.Address), DateTimeOffset.UtcNow); });
+            Receive<ClusterEvent.UnreachableMember>(
+                m => { observations.NodeGone.TryAdd(Name(m.Member.Address), DateTimeOffset.UtcNow); });
+            Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
             Receive<TrainingProgress>(p => p.Epoch == 0,
                 p => observations.Started.Enqueue((p.Trainer, p.GenomeKey, DateTimeOffset.UtcNow)));
             Receive<TrainingProgress>(_ => { });
@@ -191,8 +225,11 @@ public static class ClusterBench
         {
             Context.System.EventStream.Subscribe(Self, typeof(TrainingProgress));
             Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self,
-                ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent));
+                ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent),
+                typeof(ClusterEvent.IReachabilityEvent));
         }
+
+        static string Name(Address node) => $"{node.Host}:{node.Port}";
     }
 
     public static void Print(IAnsiConsole console, IReadOnlyList<Result> results)
@@ -204,8 +241,9 @@ public static class ClusterBench
                 "Coordinator CPU / evaluation", "Join -> first evaluation", "Death -> elsewhere", "Journal events/s",
                 "Coordinator peak memory");
         foreach (var r in results)
-            table.AddRow($"{r.Setup.Nodes}x{r.Setup.Slots}", $"{r.Setup.EvaluationSeconds:0.###} s", $"{r.Evaluations:N0}",
-                $"{r.Seconds:F1}", $"{r.Utilisation:P1}", $"{r.CpuMsPerEvaluation:F2} ms", Seconds(r.JoinToFirstEvaluation),
+            table.AddRow($"{r.Setup.Nodes}x{r.Setup.Slots}", $"{r.Setup.EvaluationSeconds:0.###} s",
+                $"{r.Evaluations:N0}", $"{r.Seconds:F1}", $"{r.Utilisation:P1}", $"{r.CpuMsPerEvaluation:F2} ms",
+                Seconds(r.JoinToFirstEvaluation),
                 Seconds(r.DeathToElsewhere), $"{r.JournalEventsPerSecond:N0}", $"{r.PeakMemory / 1048576.0:N0} MiB");
         console.Write(table);
     }

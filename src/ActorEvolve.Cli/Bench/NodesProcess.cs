@@ -29,7 +29,8 @@ public static class NodesProcess
     public static async Task WaitReadyAsync(Process process, CancellationToken cancellation)
     {
         var line = await process.StandardOutput.ReadLineAsync(cancellation);
-        if (line != Ready) throw new InvalidOperationException($"the trainer nodes did not start ({line ?? "no output"})");
+        if (line != Ready)
+            throw new ClusterBench.SetupFailed($"the trainer nodes did not start ({line ?? "no output"})");
     }
 
     /// <summary>The child's side: starts the nodes, says so, and waits for the stop.</summary>
@@ -41,10 +42,21 @@ public static class NodesProcess
         var coordinator = TrainerNodeHost.CoordinatorAddress(config, host, port);
         var fitness = new RecordedDelayFitness(RecordedDelayFitness.ReadSeconds(grid), evaluationSeconds);
         using var stop = new StopSignal(cancellation);
-        var systems = await Task.WhenAll(Enumerable.Range(0, nodes).Select(_ => TrainerNodeHost.StartAsync(config,
-            fitness, slots, coordinator, TimeSpan.FromMinutes(2), stop.Token)));
+        var starting = Enumerable.Range(0, nodes).Select(_ => TrainerNodeHost.StartAsync(config, fitness, slots,
+            coordinator, TimeSpan.FromMinutes(2), stop.Token)).ToArray();
+        try
+        {
+            await Task.WhenAll(starting);
+        }
+        catch (TimeoutException e)
+        {
+            System.Console.WriteLine(e.Message); // the bench reports it in its line
+            return 1;
+        }
+        var systems = starting.Select(t => t.Result).ToArray();
         System.Console.WriteLine(Ready);
-        await Task.WhenAny(Task.Delay(Timeout.Infinite, stop.Token), Task.WhenAll(systems.Select(s => s.WhenTerminated)));
+        await Task.WhenAny(Task.Delay(Timeout.Infinite, stop.Token),
+            Task.WhenAll(systems.Select(s => s.WhenTerminated)));
         await Task.WhenAll(systems.Select(s => s.Terminate()));
         return 0;
     }

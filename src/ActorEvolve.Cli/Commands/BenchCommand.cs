@@ -42,26 +42,43 @@ public static class BenchCommand
         var nodes = new Option<int?>("--nodes") { Description = "Measure only this many trainer nodes (with --slots)" };
         var slots = new Option<int>("--slots") { Description = "Slots per node, with --nodes", DefaultValueFactory = _ => 4 };
         var generations = new Option<int>("--generations") { Description = "Generations per run", DefaultValueFactory = _ => 5 };
+        var perSlot = new Option<int>("--genomes-per-slot")
+        {
+            Description = "Population size per trainer slot (genomes wait for slots)", DefaultValueFactory = _ => 4,
+        };
         var command = new Command("cluster",
             "Trainer nodes on loopback (some joining, some killed) with recorded training times: utilisation, latencies")
         {
-            configurations, nodes, slots, EvaluationSeconds, generations, Grid,
+            configurations, nodes, slots, EvaluationSeconds, generations, perSlot, Grid,
         };
         command.SetAction(async (parse, cancellation) =>
         {
             var seconds = parse.GetValue(EvaluationSeconds);
             if (!(seconds > 0)) throw new UsageException("--evaluation-seconds must be above 0");
             if (parse.GetValue(generations) < 3) throw new UsageException("--generations must be at least 3");
+            if (parse.GetValue(perSlot) < 1) throw new UsageException("--genomes-per-slot must be at least 1");
             var setups = (parse.GetValue(nodes) is { } n ? [$"{n}x{parse.GetValue(slots)}"] : parse.GetValue(configurations)!)
                 .Select(c => ParseConfiguration(c) is var (count, perNode)
-                    ? new ClusterBench.Setup(count, perNode, seconds, parse.GetValue(generations), parse.GetValue(Grid)!.FullName)
+                    ? new ClusterBench.Setup(count, perNode, seconds, parse.GetValue(generations),
+                        Math.Max(8, count * perNode * parse.GetValue(perSlot)), parse.GetValue(Grid)!.FullName)
                     : throw new UsageException($"'{c}' is not NODESxSLOTS with both at least 1 (e.g. 8x4)"))
                 .ToArray();
             RecordedDelayFitness.ReadSeconds(setups[0].Grid); // a bad grid is refused before anything starts
-            var results = new List<ClusterBench.Result>();
-            foreach (var setup in setups) results.Add(await ClusterBench.RunAsync(setup, cancellation));
-            ClusterBench.Print(AnsiConsole.Console, results);
-            return 0;
+            var failed = 0;
+            foreach (var setup in setups) // one table each: a large configuration can take minutes
+            {
+                try
+                {
+                    ClusterBench.Print(AnsiConsole.Console, [await ClusterBench.RunAsync(setup, cancellation)]);
+                }
+                catch (ClusterBench.SetupFailed e)
+                {
+                    failed++;
+                    await System.Console.Error.WriteLineAsync(
+                        $"actorevolve: bench cluster {setup.Nodes}x{setup.Slots}: {e.Message}");
+                }
+            }
+            return failed == 0 ? 0 : 1;
         });
         return command;
     }

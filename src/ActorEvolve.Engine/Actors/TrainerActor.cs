@@ -43,7 +43,8 @@ public sealed class TrainerActor : ReceiveActor, IWithUnboundedStash
     /// (a native TorchSharp thread still running while the process exits crashes it).</summary>
     static readonly TimeSpan UnwindTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>The training task's end, piped back to the actor: the answer for the asker, none if cancelled.</summary>
+    /// <summary>The training task's end, piped back to the actor: the answer for the asker, none if cancelled.
+    /// </summary>
     sealed record TrainingEnded(ITrainerMessage? Answer);
 
     sealed record Training(EvaluateGenome Request, IActorRef Asker, CancellationTokenSource Cancellation, Task Task);

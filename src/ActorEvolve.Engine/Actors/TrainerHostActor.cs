@@ -31,7 +31,8 @@ public sealed class TrainerHostActor : ReceiveActor
         Receive<GetSlots>(_ => Sender.Tell(new SlotsOffered(trainers)));
     }
 
-    /// <summary>A trainer that crashes holds nothing worth keeping: restart it; its GenomeActor retries the genome.</summary>
+    /// <summary>A trainer that crashes holds nothing worth keeping: restart it; its GenomeActor retries the genome.
+    /// </summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Restart);
 
     public static Props Props(IFitnessFunction fitness, string nodeName, int slots, CancellationToken shutdown) =>

@@ -12,7 +12,8 @@ public sealed record TrainerWanted;
 /// <summary>Slots → GenomeActor: this trainer slot is yours for one attempt.</summary>
 public sealed record TrainerAssigned(IActorRef Trainer);
 
-/// <summary>GenomeActor → slots: the attempt on this trainer is over (answered or cancelled): lend it again.</summary>
+/// <summary>GenomeActor → slots: the attempt on this trainer is over (answered or cancelled): lend it again.
+/// </summary>
 public sealed record TrainerReleased(IActorRef Trainer);
 
 /// <summary>

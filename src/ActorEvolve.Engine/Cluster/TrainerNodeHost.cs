@@ -35,7 +35,8 @@ public static class TrainerNodeHost
         TimeSpan joinTimeout, CancellationToken cancellation)
     {
         var system = ActorSystem.Create(SearchHost.SystemName,
-            ClusterSecurity.Setup(ConfigurationFactory.ParseString($"akka.cluster.roles = [{TrainerHostActor.Role}]").WithFallback(config)));
+            ClusterSecurity.Setup(ConfigurationFactory.ParseString($"akka.cluster.roles = [{TrainerHostActor.Role}]")
+                .WithFallback(config)));
         StartSlots(system, fitness, slots);
         system.ActorOf(Props.Create<CoordinatorWatch>(), "coordinator-watch");
         var cluster = Akka.Cluster.Cluster.Get(system);
@@ -54,7 +55,8 @@ public static class TrainerNodeHost
         }
     }
 
-    /// <summary>How long each step of a node's shutdown waits for its actors (and cancelled trainings) to stop.</summary>
+    /// <summary>How long each step of a node's shutdown waits for its actors (and cancelled trainings) to stop.
+    /// </summary>
     internal static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Starts the trainer slots of this node. Its coordinated shutdown cancels every training and waits
@@ -64,7 +66,8 @@ public static class TrainerNodeHost
         var shutdown = new CancellationTokenSource();
         var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
         var nodeName = address.Host is null ? "local" : $"{address.Host}:{address.Port}";
-        var host = system.ActorOf(TrainerHostActor.Props(fitness, nodeName, slots, shutdown.Token), TrainerHostActor.Name);
+        var host = system.ActorOf(TrainerHostActor.Props(fitness, nodeName, slots, shutdown.Token),
+            TrainerHostActor.Name);
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceStop, "stop-trainings",
             async () =>
             {
