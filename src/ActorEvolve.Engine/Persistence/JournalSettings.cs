@@ -47,10 +47,11 @@ public sealed record JournalSettings(string ProviderName, string ConnectionStrin
     }
 
     /// <summary>Whether the journal exists and has its tables; a SQLite file that does not yet exist holds no run
-    /// (and must not be created by a command that only reads). A PostgreSQL journal is assumed to exist.</summary>
+    /// (and must not be created by a command that only reads), nor does a PostgreSQL database without the tables
+    /// (a new database, before the first run creates them).</summary>
     public bool Exists()
     {
-        if (SqliteFile is null) return true;
+        if (SqliteFile is null) return PostgresHasTables();
         if (!File.Exists(SqliteFile)) return false;
         try
         {
@@ -108,6 +109,22 @@ public sealed record JournalSettings(string ProviderName, string ConnectionStrin
             if (HasJournalTable(sqlite) && Count(sqlite, "SELECT count(*) FROM journal") > 0) return;
         }
         foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(SqliteFile + suffix);
+    }
+
+    bool PostgresHasTables()
+    {
+        try
+        {
+            using var pg = new NpgsqlConnection(ConnectionString);
+            pg.Open();
+            using var check = pg.CreateCommand();
+            check.CommandText = "SELECT to_regclass('journal') IS NOT NULL AND to_regclass('snapshot') IS NOT NULL";
+            return check.ExecuteScalar() is true;
+        }
+        catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            throw new ConfigException($"{Description}: cannot open the journal ({HoconLoader.FirstLine(e.Message)})");
+        }
     }
 
     static bool HasJournalTable(SqliteConnection sqlite) =>
