@@ -53,8 +53,8 @@ public sealed class ConfigurationTests
     [InlineData("actorevolve.search-space.lr = 5", "must be a list of choices")]
     [InlineData("actorevolve.ga.population = 1", "population must be at least 2")]
     [InlineData("actorevolve.ga.retain = 0", "retain must be in (0, 1]")]
-    [InlineData("actorevolve.ga.population = many", "invalid configuration")]
-    [InlineData("actorevolve.engine.max-attempts = 0", "max-attempts must be at least 1")]
+    [InlineData("actorevolve.ga.population = many", "actorevolve.ga.population must be a whole number, got 'many'")]
+    [InlineData("actorevolve.engine.max-attempts = 0", "engine.max-attempts must be a whole number of at least 1")]
     public void Invalid_settings_are_one_line_errors(string setting, string expected)
     {
         var error = Assert.Throws<ConfigException>(() => Load(setting));

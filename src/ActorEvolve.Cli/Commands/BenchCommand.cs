@@ -196,7 +196,8 @@ public static class BenchCommand
             MethodTraces[] gas = [
                 new($"GA as configured ({engine.Ga.Population} x {engine.Ga.Generations})", Evolve(engine.Ga)),
                 .. (parse.GetValue(compare) ?? []).Select(name =>
-                    new MethodTraces($"GA, preset {name}", Evolve(EngineSettings.ReadGa(config.GetConfig("actorevolve"), name)))),
+                    new MethodTraces($"GA, preset {name}",
+                        Evolve(EngineSettings.ReadGa(SettingsReader.Of(config, "actorevolve"), name)))),
             ];
             // Random search gets, per seed, as many evaluations as the most spending GA: never the smaller budget.
             var random = Enumerable.Range(0, parse.GetValue(seeds))

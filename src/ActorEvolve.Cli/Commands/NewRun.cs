@@ -25,7 +25,7 @@ public static class NewRun
     {
         Description = "mlp (default: train), table:FILE.csv (look up) or 'exec:COMMAND' (run your own program)",
     };
-    static readonly Option<string> RunId = new("--run-id") { Description = "Name of the run (default: time and seed)" };
+    static readonly Option<string> RunId = RunIds.Option("Name of the run (default: time and seed)");
 
     public static void AddTo(Command command)
     {
@@ -79,8 +79,6 @@ public static class NewRun
         engine = EngineSettings.From(config);
 
         var runId = parse.GetValue(RunId) ?? $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{runIdPrefix}seed{engine.Seed}";
-        if (runId.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || runId is "." or "..")
-            throw new UsageException($"run id '{runId}' cannot be a folder name");
         var files = new RunFiles(Path.GetFullPath(Path.Combine(engine.StateDirectory, runId)));
 
         // run.conf keeps what was asked for, so `resume` continues with exactly these settings.

@@ -10,7 +10,7 @@ namespace ActorEvolve.Cli.Commands;
 /// not. Written automatically when a run completes.</summary>
 public static class ReportCommand
 {
-    static readonly Argument<string> RunId = new("run-id") { Description = "The run (see 'actorevolve runs')" };
+    static readonly Argument<string> RunId = RunIds.Argument("The run (see 'actorevolve runs')");
     static readonly Option<string> Format = new("--format") { Description = "html (default) or md", DefaultValueFactory = _ => "html" };
 
     public static Command Create()

@@ -8,7 +8,7 @@ namespace ActorEvolve.Cli.Commands;
 /// <summary><c>actorevolve resume RUN-ID</c>: continue an interrupted run exactly where its journal stops.</summary>
 public static class ResumeCommand
 {
-    static readonly Argument<string> RunId = new("run-id") { Description = "The run to continue (see 'actorevolve runs')" };
+    static readonly Argument<string> RunId = RunIds.Argument("The run to continue (see 'actorevolve runs')");
 
     public static Command Create()
     {

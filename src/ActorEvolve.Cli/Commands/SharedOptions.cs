@@ -35,6 +35,22 @@ public static class SharedOptions
         Description = "Trainer slots on the coordinator itself; 0: only trainer nodes that join train",
     };
 
+    /// <summary>A positive duration flag, in the one duration syntax of flags and HOCON alike: 30s, 10m, 2h.</summary>
+    public static Option<TimeSpan> DurationOption(string name, string description, TimeSpan defaultValue) => new(name)
+    {
+        Description = $"{description} (e.g. 30s, 10m, 2h; default {Durations.Format(defaultValue)})",
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+            var value = Durations.TryParse(text);
+            if (value > TimeSpan.Zero) return value.Value;
+            result.AddError(value is null ? $"{name} must be {Durations.Expected}, got '{text}'"
+                : $"{name} must be more than 0s");
+            return defaultValue;
+        },
+    };
+
     public static void AddTo(Command command)
     {
         foreach (var option in new Option[]
@@ -51,7 +67,7 @@ public static class SharedOptions
     /// <summary>The state directory for commands that read runs: <c>--state-dir</c>, else the <c>--config</c> file's
     /// <c>actorevolve.state-dir</c>, else the default.</summary>
     public static string StateDirectory(ParseResult parse) => parse.GetValue(StateDir)?.FullName
-        ?? EngineSettings.Read(() => HoconLoader.Load(parse.GetValue(ConfigFile)?.FullName).GetString("actorevolve.state-dir"));
+        ?? EngineSettings.ReadStateDirectory(HoconLoader.Load(parse.GetValue(ConfigFile)?.FullName));
 
     /// <summary>HOCON for <c>--listen HOST:PORT</c> (or HOST alone) and <c>--tls-cert FILE</c>.</summary>
     public static IEnumerable<string> ClusterOverrides(ParseResult parse)

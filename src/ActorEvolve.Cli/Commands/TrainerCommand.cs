@@ -14,11 +14,8 @@ public static class TrainerCommand
 {
     static readonly Option<string> Join = new("--join") { Description = "The coordinator's HOST:PORT (printed by search)", Required = true };
     static readonly Option<int?> Slots = new("--slots") { Description = "Trainer slots on this node (default: one per core)" };
-    static readonly Option<TimeSpan> JoinTimeout = new("--join-timeout")
-    {
-        Description = "Give up when no coordinator lets this node in within this time (first join only)",
-        DefaultValueFactory = _ => TimeSpan.FromSeconds(60),
-    };
+    static readonly Option<TimeSpan> JoinTimeout = SharedOptions.DurationOption("--join-timeout",
+        "Give up when no coordinator lets this node in within this time (first join only)", TimeSpan.FromSeconds(60));
 
     public static Command Create()
     {
@@ -56,18 +53,17 @@ public static class TrainerCommand
         var coordinator = TrainerNodeHost.CoordinatorAddress(config, host, port);
         using var stop = new StopSignal(cancellation);
         var console = AnsiConsole.Console;
-        console.MarkupLine($"Joining the search at {Markup.Escape($"{host}:{port}")} (log: {Markup.Escape(log)})");
+        console.WriteLine($"Joining the search at {host}:{port} (log: {log})");
         await TrainerNodeHost.ServeAsync(config, fitness, engine.TrainerSlots, coordinator, parse.GetValue(JoinTimeout),
             self =>
             {
-                console.MarkupLine(Markup.Escape($"Trainer node {self.Host}:{self.Port} joined the search at " +
-                                                 $"{host}:{port} with {engine.TrainerSlots} slots"));
+                console.WriteLine($"Trainer node {self.Host}:{self.Port} joined the search at {host}:{port} " +
+                                  $"with {engine.TrainerSlots} slots");
                 if (RunLauncher.InsecureWarning(config, self) is { } warning)
-                    console.MarkupLine($"[bold red]{Markup.Escape(warning)}[/]");
+                    console.MarkupLineInterpolated($"[bold red]{warning}[/]");
             },
-            () => console.MarkupLine(
-                $"Lost the search at {Markup.Escape($"{host}:{port}")}; joining again when it is back"), stop.Token);
-        console.MarkupLine("Trainer node stopped");
+            () => console.WriteLine($"Lost the search at {host}:{port}; joining again when it is back"), stop.Token);
+        console.WriteLine("Trainer node stopped");
         return 0;
     }
 }

@@ -16,6 +16,8 @@ public static class FitnessConfig
     public const string TablePrefix = "table:";
     public const string ExecPrefix = "exec:";
 
+    public static string Source(Config config) => SettingsReader.Of(config, "actorevolve").String("fitness");
+
     public static bool IsTable(Config config) => Source(config).StartsWith(TablePrefix, StringComparison.Ordinal);
 
     public static bool IsExec(Config config) => Source(config).StartsWith(ExecPrefix, StringComparison.Ordinal);
@@ -23,13 +25,11 @@ public static class FitnessConfig
     /// <summary>Whether genomes are trained by the built-in MLP trainer (and so a budget and dataset apply).</summary>
     public static bool IsMlp(Config config) => Source(config) == "mlp";
 
-    static string Source(Config config) => EngineSettings.Read(() => config.GetString("actorevolve.fitness"));
-
     /// <summary>Settings a new run fixes so that <c>resume</c>, from any folder, does what the run did: an
     /// <c>exec:</c> command's relative paths mean the folder it was started in.</summary>
     public static IEnumerable<string> PinnedForResume(Config config)
     {
-        var directory = EngineSettings.Read(() => config.GetString("actorevolve.exec.working-directory", ""));
+        var directory = SettingsReader.Of(config, "actorevolve.exec").String("working-directory", "");
         if (IsExec(config) && directory == "")
             yield return $"actorevolve.exec.working-directory = {HoconLoader.Quote(Directory.GetCurrentDirectory())}";
     }
@@ -40,8 +40,8 @@ public static class FitnessConfig
         var fitness = Source(config);
         if (IsTable(config))
         {
-            var delay = EngineSettings.Read(() => config.GetTimeSpan("actorevolve.table-delay"));
-            return new TableFitness(fitness[TablePrefix.Length..], space, delay);
+            var delay = SettingsReader.Of(config, "actorevolve").Duration("table-delay");
+            return new TableFitness(TablePath(fitness), space, delay);
         }
         if (IsExec(config)) return new ExecFitness(ExecSettingsOf(config), space);
         if (!IsMlp(config))
@@ -52,31 +52,30 @@ public static class FitnessConfig
 
     /// <summary>The <c>exec:</c> command and the <c>actorevolve.exec</c> block, from this node's own configuration.
     /// </summary>
-    static ExecSettings ExecSettingsOf(Config config) => EngineSettings.Read(() =>
+    static ExecSettings ExecSettingsOf(Config config)
     {
         var command = Source(config)[ExecPrefix.Length..].Trim();
         if (command == "") throw new ConfigException("fitness 'exec:' needs a command, e.g. exec:python3 train.py");
-        var exec = config.GetConfig("actorevolve.exec");
-        var directory = exec.GetString("working-directory", "");
+        var exec = SettingsReader.Of(config, "actorevolve.exec");
+        var directory = exec.String("working-directory", "");
         directory = Path.GetFullPath(directory == "" ? "." : directory);
         if (!Directory.Exists(directory))
             throw new ConfigException($"exec.working-directory {directory} does not exist");
-        var args = exec.GetValue("args") is { } value && !value.IsEmpty
-            ? JsonNode.Parse(HoconJson.ToJson(value)) as JsonObject
-              ?? throw new ConfigException("exec.args must be an object, e.g. args { data = \"/data/x\" }")
-            : new JsonObject();
+        var args = exec.Kind("args") switch
+        {
+            SettingKind.Missing or SettingKind.Null => new JsonObject(),
+            SettingKind.Section => (JsonObject)JsonNode.Parse(HoconJson.ToJson(config.GetValue(exec.KeyOf("args"))))!,
+            _ => throw new ConfigException("exec.args must be an object, e.g. args { data = \"/data/x\" }"),
+        };
         var engine = EngineSettings.From(config);
         return new ExecSettings(command, args, engine.Goal.Metric, engine.Policy.Timeout, directory);
-    });
+    }
 
     /// <summary>What decides a run's results besides its seed, GA, search space and objective (which its journal
     /// guards): the fitness source and what it is given (the exec: arguments; the MLP's budget, dataset, validation
     /// split and test scoring). A resumed run must keep them, or it would mix results of two different
     /// searches.</summary>
-    public static IReadOnlyList<(string Setting, string Value)> ResultsDefinition(Config config) =>
-        EngineSettings.Read(() => ReadResultsDefinition(config));
-
-    static List<(string, string)> ReadResultsDefinition(Config config)
+    public static IReadOnlyList<(string Setting, string Value)> ResultsDefinition(Config config)
     {
         var settings = new List<(string, string)> { ("actorevolve.fitness", Source(config)) };
         if (IsExec(config))
@@ -84,10 +83,16 @@ public static class FitnessConfig
         if (!IsMlp(config)) return settings;
         var training = TrainingConfig.From(config);
         settings.Add(("actorevolve.training.budget", training.Budget.ToString()));
+        var dataset = SettingsReader.Of(config, "actorevolve.dataset");
         foreach (var key in new[] { "name", "target", "test-data", "test-share" })
-            settings.Add(($"actorevolve.dataset.{key}", config.GetString($"actorevolve.dataset.{key}", "")));
+            settings.Add((dataset.KeyOf(key), dataset.String(key, "")));
         settings.Add(("actorevolve.training.split-seed", training.SplitSeed.ToString(CultureInfo.InvariantCulture)));
         settings.Add(("actorevolve.training.score-test-set", training.ScoreTestSet.ToString()));
         return settings;
     }
+
+    /// <summary>The file of a <c>table:FILE.csv</c> fitness; an empty one is refused.</summary>
+    public static string TablePath(string fitness) => fitness[TablePrefix.Length..] is var path && path.Trim() != ""
+        ? path
+        : throw new ConfigException($"fitness '{fitness}' names no table: use table:FILE.csv");
 }

@@ -67,10 +67,10 @@ public sealed record SearchOptions
 
     SearchSpace DeclaredSpace()
     {
-        var declared = HoconLoader.Parse(Hocon, "SearchOptions.Hocon").GetConfig("actorevolve.search-space");
-        return declared is null
+        var declared = HoconLoader.Parse(Hocon, "SearchOptions.Hocon");
+        return declared.GetValue("actorevolve.search-space") is null
             ? throw new ConfigException(
                 "no search space: set SearchOptions.Space or declare actorevolve.search-space in SearchOptions.Hocon")
-            : SearchSpaceParser.Parse(declared);
+            : SearchSpaceParser.Parse(SettingsReader.Of(declared, "actorevolve.search-space"));
     }
 }

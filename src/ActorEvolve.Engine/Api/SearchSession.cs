@@ -23,7 +23,7 @@ public sealed record RunPlan(Config Config, EngineSettings Engine, RunFiles File
     /// <summary>The engine's settings as summary.json shows them; a caller adds its fitness's own.</summary>
     public static Dictionary<string, object> EngineSummary(Config config, EngineSettings engine) => new()
     {
-        ["ga"] = engine.Ga, ["fitness"] = config.GetString("actorevolve.fitness"),
+        ["ga"] = engine.Ga, ["fitness"] = SettingsReader.Of(config, "actorevolve").String("fitness"),
         ["local_trainer_slots"] = engine.LocalSlots, ["journal"] = engine.Journal.Description,
         ["objective"] = engine.Goal,
     };

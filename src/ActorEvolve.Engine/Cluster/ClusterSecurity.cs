@@ -21,7 +21,7 @@ public static class ClusterSecurity
 {
     public const string PasswordVariable = "ACTOREVOLVE_TLS_PASSWORD";
 
-    static string CertificatePath(Config config) => config.GetString("actorevolve.tls.certificate", "");
+    static string CertificatePath(Config config) => SettingsReader.Of(config, "actorevolve.tls").String("certificate");
 
     /// <summary>The remoting protocol of addresses in this cluster: with TLS, <c>akka.ssl.tcp</c>.</summary>
     public static string Protocol(Config config) => CertificatePath(config) == "" ? "akka.tcp" : "akka.ssl.tcp";
@@ -46,7 +46,8 @@ public static class ClusterSecurity
                                       "that reaches it join the search and report fitness: give every node " +
                                       "--tls-cert FILE, or accept that with --insecure");
         if (path == "") return ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config));
-        var password = config.GetString("actorevolve.tls.password", "") is { Length: > 0 } p ? p : Environment.GetEnvironmentVariable(PasswordVariable);
+        var password = SettingsReader.Of(config, "actorevolve.tls").String("password") is { Length: > 0 } p
+            ? p : Environment.GetEnvironmentVariable(PasswordVariable);
         X509Certificate2 certificate;
         try
         {

@@ -25,11 +25,23 @@ public static class RemotingEndpoint
         }
     }
 
-    public static void Preflight(Config config) => Preflight(config.GetString("akka.remote.dot-netty.tcp.hostname"),
-        config.GetInt("akka.remote.dot-netty.tcp.port"), "the cluster");
+    public static void Preflight(Config config)
+    {
+        var (host, port) = Endpoint(config);
+        Preflight(host, port, "the cluster");
+    }
 
-    public static string Describe(Config config) =>
-        $"{config.GetString("akka.remote.dot-netty.tcp.hostname")}:{config.GetInt("akka.remote.dot-netty.tcp.port")}";
+    public static string Describe(Config config)
+    {
+        var (host, port) = Endpoint(config);
+        return $"{host}:{port}";
+    }
+
+    static (string Host, int Port) Endpoint(Config config)
+    {
+        var tcp = Engine.Configuration.SettingsReader.Of(config, "akka.remote.dot-netty.tcp");
+        return (tcp.String("hostname"), tcp.Int("port", min: 0, max: 65535));
+    }
 
     public static bool IsBindFailure(Exception e) => Chain(e).Any(x => x is SocketException ||
         x.Message.Contains("bind", StringComparison.OrdinalIgnoreCase) ||

@@ -14,83 +14,87 @@ public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings
     /// <summary>What selection optimises (<c>actorevolve.objective</c>).</summary>
     public Core.Fitness.Objective Goal => Objective ?? Core.Fitness.Objective.Default;
 
+    /// <summary>Trainer slots one node may have: each is a thread of its own; thousands exhaust the runtime.</summary>
+    public const int MaxTrainerSlots = 256;
+
     /// <summary>The coordinator's own trainer slots: 0 when only joining trainer nodes train.</summary>
     public int LocalSlots => LocalTrainers ? TrainerSlots : 0;
 
     public static EngineSettings From(Config config)
     {
-        var root = config.GetConfig("actorevolve") ?? throw new ConfigException("configuration has no 'actorevolve' section");
-        return Read(() =>
-        {
-            var gaSettings = ReadGa(root, root.GetString("ga.preset", ""));
-            var engine = root.GetConfig("engine");
-            var maxAttempts = engine.GetInt("max-attempts");
-            if (maxAttempts < 1) throw new ArgumentException($"engine.max-attempts must be at least 1 (got {maxAttempts})");
-            var slots = engine.GetInt("trainer-slots");
-            if (slots < 0) throw new ArgumentException($"engine.trainer-slots must be 0 (one per core) or more (got {slots})");
-            var policy = new EvaluationPolicy(Positive(engine, "evaluation-timeout"), maxAttempts, Positive(engine, "final-timeout"));
-            var stateDir = root.GetString("state-dir");
-            return new EngineSettings(root.GetLong("seed"), stateDir, gaSettings,
-                SearchSpaceParser.Parse(root.GetConfig("search-space")), policy, slots == 0 ? Environment.ProcessorCount : slots,
-                Persistence.JournalSettings.From(root.GetString("journal", ""), stateDir),
-                engine.GetBoolean("local-trainers"), ReadObjective(root));
-        });
+        var root = SettingsReader.Of(config, "actorevolve");
+        var gaSettings = ReadGa(root, root.Section("ga").String("preset"));
+        var engine = root.Section("engine");
+        var policy = new EvaluationPolicy(engine.Timeout("evaluation-timeout"), engine.Int("max-attempts", min: 1),
+            engine.Timeout("final-timeout"));
+        var slots = engine.Int("trainer-slots", min: 0, max: MaxTrainerSlots);
+        var stateDir = ReadStateDirectory(config);
+        return new EngineSettings(root.Long("seed"), stateDir, gaSettings,
+            SearchSpaceParser.Parse(root.Section("search-space")), policy,
+            slots == 0 ? Math.Min(Environment.ProcessorCount, MaxTrainerSlots) : slots,
+            Persistence.JournalSettings.From(root.String("journal"), stateDir), engine.Bool("local-trainers"),
+            ReadObjective(root));
+    }
+
+    /// <summary><c>actorevolve.state-dir</c>: a folder, or a path where one can be made (not a file).</summary>
+    public static string ReadStateDirectory(Config config)
+    {
+        var stateDir = SettingsReader.Of(config, "actorevolve").String("state-dir");
+        if (stateDir.Trim() == "") throw new ConfigException("invalid configuration: actorevolve.state-dir is empty");
+        return File.Exists(stateDir)
+            ? throw new ConfigException($"state directory {Path.GetFullPath(stateDir)} is a file, not a folder")
+            : stateDir;
     }
 
     /// <summary><c>objective { metric = accuracy, direction = maximize }</c>: the metric must be one the fitness
     /// source reports (checked when its results arrive: a result without it fails).</summary>
-    static Core.Fitness.Objective ReadObjective(Config root)
+    static Core.Fitness.Objective ReadObjective(SettingsReader root)
     {
-        var metric = root.GetString("objective.metric", Core.Fitness.Objective.DefaultMetric).Trim();
-        if (metric == "") throw new ArgumentException("objective.metric must name a metric (e.g. accuracy)");
-        return root.GetString("objective.direction", "maximize") switch
+        var objective = root.OptionalSection("objective");
+        const string defaultMetric = Core.Fitness.Objective.DefaultMetric;
+        var metric = (objective?.String("metric", defaultMetric) ?? defaultMetric).Trim();
+        if (metric == "")
+            throw new ConfigException("invalid configuration: actorevolve.objective.metric must name a metric (e.g. accuracy)");
+        return objective?.String("direction", "maximize") switch
         {
-            "maximize" => new(metric, Maximize: true),
+            null or "maximize" => new(metric, Maximize: true),
             "minimize" => new(metric, Maximize: false),
-            var other => throw new ArgumentException(
-                $"objective.direction must be maximize or minimize (got '{other}')"),
+            var other => throw new ConfigException(
+                $"invalid configuration: actorevolve.objective.direction must be maximize or minimize, got '{other}'"),
         };
     }
 
     /// <summary>The GA settings of the <c>actorevolve</c> section, with a named preset's operators
     /// (<c>actorevolve.ga-presets.NAME</c>) over the <c>ga</c> block when <paramref name="preset"/> is not empty.</summary>
-    public static GaSettings ReadGa(Config root, string preset) => Read(() =>
+    public static GaSettings ReadGa(SettingsReader root, string preset)
     {
-        var ga = root.GetConfig("ga");
-        if (preset != "")
-            ga = (root.GetConfig($"ga-presets.{preset}") ?? throw new ArgumentException(
-                $"unknown GA preset '{preset}' (define it under actorevolve.ga-presets)")).WithFallback(ga);
-        var initial = ga.GetString("initial-population") switch
+        var sizes = root.Section("ga");
+        var ga = preset == "" ? sizes : root.Section("ga-presets").OptionalSection(preset)?.Over(sizes)
+            ?? throw new ConfigException($"unknown GA preset '{preset}' (define it under actorevolve.ga-presets)");
+        var initial = ga.String("initial-population") switch
         {
             "random" => InitialPopulation.Random,
             "grid" => InitialPopulation.Grid,
-            var other => throw new ArgumentException($"ga.initial-population must be random or grid (got '{other}')"),
+            var other => throw new ConfigException(
+                $"invalid configuration: {ga.KeyOf("initial-population")} must be random or grid, got '{other}'"),
         };
-        return new GaSettings(ga.GetInt("population"), ga.GetInt("generations"), ga.GetDouble("retain"),
-            ga.GetDouble("random-select"), ga.GetDouble("mutate-chance"), initial, ga.GetBoolean("avoid-duplicates"),
-            ga.GetDouble("immigrants"), ga.GetInt("tournament"), ga.GetInt("sharing-radius"), ga.GetBoolean("adaptive-mutation")).Validated();
-    });
+        return Validated(() => new GaSettings(ga.Int("population"), ga.Int("generations"), ga.Double("retain"),
+            ga.Double("random-select"), ga.Double("mutate-chance"), initial, ga.Bool("avoid-duplicates"),
+            ga.Double("immigrants"), ga.Int("tournament"), ga.Int("sharing-radius"), ga.Bool("adaptive-mutation"))
+            .Validated());
+    }
 
-    /// <summary>Reads a section, turning HOCON type errors and validation failures into one-line errors.</summary>
-    public static T Read<T>(Func<T> read)
+    /// <summary>Builds a value whose own check (a record's <c>Validated</c>) throws <see cref="ArgumentException"/>,
+    /// turning that into the one-line configuration error.</summary>
+    public static T Validated<T>(Func<T> build)
     {
         try
         {
-            return read();
+            return build();
         }
-        catch (ConfigException)
-        {
-            throw;
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException or ConfigurationException or InvalidCastException or OverflowException)
+        catch (ArgumentException e)
         {
             throw new ConfigException($"invalid configuration: {HoconLoader.FirstLine(e.Message)}");
         }
-    }
-
-    static TimeSpan Positive(Config section, string key)
-    {
-        var value = section.GetTimeSpan(key);
-        return value > TimeSpan.Zero ? value : throw new ArgumentException($"engine.{key} must be positive");
     }
 }

@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Akka.Configuration.Hocon;
 
 namespace ActorEvolve.Engine.Configuration;
 
@@ -18,9 +19,47 @@ public static class HoconLoader
     {
         var config = ParseFile(Path.Combine(DefaultsDirectory, "actorevolve.conf"))
             .WithFallback(ParseFile(Path.Combine(DefaultsDirectory, "akka.conf")));
-        foreach (var file in files) config = ParseFile(file).WithFallback(config);
-        return Parse(string.Join("\n", overrides ?? []), overridesOrigin).WithFallback(config);
+        foreach (var file in files) config = Over(ParseFile(file), config, file);
+        return Over(Parse(string.Join("\n", overrides ?? []), overridesOrigin), config, overridesOrigin);
     }
+
+    /// <summary><paramref name="layer"/> over <paramref name="below"/>, refusing a section turned into a value and a
+    /// value turned into a section (a gene of the search space may change kind): HOCON would silently drop what is
+    /// below, and Akka fails with a null reference when such a section is read.</summary>
+    static Config Over(Config layer, Config below, string origin)
+    {
+        foreach (var (path, value) in Entries(layer.Root, ""))
+        {
+            var under = below.GetValue(path);
+            if (under is null || under.IsEmpty) continue;
+            var isSection = value.IsObject();
+            if (IsGene(path)) continue;
+            if (isSection && !under.IsObject() && (under.IsArray() || under.GetString() is not null))
+                throw new ConfigException($"{origin}: invalid configuration: {path} must be a value, " +
+                                          "as it is where it is set before, got a section { ... }");
+            if (!isSection && under.IsObject() && value.GetString() is not null)
+                throw new ConfigException($"{origin}: invalid configuration: {path} must be a section {{ ... }}, " +
+                                          $"got {(value.IsString() ? $"'{value.GetString()}'" : "a list [ ... ]")}");
+        }
+        return layer.WithFallback(below);
+    }
+
+    /// <summary>Every key of a parsed file with its value, sections and the keys inside them alike.</summary>
+    static IEnumerable<(string Path, HoconValue Value)> Entries(HoconValue section, string prefix)
+    {
+        if (!section.IsObject()) yield break;
+        foreach (var (key, value) in section.GetObject().Items)
+        {
+            if (key.Contains('.') || key.Contains('"')) continue; // a quoted key: not a path Akka can look up
+            yield return (prefix + key, value);
+            foreach (var inner in Entries(value, prefix + key + ".")) yield return inner;
+        }
+    }
+
+    static bool IsGene(string path) => path.StartsWith(SearchSpace, StringComparison.Ordinal)
+                                       && !path[SearchSpace.Length..].Contains('.');
+
+    const string SearchSpace = "actorevolve.search-space.";
 
     public static Config ParseFile(string path)
     {
@@ -34,9 +73,11 @@ public static class HoconLoader
         if (HoconSyntax.FindError(text) is { } error) throw new ConfigException($"{origin}: invalid HOCON: {error}");
         try
         {
-            return ConfigurationFactory.ParseString(text);
+            // A run keeps a copy of its --config file as run.conf, which an include would make depend on other files.
+            return ConfigurationFactory.ParseString(text, include => throw new ConfigException(
+                $"{origin}: include {include} is not supported: put all settings in the one --config file"));
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not ConfigException)
         {
             throw new ConfigException($"{origin}: invalid HOCON: {FirstLine(e.Message)}");
         }

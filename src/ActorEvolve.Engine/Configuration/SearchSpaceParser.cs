@@ -1,5 +1,4 @@
 using System.Globalization;
-using Akka.Configuration;
 using ActorEvolve.Core.Genes;
 
 namespace ActorEvolve.Engine.Configuration;
@@ -8,23 +7,28 @@ namespace ActorEvolve.Engine.Configuration;
 /// range, {min, max, scale = linear|log} (or non-integer bounds) a float range; null drops a gene.</summary>
 public static class SearchSpaceParser
 {
-    public static SearchSpace Parse(Config space)
+    public static SearchSpace Parse(SettingsReader space)
     {
         try
         {
             var genes = new List<GeneSpec>();
-            foreach (var (name, value) in space.AsEnumerable())
+            foreach (var name in space.Keys)
             {
-                // Akka's HOCON reports an empty list as a non-array value holding an empty HoconArray.
-                var isList = value.IsArray() || value.Values.OfType<Akka.Configuration.Hocon.HoconArray>().Any();
-                if (isList)
-                    genes.Add(new ChoiceGene(name, value.IsArray() ? value.GetArray().Select(v => v.GetString()) : []));
-                else if (value.IsObject())
-                    genes.Add(ParseRange(name, space.GetConfig(name)));
-                else if (value.IsEmpty || value.GetString() is null or "" or "null" or "off")
-                    continue; // a gene set to null is dropped
-                else
-                    throw new SearchSpaceException($"gene '{name}' must be a list of choices or {{ min, max }}, got '{value.GetString()}'");
+                switch (space.Kind(name))
+                {
+                    case SettingKind.List:
+                        genes.Add(new ChoiceGene(name, space.Strings(name)));
+                        break;
+                    case SettingKind.Section:
+                        genes.Add(ParseRange(name, space.Section(name)));
+                        break;
+                    case SettingKind.Null:
+                        continue; // a gene set to null is dropped
+                    default:
+                        if (space.String(name) is "" or "off") continue;
+                        throw new SearchSpaceException(
+                            $"gene '{name}' must be a list of choices or {{ min, max }}, got '{space.String(name)}'");
+                }
             }
             return new SearchSpace(genes);
         }
@@ -34,13 +38,16 @@ public static class SearchSpaceParser
         }
     }
 
-    static GeneSpec ParseRange(string name, Config range)
+    static GeneSpec ParseRange(string name, SettingsReader range)
     {
-        var min = range.GetString("min", null) ?? throw new SearchSpaceException($"gene '{name}' needs min");
-        var max = range.GetString("max", null) ?? throw new SearchSpaceException($"gene '{name}' needs max");
-        var scale = range.GetString("scale", "linear");
+        if (range.Kind("min") == SettingKind.Missing) throw new SearchSpaceException($"gene '{name}' needs min");
+        if (range.Kind("max") == SettingKind.Missing) throw new SearchSpaceException($"gene '{name}' needs max");
+        var (min, max) = (range.String("min"), range.String("max"));
+        var scale = range.String("scale", "linear");
         if (scale is not ("linear" or "log")) throw new SearchSpaceException($"gene '{name}': scale must be linear or log, got '{scale}'");
-        var type = range.GetString("type", "");
+        var type = range.String("type", "");
+        if (type is not ("" or "int" or "float"))
+            throw new SearchSpaceException($"gene '{name}': type must be int or float, got '{type}'");
         var integers = int.TryParse(min, NumberStyles.Integer, CultureInfo.InvariantCulture, out var intMin)
                        & int.TryParse(max, NumberStyles.Integer, CultureInfo.InvariantCulture, out var intMax);
         if (type == "int" || (type == "" && integers && scale == "linear"))
@@ -49,7 +56,8 @@ public static class SearchSpaceParser
             return new IntRangeGene(name, intMin, intMax);
         }
         if (!double.TryParse(min, NumberStyles.Float, CultureInfo.InvariantCulture, out var floatMin)
-            || !double.TryParse(max, NumberStyles.Float, CultureInfo.InvariantCulture, out var floatMax))
+            || !double.TryParse(max, NumberStyles.Float, CultureInfo.InvariantCulture, out var floatMax)
+            || !double.IsFinite(floatMin) || !double.IsFinite(floatMax))
             throw new SearchSpaceException($"gene '{name}': min/max must be numbers, got '{min}'/'{max}'");
         return new FloatRangeGene(name, floatMin, floatMax, scale == "log");
     }

@@ -15,13 +15,16 @@ public sealed record JournalSettings(string ProviderName, string ConnectionStrin
     {
         if (url == "" || url.StartsWith("sqlite:", StringComparison.Ordinal))
         {
-            var file = Path.GetFullPath(url == "" ? Path.Combine(stateDirectory, DatabaseFile) : url["sqlite:".Length..]);
+            var path = url == "" ? Path.Combine(stateDirectory, DatabaseFile) : url["sqlite:".Length..];
+            if (path.Trim() == "") throw new ConfigException($"journal '{url}' names no file: use sqlite:FILE");
+            var file = Path.GetFullPath(path);
             var connection = new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString();
             return new JournalSettings("SQLite.MS", connection, file, file);
         }
         if (url.StartsWith("postgres://", StringComparison.Ordinal) || url.StartsWith("postgresql://", StringComparison.Ordinal))
         {
-            var uri = new Uri(url);
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Host == "" || uri.AbsolutePath.Trim('/') is "")
+                throw new ConfigException($"journal '{Redacted(url)}' is not {PostgresSyntax}");
             var user = uri.UserInfo.Split(':', 2);
             var builder = new NpgsqlConnectionStringBuilder
             {
@@ -31,8 +34,14 @@ public sealed record JournalSettings(string ProviderName, string ConnectionStrin
             };
             return new JournalSettings("PostgreSQL.15", builder.ToString(), $"postgres://{uri.Host}:{builder.Port}/{builder.Database}", null);
         }
-        throw new ConfigException($"journal '{url}' is neither sqlite:FILE nor postgres://user:password@host:port/database");
+        throw new ConfigException($"journal '{Redacted(url)}' is neither sqlite:FILE nor {PostgresSyntax}");
     }
+
+    const string PostgresSyntax = "postgres://user:password@host:port/database";
+
+    /// <summary>The URL without its password: error messages end up in terminals and logs.</summary>
+    static string Redacted(string url) =>
+        System.Text.RegularExpressions.Regex.Replace(url, "(?<=//[^/@:]*:)[^/@]*(?=@)", "***");
 
     /// <summary>The Akka.Persistence.Sql settings for this journal, over the plugin's own defaults.</summary>
     public Config ToAkkaConfig()
@@ -93,7 +102,8 @@ public sealed record JournalSettings(string ProviderName, string ConnectionStrin
             if (result != "ok") throw new ConfigException($"{SqliteFile}: the journal is damaged ({result})");
             return created;
         }
-        catch (Exception e) when (e is SqliteException or NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        catch (Exception e) when (e is SqliteException or NpgsqlException or System.Net.Sockets.SocketException
+                                       or TimeoutException or IOException or UnauthorizedAccessException)
         {
             throw new ConfigException($"{Description}: cannot open the journal ({HoconLoader.FirstLine(e.Message)})");
         }
