@@ -22,7 +22,7 @@ public sealed class JournalFaultSpec() : EngineSpec("akka.persistence.journal.te
         var aborted = (RunAborted)FishForMessage<RunEvent>(e => e is RunAborted, Patience);
         Assert.False(aborted.BadInput);
         Assert.Contains("the journal refused a write", aborted.Reason);
-        Assert.Contains("resume", aborted.Reason);
+        Assert.Contains("everything before it is saved", aborted.Reason);
 
         await journal.OnWrite.Pass();
         StartRun(fitness, ga, runId: "faulty", resume: true);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ActorEvolve.Core.Evolution;
 using ActorEvolve.Core.Genes;
 
 namespace ActorEvolve.Cli.Commands;
@@ -28,7 +29,9 @@ public static class BruteCommand
         if (samples is < 2) throw new UsageException($"--samples must be at least 2 (got {samples})");
         var size = samples is { } n ? Math.Min(n, space.Size ?? n) : space.Size
             ?? throw new UsageException("the search space has a float range, so it has no finite grid: pass --samples N");
-        if (size > 1_000_000) throw new UsageException($"the grid has {size:N0} networks; pass --samples N to train a sample of them");
+        if (size > GaSettings.MaxPopulation)
+            throw new UsageException($"the grid has {size:N0} networks, more than the {GaSettings.MaxPopulation:N0} " +
+                                     "a run can hold: pass --samples N to train a sample of them");
         return [
             $"actorevolve.ga.population = {size}", "actorevolve.ga.generations = 1", "actorevolve.ga.initial-population = grid",
             "actorevolve.training.score-test-set = on",

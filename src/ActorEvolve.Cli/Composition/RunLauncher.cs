@@ -200,7 +200,9 @@ public static class RunLauncher
             }
         }
         if (run.Exception?.InnerException is RunAbortedException aborted)
-            throw aborted.BadInput ? new UsageException(aborted.Message) : aborted;
+            // Like Ctrl-C: one line, and the journal keeps everything finished (a full disk, a journal gone away).
+            throw new UsageException(aborted.BadInput ? aborted.Message
+                : $"stopped: {aborted.Message}. Continue with: actorevolve resume {runId}");
         var report = Report.ReportWriter.Write(files, markdown: false);
         FinalReport.Print(console, await run, files, DateTime.UtcNow - started, model.Objective);
         console.MarkupLine($"Report: [link]{Markup.Escape(report)}[/]");

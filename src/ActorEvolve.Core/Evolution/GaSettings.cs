@@ -34,10 +34,16 @@ public sealed record GaSettings(
     int SharingRadius = 0,
     bool AdaptiveMutation = false)
 {
+    /// <summary>The largest population: every genome of a generation is an actor, and two billion of them exhaust
+    /// memory (the run then restarts its actors forever instead of failing).</summary>
+    public const int MaxPopulation = 100_000;
+
     /// <summary>Throws <see cref="ArgumentException"/> with a one-line reason for the first invalid field.</summary>
     public GaSettings Validated()
     {
         if (Population < 2) throw new ArgumentException($"population must be at least 2 (got {Population})");
+        if (Population > MaxPopulation)
+            throw new ArgumentException($"population must be at most {MaxPopulation} (got {Population})");
         if (Generations < 1) throw new ArgumentException($"generations must be at least 1 (got {Generations})");
         if (!(Retain > 0 && Retain <= 1)) throw new ArgumentException($"retain must be in (0, 1] (got {Retain})");
         if (!(RandomSelect >= 0 && RandomSelect <= 1)) throw new ArgumentException($"random-select must be in [0, 1] (got {RandomSelect})");
@@ -47,4 +53,16 @@ public sealed record GaSettings(
         if (!(Immigrants >= 0 && Immigrants < 1)) throw new ArgumentException($"immigrants must be in [0, 1) (got {Immigrants})");
         return this;
     }
+
+    /// <summary>What <paramref name="other"/> changes, in words ("population 20, not 30; retain 0.4, not 0.5"),
+    /// named as in the configuration, for messages rather than a record dump.</summary>
+    public string ChangesTo(GaSettings other) => string.Join("; ", typeof(GaSettings).GetProperties()
+        .Where(p => !Equals(p.GetValue(this), p.GetValue(other)))
+        .Select(p => $"{ConfigKey(p.Name)} {Word(p.GetValue(this))}, not {Word(p.GetValue(other))}"));
+
+    static string ConfigKey(string property) =>
+        System.Text.RegularExpressions.Regex.Replace(property, "(?<!^)([A-Z])", "-$1").ToLowerInvariant();
+
+    static string? Word(object? value) => value is bool on ? (on ? "on" : "off")
+        : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)?.ToLowerInvariant();
 }

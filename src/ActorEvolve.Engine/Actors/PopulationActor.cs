@@ -142,8 +142,11 @@ public sealed class PopulationActor : ReceivePersistentActor
             return $"run '{id}' has already finished";
         if (!started.Space.SequenceEqual(RunJournal.Describe(_settings.Space)))
             return $"run '{id}' was started with another search space ({string.Join("; ", started.Space)})";
-        if (started.Seed != _settings.Seed || started.Ga != _settings.Ga)
-            return $"run '{id}' was started with seed {started.Seed} and {started.Ga}; it resumes only with those";
+        if (started.Seed != _settings.Seed)
+            return $"run '{id}' was started with seed {started.Seed}, not {_settings.Seed}: it resumes only with that";
+        if (started.Ga != _settings.Ga)
+            return $"run '{id}' was started with other GA settings ({started.Ga.ChangesTo(_settings.Ga)}): " +
+                   "it resumes only with its own";
         if (started.Goal != _settings.Goal)
             return $"run '{id}' was started to {started.Goal.Direction} {started.Goal.Metric}; " +
                    "it resumes only with that objective";
@@ -159,14 +162,16 @@ public sealed class PopulationActor : ReceivePersistentActor
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
-        Publish(new RunAborted($"the journal refused a write ({cause.Message}); everything before it is saved: resume the run",
-            BadInput: false));
+        Publish(new RunAborted(WriteFailed("refused", cause), BadInput: false));
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
+    static string WriteFailed(string how, Exception cause) => $"the journal {how} a write " +
+        $"({Configuration.HoconLoader.FirstLine(cause.Message)}); everything before it is saved";
+
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
-        Publish(new RunAborted($"the journal rejected a write ({cause.Message}); resume the run once it is fixed", BadInput: false));
+        Publish(new RunAborted(WriteFailed("rejected", cause), BadInput: false));
         Context.Stop(Self);
     }
 

@@ -11,7 +11,7 @@ namespace ActorEvolve.Engine.Logging;
 /// </summary>
 public sealed class FileLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
 {
-    readonly StreamWriter _writer;
+    StreamWriter? _writer;
 
     public FileLogger()
     {
@@ -30,11 +30,36 @@ public sealed class FileLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMess
         Receive<LogEvent>(e =>
         {
             var cause = e is Error { Cause: { } exception } ? $"{Environment.NewLine}  {exception}" : "";
-            _writer.WriteLine($"{e.Timestamp:O} {e.LogLevel().ToString().Replace("Level", "").ToUpperInvariant()} {e.LogSource}: {e.Message}{cause}");
+            var level = e.LogLevel().ToString().Replace("Level", "").ToUpperInvariant();
+            Write($"{e.Timestamp:O} {level} {e.LogSource}: {e.Message}{cause}");
         });
     }
 
-    protected override void PostStop() => _writer.Dispose();
+    /// <summary>A log that cannot be written (the disk is full) is given up, not retried: a crashing logger would
+    /// be restarted and report its own failure forever. What fails for the run itself stops it with one line.</summary>
+    void Write(string line)
+    {
+        try
+        {
+            _writer?.WriteLine(line);
+        }
+        catch (IOException)
+        {
+            _writer = null;
+        }
+    }
+
+    protected override void PostStop()
+    {
+        try
+        {
+            _writer?.Dispose();
+        }
+        catch (IOException)
+        {
+            // the last lines are lost with the disk that is full
+        }
+    }
 
     /// <summary>The configuration that sends an actor system's log to <paramref name="path"/>, over
     /// <paramref name="config"/>. The file takes INFO too: it is where an <c>exec:</c> program's own output goes.

@@ -14,13 +14,29 @@ public sealed class ResultsWriter : ReceiveActor
         TaskCompletionSource<RunCompleted> completion)
     {
         var folder = new RunFolderWriter(files, settings, config);
-        Receive<RunCompleted>(e =>
+        Receive<RunCompleted>(e => Writing(completion, () =>
         {
             folder.Apply(e);
             completion.TrySetResult(e);
-        });
+        }));
         Receive<RunAborted>(e => completion.TrySetException(new RunAbortedException(e.Reason, e.BadInput)));
-        Receive<RunEvent>(folder.Apply);
+        Receive<RunEvent>(e => Writing(completion, () => folder.Apply(e)));
+    }
+
+    /// <summary>Writes the run folder. When the disk is full (or the folder is taken away) the run stops, as after
+    /// Ctrl-C: the journal holds everything finished, and resume rebuilds the folder from it.</summary>
+    void Writing(TaskCompletionSource<RunCompleted> completion, Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception x) when (x is IOException or UnauthorizedAccessException)
+        {
+            completion.TrySetException(new RunAbortedException(
+                $"cannot write the run folder ({x.Message}); everything finished is journaled", badInput: false));
+            Context.Stop(Self);
+        }
     }
 
     public static Props Props(RunFiles files, RunSettings settings, IReadOnlyDictionary<string, object> config,
