@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster;
+using ActorEvolve.Cli.Console;
 using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Cluster;
 using ActorEvolve.Engine.Configuration;
@@ -241,10 +242,10 @@ public static class ClusterBench
                 "Coordinator CPU / evaluation", "Join -> first evaluation", "Death -> elsewhere", "Journal events/s",
                 "Coordinator peak memory");
         foreach (var r in results)
-            table.AddRow($"{r.Setup.Nodes}x{r.Setup.Slots}", $"{r.Setup.EvaluationSeconds:0.###} s",
+            table.AddRow(Cells.Plain($"{r.Setup.Nodes}x{r.Setup.Slots}", $"{r.Setup.EvaluationSeconds:0.###} s",
                 $"{r.Evaluations:N0}", $"{r.Seconds:F1}", $"{r.Utilisation:P1}", $"{r.CpuMsPerEvaluation:F2} ms",
-                Seconds(r.JoinToFirstEvaluation),
-                Seconds(r.DeathToElsewhere), $"{r.JournalEventsPerSecond:N0}", $"{r.PeakMemory / 1048576.0:N0} MiB");
+                Seconds(r.JoinToFirstEvaluation), Seconds(r.DeathToElsewhere), $"{r.JournalEventsPerSecond:N0}",
+                $"{r.PeakMemory / 1048576.0:N0} MiB"));
         console.Write(table);
     }
 }

@@ -1,3 +1,4 @@
+using ActorEvolve.Cli.Console;
 using System.Diagnostics;
 using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Cluster;
@@ -99,9 +100,10 @@ public static class EngineBench
         {
             var baseline = results.First(b => b.Population == r.Population); // the in-memory run of that size
             var cost = ReferenceEquals(r, baseline) ? "-" : $"{(r.Seconds / r.Evaluations - baseline.Seconds / baseline.Evaluations) * 1e3:F3} ms";
-            table.AddRow(r.Population.ToString("N0"), Markup.Escape(r.Journal), r.Evaluations.ToString("N0"), $"{r.Seconds:F2}",
+            table.AddRow(Cells.Plain(r.Population.ToString("N0"), r.Journal, r.Evaluations.ToString("N0"),
+                $"{r.Seconds:F2}",
                 $"{r.PerSecond:N0}", $"{r.Seconds / r.Evaluations * 1e3:F3} ms", cost,
-                double.IsNaN(r.RecoverySeconds) ? "-" : $"{r.RecoverySeconds * 1e3:N0} ms");
+                double.IsNaN(r.RecoverySeconds) ? "-" : $"{r.RecoverySeconds * 1e3:N0} ms"));
         }
         console.Write(table);
     }

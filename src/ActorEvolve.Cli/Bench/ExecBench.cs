@@ -1,3 +1,4 @@
+using ActorEvolve.Cli.Console;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using ActorEvolve.Core.Fitness;
@@ -61,8 +62,8 @@ public static class ExecBench
             "Mean (ms)", "p95 (ms)", "Overhead vs in process (ms)");
         var baseline = measurements[0].MeanMs;
         foreach (var m in measurements)
-            table.AddRow(Markup.Escape(m.Program), m.Evaluations.ToString(), $"{m.MeanMs:F2}", $"{m.P95Ms:F2}",
-                $"{m.MeanMs - baseline:F2}");
+            table.AddRow(Cells.Plain(m.Program, m.Evaluations, $"{m.MeanMs:F2}", $"{m.P95Ms:F2}",
+                $"{m.MeanMs - baseline:F2}"));
         console.Write(table);
     }
 }

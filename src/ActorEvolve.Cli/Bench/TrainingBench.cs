@@ -1,3 +1,4 @@
+using ActorEvolve.Cli.Console;
 using System.Diagnostics;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
@@ -64,12 +65,12 @@ public static class TrainingBench
     public static void Print(IAnsiConsole console, IReadOnlyList<(int Threads, double Peak)> peaks, IEnumerable<Result> results)
     {
         foreach (var (threads, peak) in peaks)
-            console.MarkupLine($"GEMM 1024x1024, {threads} thread(s): [bold]{peak:F1} GFLOP/s[/]");
+            console.MarkupLineInterpolated($"GEMM 1024x1024, {threads} thread(s): [bold]{peak:F1} GFLOP/s[/]");
         var table = new Table().Border(TableBorder.Rounded).Title("One training epoch (batch 64) per reference genome")
             .AddColumns("Genome", "Threads", "Samples", "Epoch (s)", "GFLOP/s", "Share of GEMM peak");
         foreach (var r in results)
-            table.AddRow(Markup.Escape(r.Genome), r.Threads.ToString(), r.Samples.ToString("N0"), $"{r.EpochSeconds:F2}",
-                $"{r.GFlops:F1}", $"{r.ShareOfPeak:P0}");
+            table.AddRow(Cells.Plain(r.Genome, r.Threads, r.Samples.ToString("N0"), $"{r.EpochSeconds:F2}",
+                $"{r.GFlops:F1}", $"{r.ShareOfPeak:P0}"));
         console.Write(table);
     }
 }

@@ -1,9 +1,11 @@
 using System.CommandLine;
+using ActorEvolve.Cli.Console;
 using ActorEvolve.Cli.Composition;
 using ActorEvolve.Engine.Configuration;
 using ActorEvolve.Engine.Persistence;
 using ActorEvolve.Engine.Results;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace ActorEvolve.Cli.Commands;
 
@@ -23,7 +25,7 @@ public static class RunsCommand
         return command;
     }
 
-    sealed record Listed(string Directory, string Status, RunSummary? Summary);
+    sealed record Listed(string Directory, IRenderable Status, RunSummary? Summary);
 
     static async Task PrintAsync(IAnsiConsole console, string stateDir, string? userFile)
     {
@@ -35,7 +37,7 @@ public static class RunsCommand
         }
         if (runs.Count == 0)
         {
-            console.MarkupLine($"No runs in {Markup.Escape(Path.GetFullPath(stateDir))}.");
+            console.MarkupLineInterpolated($"No runs in {Path.GetFullPath(stateDir)}.");
             return;
         }
         var table = new Table().Border(TableBorder.Rounded).Title($"Runs in {Markup.Escape(Path.GetFullPath(stateDir))}")
@@ -45,37 +47,36 @@ public static class RunsCommand
         {
             if (s is null)
             {
-                table.AddRow(Markup.Escape(Path.GetFileName(dir)), status, "", "", "", "", "", "");
+                table.AddRow([Cells.Plain(Path.GetFileName(dir)), status, .. Cells.Plain("", "", "", "", "", "")]);
                 continue;
             }
             var generations = s.Config.TryGetValue("ga", out var ga) && ga is System.Text.Json.JsonElement e
                 ? $"{s.Generations.Count}/{e.GetProperty("generations").GetInt32()}" : s.Generations.Count.ToString();
-            table.AddRow(Markup.Escape(Path.GetFileName(dir)), status,
-                $"{s.Started.ToLocalTime():yyyy-MM-dd HH:mm}", generations, s.Evaluations.ToString(),
+            table.AddRow([Cells.Plain(Path.GetFileName(dir)), status, .. Cells.Plain(
+                $"{s.Started.ToLocalTime():yyyy-MM-dd HH:mm}", generations, s.Evaluations,
                 s.Best is null ? "" : $"{s.Best.ValidationAccuracy:P2}", s.TestAccuracy is { } t ? $"{t:P2}" : "",
-                s.Best is null ? "" : Markup.Escape(string.Join(" ", s.Best.Genes.Select(kv => $"{kv.Key}={kv.Value}"))));
+                s.Best is null ? "" : string.Join(" ", s.Best.Genes.Select(kv => $"{kv.Key}={kv.Value}")))]);
         }
         console.Write(table);
     }
 
-    /// <summary>One run's status (as markup) and summary; a run that cannot be read is listed with the
-    /// reason.</summary>
+    /// <summary>One run's status and summary; a run that cannot be read is listed with the reason.</summary>
     static async Task<Listed> InspectAsync(RunFiles files, string stateDir, string? userFile, JournalReaders readers)
     {
-        string status;
+        IRenderable status;
         try
         {
             status = await RunFolder.InspectAsync(files, stateDir, userFile, readers) switch
             {
-                RunStatus.Running => "[blue]running[/]",
-                RunStatus.Completed => "[green]completed[/]",
-                RunStatus.Interrupted => "[yellow]interrupted[/] (resume it)",
-                _ => "[grey]never started[/] (resume it)",
+                RunStatus.Running => Markup.FromInterpolated($"[blue]running[/]"),
+                RunStatus.Completed => Markup.FromInterpolated($"[green]completed[/]"),
+                RunStatus.Interrupted => Markup.FromInterpolated($"[yellow]interrupted[/] (resume it)"),
+                _ => Markup.FromInterpolated($"[grey]never started[/] (resume it)"),
             };
         }
         catch (Exception e) when (e is ConfigException or UsageException)
         {
-            status = $"[red]unreadable[/]: {Markup.Escape(e.Message)}";
+            status = Markup.FromInterpolated($"[red]unreadable[/]: {e.Message}");
         }
         RunSummary? summary;
         try

@@ -61,8 +61,8 @@ public static class RunLauncher
                 case RunStatus.NotStarted:
                     folder.ClearLeftovers(keepConfig: resume);
                     if (resume)
-                        AnsiConsole.MarkupLine($"Run [blue]{Markup.Escape(runId)}[/] was stopped before its journal " +
-                                               "recorded it: starting it from its run.conf");
+                        AnsiConsole.MarkupLineInterpolated(
+                            $"Run [blue]{runId}[/] was stopped before its journal recorded it: starting it from its run.conf");
                     break;
             }
             if (runConfigText is not null) await WriteWholeAsync(files.Config, runConfigText, cancellation);
@@ -170,17 +170,19 @@ public static class RunLauncher
             """).WithFallback(config));
         await using var host = await StartHostAsync(hostConfig, engine, fitness);
         var address = Akka.Cluster.Cluster.Get(host.System).SelfAddress;
-        console.MarkupLine($"[bold]ActorEvolve[/] {(resume ? "resuming" : "run")} [blue]{Markup.Escape(runId)}[/]: " +
-                           $"population {engine.Ga.Population}, {engine.Ga.Generations} generations, seed {engine.Seed}, " +
-                           $"{engine.LocalSlots} local trainer slots, {engine.Space.Size?.ToString("N0") ?? "∞"} possible networks, " +
-                           $"journal {Markup.Escape(engine.Journal.Description)}");
-        var join = Markup.Escape($"{address.Host}:{address.Port}");
-        console.MarkupLine($"Trainer nodes can join with: [bold]actorevolve trainer --join {join}[/]");
+        var setup = $"population {engine.Ga.Population}, {engine.Ga.Generations} generations, seed {engine.Seed}, " +
+                    $"{engine.LocalSlots} local trainer slots, " +
+                    $"{engine.Space.Size?.ToString("N0") ?? "∞"} possible networks, " +
+                    $"journal {engine.Journal.Description}";
+        var verb = resume ? "resuming" : "run";
+        console.MarkupLineInterpolated($"[bold]ActorEvolve[/] {verb} [blue]{runId}[/]: {setup}");
+        var join = $"actorevolve trainer --join {address.Host}:{address.Port}";
+        console.MarkupLineInterpolated($"Trainer nodes can join with: [bold]{join}[/]");
         var warning = InsecureWarning(config, address);
-        if (warning is not null) console.MarkupLine($"[bold red]{Markup.Escape(warning)}[/]");
+        if (warning is not null) console.MarkupLineInterpolated($"[bold red]{warning}[/]");
         var model = new ProgressModel(engine.Ga.Generations, new ObjectiveText(engine.Goal)) { Warning = warning };
         await using var dashboard = view.Dashboard is { } listen ? await DashboardServer.StartAsync(listen, model, runId) : null;
-        if (dashboard is not null) console.MarkupLine($"Dashboard: [link]{Markup.Escape(dashboard.Url)}[/]");
+        if (dashboard is not null) console.MarkupLineInterpolated($"Dashboard: [link]{dashboard.Url}[/]");
         var quiet = view.Quiet;
         var plain = interactive || quiet ? null : System.Console.Out;
         var progress = host.System.ActorOf(ProgressActor.Props(model, plain), "progress");
@@ -205,7 +207,7 @@ public static class RunLauncher
                 : $"stopped: {aborted.Message}. Continue with: actorevolve resume {runId}");
         var report = Report.ReportWriter.Write(files, markdown: false);
         FinalReport.Print(console, await run, files, DateTime.UtcNow - started, model.Objective);
-        console.MarkupLine($"Report: [link]{Markup.Escape(report)}[/]");
+        console.MarkupLineInterpolated($"Report: [link]{report}[/]");
         return 0;
     }
 

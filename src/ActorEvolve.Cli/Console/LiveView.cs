@@ -27,32 +27,42 @@ public static class LiveView
         var generationShare = m.ToTrain == 0 ? 0 : (double)m.Done / m.ToTrain;
         var overall = (m.Generation + generationShare) / m.Generations;
         var eta = m.Eta() is { } t ? $"ETA {t:hh\\:mm\\:ss}" : "ETA --:--:--";
-        rows.Add(new Markup($"[bold]Generation {m.Generation + 1}/{m.Generations}[/]  {Bar(overall, 30)} {overall:P0}  " +
-                            $"[grey]{eta}, elapsed {DateTime.UtcNow - m.Started:hh\\:mm\\:ss}[/]"));
-        rows.Add(new Markup($"This generation: [green]{m.Done}[/]/{m.ToTrain} trained, [blue]{m.Slots.Count}[/] running, " +
-                            $"[grey]{m.Cached} cached[/], [red]{m.Failed} failed[/]   ({m.TotalTrained} trainings in all)"));
-        if (m.Phase is not ("evolving" or null)) rows.Add(new Markup($"[yellow]{Markup.Escape(m.Phase)}[/]"));
+        var elapsed = $"{eta}, elapsed {DateTime.UtcNow - m.Started:hh\\:mm\\:ss}";
+        var (filled, empty) = Bar(overall, 30);
+        var generation = $"Generation {m.Generation + 1}/{m.Generations}";
+        rows.Add(Markup.FromInterpolated(
+            $"[bold]{generation}[/]  [green]{filled}[/][grey]{empty}[/] {overall:P0}  [grey]{elapsed}[/]"));
+        var (trained, running) = ($"/{m.ToTrain} trained", $"{m.Slots.Count} running");
+        var (cached, failed) = ($"{m.Cached} cached", $"{m.Failed} failed");
+        var all = $"   ({m.TotalTrained} trainings in all)";
+        rows.Add(Markup.FromInterpolated(
+            $"This generation: [green]{m.Done}[/]{trained}, [blue]{running}[/], [grey]{cached}[/], [red]{failed}[/]{all}"));
+        if (m.Phase is not ("evolving" or null)) rows.Add(Markup.FromInterpolated($"[yellow]{m.Phase}[/]"));
 
         var slots = new Table().Border(TableBorder.Rounded).Title("Trainer slots")
             .AddColumns("Trainer", "Genome", "Epoch",
                 m.Objective.IsPercentage ? "Val. acc." : Markup.Escape(m.Objective.Name), "Elapsed");
         foreach (var (trainer, slot) in m.Slots)
-            slots.AddRow(Markup.Escape(trainer), Markup.Escape(slot.Genome), slot.Epoch.ToString(),
-                m.Objective.Format(slot.Accuracy, 1),
-                $"{DateTime.UtcNow - slot.Started:mm\\:ss}");
-        if (m.Slots.Count == 0) slots.AddRow("[grey]idle[/]", "", "", "", "");
+            slots.AddRow(Cells.Plain(trainer, slot.Genome, slot.Epoch, m.Objective.Format(slot.Accuracy, 1),
+                $"{DateTime.UtcNow - slot.Started:mm\\:ss}"));
+        if (m.Slots.Count == 0)
+            slots.AddRow([Markup.FromInterpolated($"[grey]idle[/]"), .. Cells.Plain("", "", "", "")]);
         rows.Add(slots);
 
         var nodes = new Table().Border(TableBorder.Rounded).Title("Trainer nodes").AddColumns("Node", "Slots", "Busy", "Idle", "Evaluations");
         foreach (var node in m.Nodes)
-            nodes.AddRow(Markup.Escape(node.Node), node.Slots.ToString(), node.Busy.ToString(), Math.Max(0, node.Slots - node.Busy).ToString(),
-                node.Evaluations.ToString());
-        if (m.Nodes.Count == 0) nodes.AddRow("[yellow]none yet: start one with actorevolve trainer --join[/]", "", "", "", "");
+            nodes.AddRow(Cells.Plain(node.Node, node.Slots, node.Busy, Math.Max(0, node.Slots - node.Busy),
+                node.Evaluations));
+        if (m.Nodes.Count == 0)
+            nodes.AddRow([Markup.FromInterpolated($"[yellow]none yet: start one with actorevolve trainer --join[/]"),
+                .. Cells.Plain("", "", "", "")]);
         rows.Add(nodes);
 
         if (m.Best is { } best)
-            rows.Add(new Markup($"Best so far: [bold green]{m.Objective.Format(best.Fitness.Accuracy)}[/]  " +
-                                Markup.Escape(best.Genome.Key)));
+        {
+            var score = m.Objective.Format(best.Fitness.Accuracy);
+            rows.Add(Markup.FromInterpolated($"Best so far: [bold green]{score}[/]  {best.Genome.Key}"));
+        }
         if (m.History.Count > 0 && m.Objective.IsPercentage)
         {
             var chart = new BarChart().Label("Best validation accuracy by generation").Width(60).WithMaxValue(100);
@@ -62,9 +72,9 @@ public static class LiveView
         return new Panel(new Rows(rows)).Header("ActorEvolve").Expand();
     });
 
-    static string Bar(double share, int width)
+    static (string Filled, string Empty) Bar(double share, int width)
     {
         var filled = (int)Math.Round(Math.Clamp(share, 0, 1) * width);
-        return $"[green]{new string('█', filled)}[/][grey]{new string('░', width - filled)}[/]";
+        return (new string('█', filled), new string('░', width - filled));
     }
 }

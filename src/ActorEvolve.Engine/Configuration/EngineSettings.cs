@@ -50,17 +50,15 @@ public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings
     /// source reports (checked when its results arrive: a result without it fails).</summary>
     static Core.Fitness.Objective ReadObjective(SettingsReader root)
     {
-        var objective = root.OptionalSection("objective");
-        const string defaultMetric = Core.Fitness.Objective.DefaultMetric;
-        var metric = (objective?.String("metric", defaultMetric) ?? defaultMetric).Trim();
-        if (metric == "")
-            throw new ConfigException("invalid configuration: actorevolve.objective.metric must name a metric (e.g. accuracy)");
-        return objective?.String("direction", "maximize") switch
+        var objective = root.Section("objective");
+        var metric = objective.String("metric").Trim();
+        if (metric == "") throw new ConfigException($"invalid configuration: {objective.KeyOf("metric")} is empty");
+        return objective.String("direction") switch
         {
-            null or "maximize" => new(metric, Maximize: true),
+            "maximize" => new(metric, Maximize: true),
             "minimize" => new(metric, Maximize: false),
             var other => throw new ConfigException(
-                $"invalid configuration: actorevolve.objective.direction must be maximize or minimize, got '{other}'"),
+                $"invalid configuration: {objective.KeyOf("direction")} must be maximize or minimize, got '{other}'"),
         };
     }
 
