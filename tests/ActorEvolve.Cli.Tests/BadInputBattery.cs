@@ -1,0 +1,148 @@
+using System.Security.Cryptography;
+
+namespace ActorEvolve.Cli.Tests;
+
+/// <summary>A state directory with a finished and an interrupted run, shared by the battery's cases.</summary>
+public sealed class StateWithRuns : IDisposable
+{
+    public CliProcess Cli { get; } = new();
+
+    public string Grid { get; }
+
+    public StateWithRuns()
+    {
+        Grid = Cli.SeedGrid();
+        string[] search = ["search", "--fitness", $"table:{Grid}", "--population", "6", "--slots", "2"];
+        var finished = Cli.Run([.. search, "--generations", "2", "--run-id", "finished"]);
+        Assert.True(finished.ExitCode == 0, finished.Stderr);
+        var slow = Cli.Write("slow.conf", "actorevolve.table-delay = 50ms");
+        Cli.RunAndKill(l => l.StartsWith("generation 1 done"), 1,
+            [.. search, "--generations", "30", "--run-id", "unfinished", "--config", slow]);
+    }
+
+    public void Dispose() => Cli.Dispose();
+}
+
+/// <summary>The bad inputs users and adversaries tried, against the real executable: each is refused with exit code
+/// 2 and exactly one line on stderr, and leaves the state directory (runs and journal) byte for byte as it was.</summary>
+public sealed class BadInputBattery(StateWithRuns state) : IClassFixture<StateWithRuns>
+{
+    /// <param name="Files">Files the case needs in the working directory (name, content); "{grid}" is the table.</param>
+    /// <param name="Expected">What the one line must say.</param>
+    public sealed record Case(string[] Args, string Expected, params (string Name, string Content)[] Files);
+
+    static Case Config(string content, string expected, params string[] more) =>
+        new(["search", "--fitness", "table:{grid}", "--config", "case.conf", .. more], expected, ("case.conf", content));
+
+    static readonly Dictionary<string, Case> Cases = new()
+    {
+        ["boolean maybe"] = Config("actorevolve.ga.avoid-duplicates = maybe",
+            "actorevolve.ga.avoid-duplicates must be on or off, got 'maybe'"),
+        ["boolean 2"] = Config("actorevolve.ga.adaptive-mutation = 2", "adaptive-mutation must be on or off, got '2'"),
+        ["boolean sometimes"] = Config("actorevolve.engine.local-trainers = sometimes",
+            "local-trainers must be on or off, got 'sometimes'"),
+        ["search-space = 5"] = Config("actorevolve.search-space = 5", "actorevolve.search-space must be a section"),
+        ["ga = 5 under a flag"] = Config("actorevolve.ga = 5", "actorevolve.ga must be a section { ... }, got '5'",
+            "--population", "4"),
+        ["a list for a number"] = Config("actorevolve.ga.population = [20]",
+            "actorevolve.ga.population must be a whole number, got a list"),
+        ["a word for a number"] = Config("actorevolve.ga.retain = \"much\"", "actorevolve.ga.retain must be a number"),
+        ["a fraction for a whole number"] = Config("actorevolve.ga.generations = 2.5",
+            "actorevolve.ga.generations must be a whole number, got '2.5'"),
+        ["a section for a value"] = Config("actorevolve.seed { a = 1 }", "actorevolve.seed must be a value"),
+        ["null population"] = Config("actorevolve.ga.population = null", "got null"),
+        ["NaN retain"] = Config("actorevolve.ga.retain = NaN", "actorevolve.ga.retain must be a number, got 'NaN'"),
+        ["bare number duration"] = Config("actorevolve.engine.evaluation-timeout = 5",
+            "evaluation-timeout must be a duration such as 30s, 10m or 2h"),
+        ["zero timeout"] = Config("actorevolve.engine.final-timeout = 0s", "final-timeout must be a positive duration"),
+        ["bare table delay"] = Config("actorevolve.table-delay = 5", "table-delay must be a duration"),
+        ["include"] = Config("include \"nope.conf\"", "include nope.conf is not supported"),
+        ["unbalanced brace"] = Config("actorevolve { ga { population = 20 }", "invalid HOCON"),
+        ["gene of a nested list"] = Config("actorevolve.search-space.nb_neurons = [[64]]", "must be a list of plain values"),
+        ["gene type banana"] = Config("actorevolve.search-space.nb_layers { min = 1, max = 3, type = banana }",
+            "type must be int or float, got 'banana'"),
+        ["objective sideways"] = Config("actorevolve.objective.direction = sideways",
+            "objective.direction must be maximize or minimize, got 'sideways'"),
+        ["markup in a message"] = Config("actorevolve.ga.initial-population = \"[red]x[/]\"",
+            "initial-population must be random or grid, got '[red]x[/]'"),
+        ["missing config file"] = new(["search", "--config", "nowhere.conf"], "configuration file not found"),
+        ["state dir is a file"] = new(["search", "--fitness", "table:{grid}", "--state-dir", "afile"], "is a file, not a folder",
+            ("afile", "not a folder")),
+        ["table: without a file"] = new(["search", "--fitness", "table:"], "fitness 'table:' names no table"),
+        ["trainer table: without a file"] = new(["trainer", "--join", "127.0.0.1:1", "--fitness", "table:"],
+            "fitness 'table:' names no table"),
+        ["unknown fitness"] = new(["search", "--fitness", "oracle"], "unknown fitness 'oracle'"),
+        ["journal in /proc"] = new(["search", "--fitness", "table:{grid}", "--journal", "sqlite:/proc/nope/x.db"],
+            "/proc/nope/x.db: cannot open the journal"),
+        ["journal sqlite: without a file"] = new(["search", "--fitness", "table:{grid}", "--journal", "sqlite:"],
+            "journal 'sqlite:' names no file"),
+        ["postgres URL without host"] = new(["search", "--fitness", "table:{grid}", "--journal", "postgres://u:secret@:5/db"],
+            "journal 'postgres://u:***@:5/db' is not postgres://"),
+        ["20000 slots"] = new(["search", "--fitness", "table:{grid}", "--slots", "20000"],
+            "actorevolve.engine.trainer-slots must be a whole number from 0 to 256, got '20000'"),
+        ["two billion genomes"] = new(["search", "--fitness", "table:{grid}", "--population", "2000000000"],
+            "population must be at most 100000"),
+        ["empty run id"] = new(["search", "--fitness", "table:{grid}", "--run-id", ""], "a run id cannot be empty"),
+        ["run id like an option"] = new(["search", "--fitness", "table:{grid}", "--run-id=-x"], "cannot start with '-'"),
+        ["run id with a slash"] = new(["search", "--fitness", "table:{grid}", "--run-id", "a/b"], "cannot contain '/'"),
+        ["resume up the tree"] = new(["resume", "../finished"], "cannot contain '/'"),
+        ["report up the tree"] = new(["report", "../x"], "cannot contain '/'"),
+        ["no command"] = new([], "'actorevolve' needs a command: search, brute, resume"),
+        ["bench without a command"] = new(["bench"], "'actorevolve bench' needs a command: engine"),
+        ["unknown flag"] = new(["search", "--populaton", "5"], "--populaton"),
+        ["seed not a number"] = new(["search", "--seed", "abc"], "abc"),
+        ["join timeout without a unit"] = new(["trainer", "--join", "127.0.0.1:1", "--join-timeout", "5"],
+            "--join-timeout must be a duration such as 30s, 10m or 2h"),
+        ["join timeout of zero"] = new(["trainer", "--join", "127.0.0.1:1", "--join-timeout", "0s"],
+            "--join-timeout must be more than 0s"),
+        ["listen on port 99999"] = new(["search", "--fitness", "table:{grid}", "--listen", "127.0.0.1:99999"],
+            "--listen '127.0.0.1:99999' is not HOST:PORT"),
+        ["an existing run id"] = new(["search", "--fitness", "table:{grid}", "--run-id", "finished"],
+            "run 'finished' already exists"),
+        ["resume a finished run"] = new(["resume", "finished"], "run 'finished' has already finished"),
+        ["resume an unknown run"] = new(["resume", "nosuch"], "there is no run 'nosuch'"),
+        ["report an unknown run"] = new(["report", "nosuch"], "there is no run 'nosuch'"),
+    };
+
+    public static TheoryData<string> Names => [.. Cases.Keys];
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Is_refused_in_one_line_and_changes_nothing(string name)
+    {
+        var cli = state.Cli;
+        var @case = Cases[name];
+        foreach (var (file, content) in @case.Files) cli.Write(file, content);
+        var before = Snapshot(cli.WorkDir);
+
+        var result = cli.Run([.. @case.Args.Select(a => a.Replace("{grid}", state.Grid))]);
+
+        Assert.True(result.ExitCode == 2, $"exit {result.ExitCode}:\n{result.Stderr}");
+        var line = Assert.Single(result.StderrLines);
+        Assert.StartsWith("actorevolve: error: ", line);
+        Assert.Contains(@case.Expected, line);
+        Assert.DoesNotContain("Unhandled exception", result.Stdout + result.Stderr);
+        var after = Snapshot(cli.WorkDir);
+        Assert.True(before.SequenceEqual(after),
+            $"changed: {string.Join(", ", before.Except(after))}; now: {string.Join(", ", after.Except(before))}");
+    }
+
+    /// <summary>Outside the battery: a refused resume still starts the run's actor system, which appends to the run's
+    /// log and removes a stale run.pid (the run lifecycle's to fix), so only its message is checked here.</summary>
+    [Fact]
+    public void A_resume_refused_for_other_GA_settings_says_what_differs_in_a_sentence()
+    {
+        var cli = state.Cli;
+        var result = cli.Run("resume", "unfinished", "--config", cli.Write("retain.conf", "actorevolve.ga.retain = 0.5"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("actorevolve: error: run 'unfinished' was started with other GA settings (retain 0.4, not 0.5): " +
+                     "it resumes only with its own", Assert.Single(result.StderrLines));
+    }
+
+    /// <summary>Every file of the state directory (runs, journal and its WAL) with a hash of its bytes.</summary>
+    static string[] Snapshot(string workDir) =>
+    [
+        .. Directory.EnumerateFiles(Path.Combine(workDir, "runs"), "*", SearchOption.AllDirectories).Order()
+            .Select(f => $"{Path.GetRelativePath(workDir, f)} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))}"),
+    ];
+}
