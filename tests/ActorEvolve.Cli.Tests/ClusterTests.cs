@@ -127,7 +127,7 @@ public sealed class ClusterTests : IDisposable
         var (coordinator, port) = StartCoordinator("tls", "--tls-cert", certificate, "--config", Path.Combine(_cli.WorkDir, "tls.conf"));
 
         string[] Join(params string[] extra) =>
-            ["trainer", "--join", $"127.0.0.1:{port}", "--fitness", $"table:{Grid}", "--join-timeout", "00:00:05", .. extra];
+            ["trainer", "--join", $"127.0.0.1:{port}", "--fitness", $"table:{Grid}", "--join-timeout", "5s", .. extra];
         foreach (var refused in new[] { _cli.Run(Join()), _cli.Run(Join("--tls-cert", other, "--config", Path.Combine(_cli.WorkDir, "tls.conf"))) })
         {
             Assert.Equal(2, refused.ExitCode);
@@ -168,7 +168,7 @@ public sealed class ClusterTests : IDisposable
     {
         _cli.SeedGrid();
         var result = _cli.Run("trainer", "--join", $"127.0.0.1:{CliProcess.FreePort()}", "--fitness", $"table:{Grid}",
-            "--join-timeout", "00:00:03");
+            "--join-timeout", "3s");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("cannot join the search at 127.0.0.1:", Assert.Single(result.StderrLines));
     }
