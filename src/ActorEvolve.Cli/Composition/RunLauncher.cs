@@ -98,7 +98,7 @@ public static class RunLauncher
         if (view.Dashboard is { } dashboard)
         {
             var (host, port) = SharedOptions.ParseEndpoint(dashboard, "--dashboard");
-            if (port != 0 && port == config.GetInt("akka.remote.dot-netty.tcp.port"))
+            if (port != 0 && port == RemotingEndpoint.Endpoint(config).Port)
                 throw new UsageException(
                     $"--dashboard {dashboard} uses the cluster's --listen port {port}: choose another port");
             RemotingEndpoint.Preflight(host, port, "the dashboard");
@@ -215,7 +215,7 @@ public static class RunLauncher
     /// reach.</summary>
     public static string? InsecureWarning(Config config, Akka.Actor.Address node) => ClusterSecurity.IsInsecure(config)
         ? $"INSECURE (--insecure): cluster port {node.Port} on " +
-          $"{config.GetString("akka.remote.dot-netty.tcp.hostname")} takes any node that connects, without TLS"
+          $"{RemotingEndpoint.Endpoint(config).Host} takes any node that connects, without TLS"
         : null;
 
     /// <summary>A port that is taken or an address this machine does not have is bad input, not a crash.</summary>

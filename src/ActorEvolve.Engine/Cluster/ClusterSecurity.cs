@@ -33,7 +33,7 @@ public static class ClusterSecurity
     /// (<c>actorevolve.tls.insecure</c>, <c>--insecure</c>): the user's explicit choice, shown while it runs.</summary>
     public static bool IsInsecure(Config config) => CertificatePath(config) == "" && !IsLoopback(ListenHost(config));
 
-    static string ListenHost(Config config) => config.GetString("akka.remote.dot-netty.tcp.hostname");
+    static string ListenHost(Config config) => SettingsReader.Of(config, "akka.remote.dot-netty.tcp").String("hostname");
 
     /// <summary>The actor system's setup: <paramref name="config"/>, plus TLS when a certificate is configured.
     /// Without TLS, any process that reaches the port can join and report fitness, so a node listens without it
@@ -41,7 +41,7 @@ public static class ClusterSecurity
     public static ActorSystemSetup Setup(Config config)
     {
         var path = CertificatePath(config);
-        if (IsInsecure(config) && !config.GetBoolean("actorevolve.tls.insecure", false))
+        if (IsInsecure(config) && !SettingsReader.Of(config, "actorevolve.tls").Bool("insecure"))
             throw new ConfigException($"listening on {ListenHost(config)} without TLS would let any process " +
                                       "that reaches it join the search and report fitness: give every node " +
                                       "--tls-cert FILE, or accept that with --insecure");

@@ -37,7 +37,8 @@ public static class RemotingEndpoint
         return $"{host}:{port}";
     }
 
-    static (string Host, int Port) Endpoint(Config config)
+    /// <summary>The host and port this node's cluster endpoint is configured to listen on.</summary>
+    public static (string Host, int Port) Endpoint(Config config)
     {
         var tcp = Engine.Configuration.SettingsReader.Of(config, "akka.remote.dot-netty.tcp");
         return (tcp.String("hostname"), tcp.Int("port", min: 0, max: 65535));
