@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
 
 namespace ActorEvolve.Cli.Tests;
 
@@ -24,7 +25,8 @@ public sealed class StateWithRuns : IDisposable
 }
 
 /// <summary>The bad inputs users and adversaries tried, against the real executable: each is refused with exit code
-/// 2 and exactly one line on stderr, and leaves the state directory (runs and journal) byte for byte as it was.</summary>
+/// 2 and exactly one line on stderr, and leaves the state directory as it was: the run folders byte for byte, the
+/// journal row for row.</summary>
 public sealed class BadInputBattery(StateWithRuns state) : IClassFixture<StateWithRuns>
 {
     /// <param name="Files">Files the case needs in the working directory (name, content); "{grid}" is the table.</param>
@@ -139,10 +141,44 @@ public sealed class BadInputBattery(StateWithRuns state) : IClassFixture<StateWi
                      "it resumes only with its own", Assert.Single(result.StderrLines));
     }
 
-    /// <summary>Every file of the state directory (runs, journal and its WAL) with a hash of its bytes.</summary>
-    static string[] Snapshot(string workDir) =>
-    [
-        .. Directory.EnumerateFiles(Path.Combine(workDir, "runs"), "*", SearchOption.AllDirectories).Order()
-            .Select(f => $"{Path.GetRelativePath(workDir, f)} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))}"),
-    ];
+    /// <summary>Every file of the run folders with a hash of its bytes, and every row of the journal. (Commands read
+    /// the journal to know a run's status, and SQLite folds its WAL into the database file when the last reader
+    /// closes: the same records, other bytes.)</summary>
+    static string[] Snapshot(string workDir)
+    {
+        var stateDir = Path.Combine(workDir, "runs");
+        var journal = Path.Combine(stateDir, "actorevolve.db");
+        return
+        [
+            .. Directory.EnumerateFiles(stateDir, "*", SearchOption.AllDirectories)
+                .Where(f => !Path.GetFileName(f).StartsWith("actorevolve.db", StringComparison.Ordinal)).Order()
+                .Select(f => $"{Path.GetRelativePath(workDir, f)} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))}"),
+            .. JournalRows(journal),
+        ];
+    }
+
+    static IEnumerable<string> JournalRows(string file)
+    {
+        using var sqlite = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = file, Mode = SqliteOpenMode.ReadOnly, Pooling = false,
+        }.ToString());
+        sqlite.Open();
+        var tables = Query(sqlite, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .Select(row => row[0]).ToArray();
+        return tables.SelectMany(table => Query(sqlite, $"SELECT * FROM \"{table}\" ORDER BY rowid")
+            .Select(row => $"{table}: {string.Join(" | ", row)}")).ToArray();
+    }
+
+    static List<string[]> Query(SqliteConnection sqlite, string sql)
+    {
+        using var command = sqlite.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<string[]>();
+        while (reader.Read())
+            rows.Add([.. Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetValue(i) is byte[] blob
+                ? Convert.ToHexString(SHA256.HashData(blob)) : Convert.ToString(reader.GetValue(i)) ?? "")]);
+        return rows;
+    }
 }

@@ -33,7 +33,8 @@ public static class ClusterSecurity
     /// (<c>actorevolve.tls.insecure</c>, <c>--insecure</c>): the user's explicit choice, shown while it runs.</summary>
     public static bool IsInsecure(Config config) => CertificatePath(config) == "" && !IsLoopback(ListenHost(config));
 
-    static string ListenHost(Config config) => SettingsReader.Of(config, "akka.remote.dot-netty.tcp").String("hostname");
+    static string ListenHost(Config config) =>
+        SettingsReader.Of(config, "akka.remote.dot-netty.tcp").String("hostname");
 
     /// <summary>The actor system's setup: <paramref name="config"/>, plus TLS when a certificate is configured.
     /// Without TLS, any process that reaches the port can join and report fitness, so a node listens without it

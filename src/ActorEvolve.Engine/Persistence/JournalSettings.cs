@@ -109,16 +109,24 @@ public sealed record JournalSettings(string ProviderName, string ConnectionStrin
         }
     }
 
-    /// <summary>Deletes a SQLite journal that holds no record at all (one a refused start created).</summary>
+    /// <summary>Deletes a SQLite journal that holds no record at all (one a refused start created). One that cannot
+    /// be read (the disk is full) is kept: this cleanup must never hide why the run stopped.</summary>
     public void DeleteIfEmpty()
     {
         if (SqliteFile is null || !File.Exists(SqliteFile)) return;
-        using (var sqlite = new SqliteConnection(ConnectionString))
+        try
         {
-            sqlite.Open();
-            if (HasJournalTable(sqlite) && Count(sqlite, "SELECT count(*) FROM journal") > 0) return;
+            using (var sqlite = new SqliteConnection(ConnectionString))
+            {
+                sqlite.Open();
+                if (HasJournalTable(sqlite) && Count(sqlite, "SELECT count(*) FROM journal") > 0) return;
+            }
+            foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(SqliteFile + suffix);
         }
-        foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(SqliteFile + suffix);
+        catch (Exception e) when (e is SqliteException or IOException)
+        {
+            // keep it
+        }
     }
 
     bool PostgresHasTables()
