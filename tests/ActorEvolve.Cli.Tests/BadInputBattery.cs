@@ -29,12 +29,13 @@ public sealed class StateWithRuns : IDisposable
 /// journal row for row.</summary>
 public sealed class BadInputBattery(StateWithRuns state) : IClassFixture<StateWithRuns>
 {
-    /// <param name="Files">Files the case needs in the working directory (name, content); "{grid}" is the table.</param>
+    /// <param name="Files">Files the case needs in the working directory (name, content).</param>
     /// <param name="Expected">What the one line must say.</param>
     public sealed record Case(string[] Args, string Expected, params (string Name, string Content)[] Files);
 
     static Case Config(string content, string expected, params string[] more) =>
-        new(["search", "--fitness", "table:{grid}", "--config", "case.conf", .. more], expected, ("case.conf", content));
+        new(["search", "--fitness", "table:{grid}", "--config", "case.conf", .. more], expected,
+            ("case.conf", content));
 
     static readonly Dictionary<string, Case> Cases = new()
     {
@@ -60,7 +61,8 @@ public sealed class BadInputBattery(StateWithRuns state) : IClassFixture<StateWi
         ["bare table delay"] = Config("actorevolve.table-delay = 5", "table-delay must be a duration"),
         ["include"] = Config("include \"nope.conf\"", "include nope.conf is not supported"),
         ["unbalanced brace"] = Config("actorevolve { ga { population = 20 }", "invalid HOCON"),
-        ["gene of a nested list"] = Config("actorevolve.search-space.nb_neurons = [[64]]", "must be a list of plain values"),
+        ["gene of a nested list"] = Config("actorevolve.search-space.nb_neurons = [[64]]",
+            "must be a list of plain values"),
         ["gene type banana"] = Config("actorevolve.search-space.nb_layers { min = 1, max = 3, type = banana }",
             "type must be int or float, got 'banana'"),
         ["objective sideways"] = Config("actorevolve.objective.direction = sideways",
@@ -68,7 +70,8 @@ public sealed class BadInputBattery(StateWithRuns state) : IClassFixture<StateWi
         ["markup in a message"] = Config("actorevolve.ga.initial-population = \"[red]x[/]\"",
             "initial-population must be random or grid, got '[red]x[/]'"),
         ["missing config file"] = new(["search", "--config", "nowhere.conf"], "configuration file not found"),
-        ["state dir is a file"] = new(["search", "--fitness", "table:{grid}", "--state-dir", "afile"], "is a file, not a folder",
+        ["state dir is a file"] = new(["search", "--fitness", "table:{grid}", "--state-dir", "afile"],
+            "is a file, not a folder",
             ("afile", "not a folder")),
         ["table: without a file"] = new(["search", "--fitness", "table:"], "fitness 'table:' names no table"),
         ["trainer table: without a file"] = new(["trainer", "--join", "127.0.0.1:1", "--fitness", "table:"],
@@ -78,14 +81,16 @@ public sealed class BadInputBattery(StateWithRuns state) : IClassFixture<StateWi
             "/proc/nope/x.db: cannot open the journal"),
         ["journal sqlite: without a file"] = new(["search", "--fitness", "table:{grid}", "--journal", "sqlite:"],
             "journal 'sqlite:' names no file"),
-        ["postgres URL without host"] = new(["search", "--fitness", "table:{grid}", "--journal", "postgres://u:secret@:5/db"],
+        ["postgres URL without host"] = new(
+            ["search", "--fitness", "table:{grid}", "--journal", "postgres://u:secret@:5/db"],
             "journal 'postgres://u:***@:5/db' is not postgres://"),
         ["20000 slots"] = new(["search", "--fitness", "table:{grid}", "--slots", "20000"],
             "actorevolve.engine.trainer-slots must be a whole number from 0 to 256, got '20000'"),
         ["two billion genomes"] = new(["search", "--fitness", "table:{grid}", "--population", "2000000000"],
             "population must be at most 100000"),
         ["empty run id"] = new(["search", "--fitness", "table:{grid}", "--run-id", ""], "a run id cannot be empty"),
-        ["run id like an option"] = new(["search", "--fitness", "table:{grid}", "--run-id=-x"], "cannot start with '-'"),
+        ["run id like an option"] = new(["search", "--fitness", "table:{grid}", "--run-id=-x"],
+            "cannot start with '-'"),
         ["run id with a slash"] = new(["search", "--fitness", "table:{grid}", "--run-id", "a/b"], "cannot contain '/'"),
         ["resume up the tree"] = new(["resume", "../finished"], "cannot contain '/'"),
         ["report up the tree"] = new(["report", "../x"], "cannot contain '/'"),
@@ -135,7 +140,8 @@ public sealed class BadInputBattery(StateWithRuns state) : IClassFixture<StateWi
     public void A_resume_refused_for_other_GA_settings_says_what_differs_in_a_sentence()
     {
         var cli = state.Cli;
-        var result = cli.Run("resume", "unfinished", "--config", cli.Write("retain.conf", "actorevolve.ga.retain = 0.5"));
+        var retain = cli.Write("retain.conf", "actorevolve.ga.retain = 0.5");
+        var result = cli.Run("resume", "unfinished", "--config", retain);
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("actorevolve: error: run 'unfinished' was started with other GA settings (retain 0.4, not 0.5): " +
                      "it resumes only with its own", Assert.Single(result.StderrLines));
@@ -152,10 +158,12 @@ public sealed class BadInputBattery(StateWithRuns state) : IClassFixture<StateWi
         [
             .. Directory.EnumerateFiles(stateDir, "*", SearchOption.AllDirectories)
                 .Where(f => !Path.GetFileName(f).StartsWith("actorevolve.db", StringComparison.Ordinal)).Order()
-                .Select(f => $"{Path.GetRelativePath(workDir, f)} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))}"),
+                .Select(f => $"{Path.GetRelativePath(workDir, f)} {Hash(File.ReadAllBytes(f))}"),
             .. JournalRows(journal),
         ];
     }
+
+    static string Hash(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes));
 
     static IEnumerable<string> JournalRows(string file)
     {
@@ -178,7 +186,7 @@ public sealed class BadInputBattery(StateWithRuns state) : IClassFixture<StateWi
         var rows = new List<string[]>();
         while (reader.Read())
             rows.Add([.. Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetValue(i) is byte[] blob
-                ? Convert.ToHexString(SHA256.HashData(blob)) : Convert.ToString(reader.GetValue(i)) ?? "")]);
+                ? Hash(blob) : Convert.ToString(reader.GetValue(i)) ?? "")]);
         return rows;
     }
 }

@@ -64,6 +64,7 @@ public sealed class DiskFullTests : IDisposable
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
         var reference = _cli.Run([.. search, "--quiet"]);
         Assert.True(reference.ExitCode == 0, reference.Stderr);
-        Assert.Equal(Evaluations(Path.Combine(_cli.WorkDir, "runs", "full")), Evaluations(Path.Combine(_disk, "runs", "full")));
+        Assert.Equal(Evaluations(Path.Combine(_cli.WorkDir, "runs", "full")),
+            Evaluations(Path.Combine(_disk, "runs", "full")));
     }
 }

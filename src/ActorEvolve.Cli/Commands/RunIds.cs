@@ -32,7 +32,8 @@ public static class RunIds
     /// <summary>Why <paramref name="id"/> cannot be a run id, or null when it can.</summary>
     public static string? Problem(string id)
     {
-        var invalid = id.FirstOrDefault(c => c is '/' or '\\' || char.IsControl(c) || Path.GetInvalidFileNameChars().Contains(c));
+        var invalid = id.FirstOrDefault(c =>
+            c is '/' or '\\' || char.IsControl(c) || Path.GetInvalidFileNameChars().Contains(c));
         return id switch
         {
             "" => "a run id cannot be empty",

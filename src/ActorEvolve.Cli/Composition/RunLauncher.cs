@@ -61,8 +61,10 @@ public static class RunLauncher
                 case RunStatus.NotStarted:
                     folder.ClearLeftovers(keepConfig: resume);
                     if (resume)
-                        AnsiConsole.MarkupLineInterpolated(
-                            $"Run [blue]{runId}[/] was stopped before its journal recorded it: starting it from its run.conf");
+                    {
+                        const string why = "was stopped before its journal recorded it: starting it from its run.conf";
+                        AnsiConsole.MarkupLineInterpolated($"Run [blue]{runId}[/] {why}");
+                    }
                     break;
             }
             if (runConfigText is not null) await WriteWholeAsync(files.Config, runConfigText, cancellation);

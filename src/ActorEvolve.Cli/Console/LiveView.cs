@@ -32,11 +32,11 @@ public static class LiveView
         var generation = $"Generation {m.Generation + 1}/{m.Generations}";
         rows.Add(Markup.FromInterpolated(
             $"[bold]{generation}[/]  [green]{filled}[/][grey]{empty}[/] {overall:P0}  [grey]{elapsed}[/]"));
-        var (trained, running) = ($"/{m.ToTrain} trained", $"{m.Slots.Count} running");
+        var (trained, running) = ($"/{m.ToTrain} trained, ", $"{m.Slots.Count} running");
         var (cached, failed) = ($"{m.Cached} cached", $"{m.Failed} failed");
         var all = $"   ({m.TotalTrained} trainings in all)";
         rows.Add(Markup.FromInterpolated(
-            $"This generation: [green]{m.Done}[/]{trained}, [blue]{running}[/], [grey]{cached}[/], [red]{failed}[/]{all}"));
+            $"This generation: [green]{m.Done}[/]{trained}[blue]{running}[/], [grey]{cached}[/], [red]{failed}[/]{all}"));
         if (m.Phase is not ("evolving" or null)) rows.Add(Markup.FromInterpolated($"[yellow]{m.Phase}[/]"));
 
         var slots = new Table().Border(TableBorder.Rounded).Title("Trainer slots")

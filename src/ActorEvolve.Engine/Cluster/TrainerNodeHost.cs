@@ -101,7 +101,8 @@ public static class TrainerNodeHost
             catch (TimeoutException)
             {
                 throw new ConfigException($"cannot join the search at {coordinator.Host}:{coordinator.Port}: " +
-                                          $"no coordinator let this node in within {Durations.Format(firstJoinTimeout)} " +
+                                          "no coordinator let this node in within " +
+                                          $"{Durations.Format(firstJoinTimeout)} " +
                                           $"({TlsHint(config)})");
             }
             catch (OperationCanceledException)

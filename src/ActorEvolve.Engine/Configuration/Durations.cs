@@ -24,7 +24,8 @@ public static partial class Durations
             "ms" => 1, "s" => 1e3, "m" => 60e3, "h" => 3600e3, _ => 86400e3,
         };
         // Beyond this TimeSpan overflows; no timeout of ActorEvolve needs a century.
-        return milliseconds <= TimeSpan.FromDays(36500).TotalMilliseconds ? TimeSpan.FromMilliseconds(milliseconds) : null;
+        return milliseconds <= TimeSpan.FromDays(36500).TotalMilliseconds
+            ? TimeSpan.FromMilliseconds(milliseconds) : null;
     }
 
     /// <summary>Writes a duration back in this syntax (for messages).</summary>

@@ -53,7 +53,8 @@ public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings
         var objective = root.Section("objective");
         var metric = objective.String("metric").Trim();
         if (metric == "")
-            throw new ConfigException($"invalid configuration: {objective.KeyOf("metric")} must name a metric (e.g. accuracy)");
+            throw new ConfigException(
+                $"invalid configuration: {objective.KeyOf("metric")} must name a metric (e.g. accuracy)");
         return objective.String("direction") switch
         {
             "maximize" => new(metric, Maximize: true),

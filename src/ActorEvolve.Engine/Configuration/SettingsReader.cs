@@ -30,7 +30,8 @@ public sealed class SettingsReader
     /// <summary>The section's full key, such as <c>actorevolve.ga</c>, for messages.</summary>
     public string Path { get; }
 
-    /// <summary>The section <paramref name="path"/> (one key, or several joined by dots) of a whole configuration.</summary>
+    /// <summary>The section <paramref name="path"/> (one key, or several joined by dots) of a whole configuration.
+    /// </summary>
     public static SettingsReader Of(Config config, string path) =>
         path.Split('.').Aggregate(new SettingsReader(config, ""), (section, key) => section.Section(key));
 
@@ -59,7 +60,8 @@ public sealed class SettingsReader
     /// <summary>The section <paramref name="key"/>, or null when there is none.</summary>
     public SettingsReader? OptionalSection(string key) => Kind(key) == SettingKind.Missing ? null : Section(key);
 
-    /// <summary>This section, with <paramref name="fallback"/>'s keys where it has none (a GA preset over the ga block).</summary>
+    /// <summary>This section, with <paramref name="fallback"/>'s keys where it has none (a GA preset over the ga
+    /// block).</summary>
     public SettingsReader Over(SettingsReader fallback) => new(_config, Path, fallback);
 
     public string String(string key) => Literal(key, "a string");
@@ -74,7 +76,8 @@ public sealed class SettingsReader
         if (Kind(key) != SettingKind.List) throw Wrong(key, "a list [ ... ]");
         var items = Value(key)!.IsArray() ? Value(key)!.GetArray() : [];
         return items.Select(item => item.IsString() && item.GetString() is { } text ? text
-            : throw new ConfigException($"{KeyOf(key)} must be a list of plain values, got {Describe(item)} in it")).ToArray();
+            : throw new ConfigException($"{KeyOf(key)} must be a list of plain values, got {Describe(item)} in it"))
+            .ToArray();
     }
 
     public bool Bool(string key) => Literal(key, "on or off") switch
@@ -97,15 +100,17 @@ public sealed class SettingsReader
     public double Double(string key)
     {
         var text = Literal(key, "a number");
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
-            ? value : throw Wrong(key, "a number");
+        var number = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value);
+        return number && double.IsFinite(value) ? value : throw Wrong(key, "a number");
     }
 
-    public TimeSpan Duration(string key) => Durations.TryParse(Literal(key, Durations.Expected)) ?? throw Wrong(key, Durations.Expected);
+    public TimeSpan Duration(string key) =>
+        Durations.TryParse(Literal(key, Durations.Expected)) ?? throw Wrong(key, Durations.Expected);
 
     /// <summary>A positive duration.</summary>
     public TimeSpan Timeout(string key) =>
-        Duration(key) is var value && value > TimeSpan.Zero ? value : throw Wrong(key, "a positive duration such as 30s or 10m");
+        Duration(key) is var value && value > TimeSpan.Zero
+            ? value : throw Wrong(key, "a positive duration such as 30s or 10m");
 
     string Literal(string key, string expected) =>
         Kind(key) == SettingKind.Value ? Value(key)!.GetString() : throw Wrong(key, expected);

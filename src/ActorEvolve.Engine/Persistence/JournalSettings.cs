@@ -23,7 +23,8 @@ public sealed record JournalSettings(string ProviderName, string ConnectionStrin
         }
         if (url.StartsWith("postgres://", StringComparison.Ordinal) || url.StartsWith("postgresql://", StringComparison.Ordinal))
         {
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Host == "" || uri.AbsolutePath.Trim('/') is "")
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Host == ""
+                || uri.AbsolutePath.Trim('/') == "")
                 throw new ConfigException($"journal '{Redacted(url)}' is not {PostgresSyntax}");
             var user = uri.UserInfo.Split(':', 2);
             var builder = new NpgsqlConnectionStringBuilder
