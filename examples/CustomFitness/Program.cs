@@ -4,7 +4,7 @@ using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
 using ActorEvolve.Core.Randomness;
 using ActorEvolve.Engine;
-using ActorEvolve.Engine.Actors;
+using ActorEvolve.Engine.Protocol;
 using ActorEvolve.Training.Torch;
 using TorchSharp;
 using static TorchSharp.torch;

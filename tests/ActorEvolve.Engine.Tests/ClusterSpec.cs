@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Configuration;
 using ActorEvolve.Core.Fitness;
-using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Cluster;
 using ActorEvolve.Engine.Configuration;
 using ActorEvolve.Engine.Results;
+using ActorEvolve.Engine.Protocol;
 
 namespace ActorEvolve.Engine.Tests;
 

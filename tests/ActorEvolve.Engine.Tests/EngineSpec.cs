@@ -3,6 +3,8 @@ using ActorEvolve.Core.Evolution;
 using ActorEvolve.Core.Genes;
 using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Cluster;
+using ActorEvolve.Engine.Protocol;
+using ActorEvolve.Engine.Configuration;
 
 namespace ActorEvolve.Engine.Tests;
 
@@ -20,7 +22,7 @@ public abstract class EngineSpec(string journal = "akka.persistence.journal.inme
     }
     akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
     akka.actor.serializers.actorevolve-journal = "ActorEvolve.Engine.Persistence.JournalSerializer, ActorEvolve.Engine"
-    akka.actor.serialization-bindings { "ActorEvolve.Engine.Persistence.IRunJournalRecord, ActorEvolve.Engine" = actorevolve-journal }
+    akka.actor.serialization-bindings { "ActorEvolve.Engine.Persistence.RunJournal+IRecord, ActorEvolve.Engine" = actorevolve-journal }
     """)
 {
     protected static SearchSpace Space => new([

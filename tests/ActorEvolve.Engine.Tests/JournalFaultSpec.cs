@@ -1,7 +1,7 @@
 using ActorEvolve.Core.Evolution;
-using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Persistence;
 using Akka.Persistence.TestKit;
+using ActorEvolve.Engine.Protocol;
 
 namespace ActorEvolve.Engine.Tests;
 
@@ -14,7 +14,7 @@ public sealed class JournalFaultSpec() : EngineSpec("akka.persistence.journal.te
     {
         var journal = TestJournal.FromRef(Akka.Persistence.Persistence.Instance.Apply(Sys).JournalFor(null));
         var written = 0;
-        await journal.OnWrite.FailIf(p => p.Payload is FitnessRecorded && Interlocked.Increment(ref written) > 3);
+        await journal.OnWrite.FailIf(p => p.Payload is RunJournal.FitnessRecorded && Interlocked.Increment(ref written) > 3);
 
         var fitness = new FakeFitness();
         var ga = new GaSettings(Population: 8, Generations: 2);

@@ -2,7 +2,8 @@ using System.Collections.Concurrent;
 using ActorEvolve.Core.Evolution;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
-using ActorEvolve.Engine.Actors;
+using ActorEvolve.Engine.Protocol;
+using ActorEvolve.Engine.Configuration;
 
 namespace ActorEvolve.Engine.Tests;
 

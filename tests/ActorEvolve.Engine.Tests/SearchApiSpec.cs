@@ -1,8 +1,8 @@
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
-using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Configuration;
 using ActorEvolve.Engine.Results;
+using ActorEvolve.Engine.Protocol;
 
 namespace ActorEvolve.Engine.Tests;
 

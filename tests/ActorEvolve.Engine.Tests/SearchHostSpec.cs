@@ -1,6 +1,5 @@
 using System.Text.Json;
 using ActorEvolve.Core.Evolution;
-using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Cluster;
 using ActorEvolve.Engine.Configuration;
 using ActorEvolve.Engine.Results;

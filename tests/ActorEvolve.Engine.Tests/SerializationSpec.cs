@@ -2,10 +2,10 @@ using Akka.Actor;
 using ActorEvolve.Core.Evolution;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
-using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Cluster;
 using ActorEvolve.Engine.Configuration;
 using ActorEvolve.Engine.Persistence;
+using ActorEvolve.Engine.Protocol;
 
 namespace ActorEvolve.Engine.Tests;
 
@@ -44,9 +44,9 @@ public sealed class SerializationSpec() : Akka.TestKit.Xunit2.TestKit(HoconLoade
     [Fact]
     public void Journal_records_round_trip_and_a_newer_format_is_refused_with_a_message()
     {
-        var started = new RunStarted("run", 7, new GaSettings(AvoidDuplicates: true, Tournament: 2), ["nb_layers: 1..4"], "actorevolve {}");
-        var recorded = new FitnessRecorded(3, Genome.Key, 0.86, 0.38, 6, 21.4, "t", null, 0.85);
-        var back = (RunStarted)RoundTrip(started, typeof(JournalSerializer));
+        var started = new RunJournal.RunStarted("run", 7, new GaSettings(AvoidDuplicates: true, Tournament: 2), ["nb_layers: 1..4"], "actorevolve {}");
+        var recorded = new RunJournal.FitnessRecorded(3, Genome.Key, 0.86, 0.38, 6, 21.4, "t", null, 0.85);
+        var back = (RunJournal.RunStarted)RoundTrip(started, typeof(JournalSerializer));
         Assert.Equal((started.RunId, started.Seed, started.Ga, started.Config), (back.RunId, back.Seed, back.Ga, back.Config));
         Assert.Equal(started.Space, back.Space);
         Assert.Equal(recorded, RoundTrip(recorded, typeof(JournalSerializer)));
@@ -61,16 +61,16 @@ public sealed class SerializationSpec() : Akka.TestKit.Xunit2.TestKit(HoconLoade
     [Fact]
     public void Format_1_records_read_as_an_accuracy_run_and_metrics_round_trip_in_format_2()
     {
-        var serializer = (JournalSerializer)Sys.Serialization.FindSerializerFor(new RunFinished("g", null, null));
+        var serializer = (JournalSerializer)Sys.Serialization.FindSerializerFor(new RunJournal.RunFinished("g", null, null));
         // Written by ActorEvolve with journal format 1, byte for byte.
         var v1Started = """{"run_id":"r","seed":7,"ga":{"population":20},"space":["nb_layers ∈ 1..4"],"config":""}"""u8;
-        var started = (RunStarted)serializer.FromBinary(v1Started.ToArray(), "run-started/1");
+        var started = (RunJournal.RunStarted)serializer.FromBinary(v1Started.ToArray(), "run-started/1");
         Assert.Null(started.Objective);
         Assert.Equal(Core.Fitness.Objective.Default, started.Goal);
 
         var metrics = new Dictionary<string, double> { ["accuracy"] = 0.9, ["latency_ms"] = double.NaN };
-        var recorded = new FitnessRecorded(1, Genome.Key, 0.9, 0.3, 2, 1.5, "t", null, Metrics: metrics);
-        var back = (FitnessRecorded)RoundTrip(recorded, typeof(JournalSerializer));
+        var recorded = new RunJournal.FitnessRecorded(1, Genome.Key, 0.9, 0.3, 2, 1.5, "t", null, Metrics: metrics);
+        var back = (RunJournal.FitnessRecorded)RoundTrip(recorded, typeof(JournalSerializer));
         Assert.Equal(metrics, back.Metrics);
     }
 }

@@ -8,6 +8,7 @@ using ActorEvolve.Engine.Cluster;
 using ActorEvolve.Engine.Configuration;
 using ActorEvolve.Engine.Results;
 using Spectre.Console;
+using ActorEvolve.Engine.Protocol;
 
 namespace ActorEvolve.Cli.Bench;
 

@@ -2,7 +2,6 @@ using Akka.Configuration;
 using ActorEvolve.Cli.Commands;
 using ActorEvolve.Cli.Console;
 using ActorEvolve.Cli.Dashboard;
-using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Cluster;
 using ActorEvolve.Engine.Configuration;
 using ActorEvolve.Engine.Logging;

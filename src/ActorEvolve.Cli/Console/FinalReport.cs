@@ -1,6 +1,6 @@
-using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Results;
 using Spectre.Console;
+using ActorEvolve.Engine.Protocol;
 
 namespace ActorEvolve.Cli.Console;
 

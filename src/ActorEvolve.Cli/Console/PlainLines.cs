@@ -1,4 +1,4 @@
-using ActorEvolve.Engine.Actors;
+using ActorEvolve.Engine.Protocol;
 
 namespace ActorEvolve.Cli.Console;
 

@@ -1,5 +1,5 @@
 using Akka.Actor;
-using ActorEvolve.Engine.Actors;
+using ActorEvolve.Engine.Protocol;
 
 namespace ActorEvolve.Cli.Console;
 

@@ -1,6 +1,6 @@
 using ActorEvolve.Core.Evolution;
 using ActorEvolve.Core.Fitness;
-using ActorEvolve.Engine.Actors;
+using ActorEvolve.Engine.Protocol;
 
 namespace ActorEvolve.Cli.Console;
 

@@ -1,11 +1,10 @@
 using Akka.Actor;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
+using ActorEvolve.Engine.Protocol;
+using ActorEvolve.Engine.Configuration;
 
 namespace ActorEvolve.Engine.Actors;
-
-/// <summary>GenomeActor → parent, once: the genome's fitness, or its failure after every attempt.</summary>
-public sealed record GenomeScored(Genome Genome, FitnessResult Result, bool Final);
 
 /// <summary>
 /// Gets one genome a fitness. For each attempt it asks the run's <see cref="TrainerSlotsActor"/> for an idle
@@ -103,6 +102,3 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
         _trainer = null;
     }
 }
-
-/// <summary>How long one attempt may take and how often a genome is tried before it scores as failed.</summary>
-public sealed record EvaluationPolicy(TimeSpan Timeout, int MaxAttempts, TimeSpan FinalTimeout);

@@ -5,34 +5,10 @@ using ActorEvolve.Core.Evolution;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
 using ActorEvolve.Engine.Persistence;
-using Journal = ActorEvolve.Engine.Persistence;
+using ActorEvolve.Engine.Protocol;
+using ActorEvolve.Engine.Configuration;
 
 namespace ActorEvolve.Engine.Actors;
-
-/// <summary>Everything a run needs to know, fixed when it starts. <paramref name="Config"/> is the run's effective
-/// <c>actorevolve</c> configuration (HOCON), journaled with the run so it can be resumed as it was.</summary>
-public sealed record RunSettings(string RunId, long Seed, SearchSpace Space, GaSettings Ga, EvaluationPolicy Policy,
-    string? ModelPath, string Config = "", Objective? Objective = null)
-{
-    [System.Text.Json.Serialization.JsonIgnore]
-    public Objective Goal => Objective ?? Core.Fitness.Objective.Default;
-}
-
-/// <summary>What a run tells its listeners (live view, results writer), in order.</summary>
-public abstract record RunEvent;
-/// <summary>A resumed run: what was already evaluated before it stopped (in recording order).</summary>
-public sealed record RunResumed(int Generation, IReadOnlyList<RecordedFitness> Facts, IReadOnlyList<GenerationSummary> History) : RunEvent;
-/// <param name="At">When the generation started, before any of its trainings (for the engine-overhead figure).</param>
-public sealed record GenerationStarted(int Generation, int Generations, IReadOnlyList<Genome> Population, int ToTrain, int Cached,
-    DateTimeOffset At) : RunEvent;
-public sealed record EvaluationRecorded(int Generation, Genome Genome, FitnessResult Result) : RunEvent;
-public sealed record GenerationCompleted(GenerationSummary Summary, IReadOnlyList<ScoredGenome> Ranked, DateTimeOffset At) : RunEvent;
-public sealed record FinalEvaluationStarted(ScoredGenome Winner) : RunEvent;
-public sealed record RunCompleted(ScoredGenome Winner, FitnessResult? Test, IReadOnlyList<GenerationSummary> History,
-    IReadOnlyList<ScoredGenome> Top) : RunEvent;
-/// <summary>The run stopped without completing. <paramref name="BadInput"/>: the user asked for something
-/// impossible (resume an unknown or finished run, another search space); nothing was written.</summary>
-public sealed record RunAborted(string Reason, bool BadInput) : RunEvent;
 
 /// <summary>
 /// Drives the generations of one run, event-sourced: every fitness and every generation boundary is journaled
@@ -67,7 +43,7 @@ public sealed class PopulationActor : ReceivePersistentActor
         PersistenceId = RunJournal.PersistenceId(settings.RunId);
 
         Recover<SnapshotOffer>(offer => _journaled.Apply(offer));
-        Recover<IRunJournalRecord>(record => _journaled.Apply(record));
+        Recover<RunJournal.IRecord>(record => _journaled.Apply(record));
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<GenomeScored>(m => !m.Final, OnScored);
@@ -112,7 +88,7 @@ public sealed class PopulationActor : ReceivePersistentActor
         _slots = Context.ActorOf(TrainerSlotsActor.Props(), "slots");
         if (!_journaled.IsRecorded)
         {
-            var started = new RunStarted(_settings.RunId, _settings.Seed, _settings.Ga,
+            var started = new RunJournal.RunStarted(_settings.RunId, _settings.Seed, _settings.Ga,
                 RunJournal.Describe(_settings.Space), _settings.Config, _settings.Goal);
             Persist(started, e =>
             {
@@ -178,7 +154,7 @@ public sealed class PopulationActor : ReceivePersistentActor
     void StartGeneration()
     {
         var pending = _state.PendingEvaluations;
-        Persist(new Journal.GenerationStarted(_state.Generation, _state.Population.Select(g => g.Key).ToArray()), _ => { });
+        Persist(new RunJournal.GenerationStarted(_state.Generation, _state.Population.Select(g => g.Key).ToArray()), _ => { });
         Publish(new GenerationStarted(_state.Generation, _settings.Ga.Generations, _state.Population, pending.Count,
             _state.Population.Count - pending.Count, DateTimeOffset.UtcNow));
         if (pending.Count == 0)
@@ -207,7 +183,7 @@ public sealed class PopulationActor : ReceivePersistentActor
         _unwritten.Clear();
         _writing = true;
         var written = 0;
-        PersistAllAsync(batch.Select(FitnessRecorded.From), _ =>
+        PersistAllAsync(batch.Select(RunJournal.FitnessRecorded.From), _ =>
         {
             var fact = batch[written++];
             _state.RecordFitness(fact.Genome, fact.Result);
@@ -234,7 +210,7 @@ public sealed class PopulationActor : ReceivePersistentActor
     {
         var ranked = _state.RankedPopulation;
         var current = _state.CurrentSummary();
-        Persist(new Journal.GenerationCompleted(current.Generation, current.Best, current.Mean, current.Worst,
+        Persist(new RunJournal.GenerationCompleted(current.Generation, current.Best, current.Mean, current.Worst,
             current.BestGenome), _ =>
         {
             var summary = _state.CompleteGeneration();
@@ -265,7 +241,7 @@ public sealed class PopulationActor : ReceivePersistentActor
     void Finish(FitnessResult? test)
     {
         var tested = test is { Failed: false } ? test : null;
-        var finished = new RunFinished(_state.Best.Genome.Key, tested?.Accuracy, tested?.ValidationLoss);
+        var finished = new RunJournal.RunFinished(_state.Best.Genome.Key, tested?.Accuracy, tested?.ValidationLoss);
         Persist(finished, e =>
         {
             _completed = new RunCompleted(_state.Best, test, _state.History.ToArray(),
@@ -287,8 +263,8 @@ public sealed class PopulationActor : ReceivePersistentActor
         Context.Stop(Self);
     }
 
-    RunSnapshot Snapshot(RunFinished? finished) =>
-        new(_journaled.Started!, _state.History.Count, _state.Facts.Select(FitnessRecorded.From).ToArray(), finished);
+    RunJournal.RunSnapshot Snapshot(RunJournal.RunFinished? finished) =>
+        new(_journaled.Started!, _state.History.Count, _state.Facts.Select(RunJournal.FitnessRecorded.From).ToArray(), finished);
 
     void Abort(string reason, bool badInput)
     {

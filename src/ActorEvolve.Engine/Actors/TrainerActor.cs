@@ -2,32 +2,9 @@ using Akka.Actor;
 using Akka.Event;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
+using ActorEvolve.Engine.Protocol;
 
 namespace ActorEvolve.Engine.Actors;
-
-/// <summary>The messages that cross nodes between a run and its trainers, serialized by
-/// <see cref="Cluster.TrainerProtocolSerializer"/> (never by reflection over type names).</summary>
-public interface ITrainerMessage;
-
-/// <summary>Train one genome: for fitness (validation set), or as the final winner (test set).</summary>
-public sealed record EvaluateGenome(long RunSeed, Genome Genome, int Attempt, FinalEvaluation? Final = null,
-    string RunId = "") : ITrainerMessage;
-
-/// <summary>Asks for the winner's retraining on all non-test data, its test score and its saved model.</summary>
-public sealed record FinalEvaluation(int Epochs, string? SaveModelTo);
-
-public sealed record GenomeEvaluated(string GenomeKey, int Attempt, FitnessResult Result) : ITrainerMessage;
-
-/// <summary>The evaluation threw (a bug, out of memory, a missing file): the asker may retry elsewhere.</summary>
-public sealed record EvaluationFailed(string GenomeKey, int Attempt, string Reason) : ITrainerMessage;
-
-/// <summary>GenomeActor → trainer: drop this attempt (it timed out, is being retried, or its run stopped). The
-/// trainer cancels the training and answers nothing; the asker has already given the slot back.</summary>
-public sealed record CancelEvaluation(string GenomeKey, int Attempt) : ITrainerMessage;
-
-/// <summary>Sent to the asking GenomeActor after each epoch (wherever it runs), which publishes it on the run's event
-/// stream for live views.</summary>
-public sealed record TrainingProgress(string Trainer, string GenomeKey, int Epoch, double ValidationAccuracy) : ITrainerMessage;
 
 /// <summary>
 /// One trainer slot. Each evaluation runs off the mailbox on a thread of its own (a long-running task: training

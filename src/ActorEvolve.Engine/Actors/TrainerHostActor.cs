@@ -1,16 +1,8 @@
 using Akka.Actor;
 using ActorEvolve.Core.Fitness;
+using ActorEvolve.Engine.Protocol;
 
 namespace ActorEvolve.Engine.Actors;
-
-/// <summary>Slots actor → a node's trainer host: which trainer slots do you have?</summary>
-public sealed record GetSlots : ITrainerMessage
-{
-    public static readonly GetSlots Instance = new();
-}
-
-/// <summary>Trainer host → slots actor: these are my slots, each trains one genome at a time.</summary>
-public sealed record SlotsOffered(IReadOnlyList<IActorRef> Slots) : ITrainerMessage;
 
 /// <summary>
 /// The trainer slots of one node (<c>/user/trainers</c>): one <see cref="TrainerActor"/> per slot, each given the

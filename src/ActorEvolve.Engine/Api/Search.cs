@@ -1,10 +1,10 @@
 using Akka.Actor;
 using ActorEvolve.Core.Evolution;
 using ActorEvolve.Core.Fitness;
-using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Cluster;
 using ActorEvolve.Engine.Configuration;
 using ActorEvolve.Engine.Results;
+using ActorEvolve.Engine.Protocol;
 
 namespace ActorEvolve.Engine;
 

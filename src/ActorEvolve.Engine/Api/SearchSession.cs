@@ -1,12 +1,12 @@
 using Akka.Actor;
 using Akka.Configuration;
 using ActorEvolve.Core.Fitness;
-using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Cluster;
 using ActorEvolve.Engine.Configuration;
 using ActorEvolve.Engine.Logging;
 using ActorEvolve.Engine.Persistence;
 using ActorEvolve.Engine.Results;
+using ActorEvolve.Engine.Protocol;
 
 namespace ActorEvolve.Engine;
 

@@ -4,6 +4,8 @@ using ActorEvolve.Core.Fitness;
 using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Persistence;
 using ActorEvolve.Engine.Results;
+using ActorEvolve.Engine.Protocol;
+using ActorEvolve.Engine.Configuration;
 
 namespace ActorEvolve.Engine.Cluster;
 

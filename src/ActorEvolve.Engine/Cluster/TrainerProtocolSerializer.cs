@@ -4,8 +4,8 @@ using System.Text.Json.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
 using ActorEvolve.Core.Genes;
-using ActorEvolve.Engine.Actors;
-using ActorEvolve.Engine.Results;
+using ActorEvolve.Engine.Protocol;
+using ActorEvolve.Engine.Formats;
 
 namespace ActorEvolve.Engine.Cluster;
 
@@ -32,7 +32,10 @@ public sealed class TrainerProtocolSerializer : SerializerWithStringManifest
     readonly JsonSerializerOptions _json;
 
     public TrainerProtocolSerializer(ExtendedActorSystem system) : base(system) =>
-        _json = new JsonSerializerOptions(RunFiles.Json) { WriteIndented = false, Converters = { new GenomeAsKey(), new ActorRefAsPath(system) } };
+        _json = new JsonSerializerOptions(JsonFormat.Compact)
+        {
+            Converters = { new GenomeAsKey(), new ActorRefAsPath(system) },
+        };
 
     public override int Identifier => 7302;
 

@@ -1,6 +1,5 @@
 using Akka.Configuration;
 using ActorEvolve.Core.Evolution;
-using ActorEvolve.Engine.Actors;
 
 namespace ActorEvolve.Engine.Configuration;
 

@@ -66,7 +66,7 @@ public sealed class JournalReader : IAsyncDisposable
             PersistenceId = RunJournal.PersistenceId(runId);
             var run = new JournaledRun();
             Recover<SnapshotOffer>(run.Apply);
-            Recover<IRunJournalRecord>(run.Apply);
+            Recover<RunJournal.IRecord>(run.Apply);
             Recover<RecoveryCompleted>(_ =>
             {
                 recovered.TrySetResult(run);

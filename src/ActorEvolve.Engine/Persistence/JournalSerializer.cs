@@ -2,7 +2,7 @@ using System.Runtime.Serialization;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Serialization;
-using ActorEvolve.Engine.Results;
+using ActorEvolve.Engine.Formats;
 
 namespace ActorEvolve.Engine.Persistence;
 
@@ -18,12 +18,12 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
 
     static readonly Dictionary<string, Type> TypesByName = new()
     {
-        ["run-started"] = typeof(RunStarted),
-        ["generation-started"] = typeof(GenerationStarted),
-        ["fitness-recorded"] = typeof(FitnessRecorded),
-        ["generation-completed"] = typeof(GenerationCompleted),
-        ["run-finished"] = typeof(RunFinished),
-        ["run-snapshot"] = typeof(RunSnapshot),
+        ["run-started"] = typeof(RunJournal.RunStarted),
+        ["generation-started"] = typeof(RunJournal.GenerationStarted),
+        ["fitness-recorded"] = typeof(RunJournal.FitnessRecorded),
+        ["generation-completed"] = typeof(RunJournal.GenerationCompleted),
+        ["run-finished"] = typeof(RunJournal.RunFinished),
+        ["run-snapshot"] = typeof(RunJournal.RunSnapshot),
     };
 
     static readonly Dictionary<string, Type> TypesByManifest = TypesByName
@@ -40,14 +40,14 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
             ? manifest
             : throw new SerializationException($"{o.GetType()} is not a journal record");
 
-    public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), RunFiles.Json);
+    public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), JsonFormat.Compact);
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
         if (!TypesByManifest.TryGetValue(manifest, out var type))
             throw new IncompatibleJournalException(
                 $"the journal holds a '{manifest}' record that this version of ActorEvolve (journal format {Version}) cannot read");
-        return JsonSerializer.Deserialize(bytes, type, RunFiles.Json)
+        return JsonSerializer.Deserialize(bytes, type, JsonFormat.Compact)
                ?? throw new IncompatibleJournalException($"an empty '{manifest}' record in the journal");
     }
 }

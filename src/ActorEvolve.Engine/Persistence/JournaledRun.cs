@@ -1,6 +1,8 @@
 using ActorEvolve.Core.Evolution;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Engine.Actors;
+using ActorEvolve.Engine.Protocol;
+using ActorEvolve.Engine.Configuration;
 
 namespace ActorEvolve.Engine.Persistence;
 
@@ -12,11 +14,11 @@ public sealed class JournaledRun
     readonly List<RecordedFitness> _facts = [];
 
     /// <summary>Null: the journal never recorded the run (it was stopped or refused before it started).</summary>
-    public RunStarted? Started { get; private set; }
+    public RunJournal.RunStarted? Started { get; private set; }
     public IReadOnlyList<RecordedFitness> Facts => _facts;
     public int CompletedGenerations { get; private set; }
     /// <summary>Set once the winner's final evaluation is journaled: the run is over.</summary>
-    public RunFinished? Finished { get; private set; }
+    public RunJournal.RunFinished? Finished { get; private set; }
     /// <summary>The sequence number of the snapshot recovery started from (0: none).</summary>
     public long SnapshotSequenceNr { get; private set; }
 
@@ -25,7 +27,7 @@ public sealed class JournaledRun
 
     public void Apply(Akka.Persistence.SnapshotOffer offer)
     {
-        var snapshot = (RunSnapshot)offer.Snapshot;
+        var snapshot = (RunJournal.RunSnapshot)offer.Snapshot;
         SnapshotSequenceNr = offer.Metadata.SequenceNr;
         Started = snapshot.Started;
         CompletedGenerations = snapshot.CompletedGenerations;
@@ -34,14 +36,14 @@ public sealed class JournaledRun
         Finished = snapshot.Finished;
     }
 
-    public void Apply(IRunJournalRecord record)
+    public void Apply(RunJournal.IRecord record)
     {
         switch (record)
         {
-            case RunStarted started: Started = started; break;
-            case FitnessRecorded fitness: _facts.Add(fitness.ToFact()); break;
-            case GenerationCompleted: CompletedGenerations++; break;
-            case RunFinished finished: Finished = finished; break;
+            case RunJournal.RunStarted started: Started = started; break;
+            case RunJournal.FitnessRecorded fitness: _facts.Add(fitness.ToFact()); break;
+            case RunJournal.GenerationCompleted: CompletedGenerations++; break;
+            case RunJournal.RunFinished finished: Finished = finished; break;
         }
     }
 

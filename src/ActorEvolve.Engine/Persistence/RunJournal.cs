@@ -5,50 +5,51 @@ using ActorEvolve.Core.Genes;
 namespace ActorEvolve.Engine.Persistence;
 
 /// <summary>
-/// What a run journals. Version 2 of the schema (each record's manifest carries its version, see
+/// What a run journals, one record type per fact (nested here so no name is shared with the
+/// run events of <see cref="Protocol"/>). Version 2 of the schema (each record's manifest carries its version, see
 /// <see cref="JournalSerializer"/>): version 2 added the run's objective and every metric of a result; version-1
 /// records read as the same types with those absent (an accuracy-maximising run). Records hold plain values (keys,
 /// numbers), never live objects, so the schema stays stable as code changes.
 /// </summary>
-public interface IRunJournalRecord;
-
-/// <param name="Space">The search space, one canonical line per gene (<see cref="GeneSpec.Describe"/>).</param>
-/// <param name="Config">The run's whole effective <c>actorevolve</c> configuration, as HOCON.</param>
-/// <param name="Objective">What the run optimises; absent in format-1 journals, which all maximised accuracy.</param>
-public sealed record RunStarted(string RunId, long Seed, GaSettings Ga, IReadOnlyList<string> Space, string Config,
-    Objective? Objective = null) : IRunJournalRecord
-{
-    [System.Text.Json.Serialization.JsonIgnore]
-    public Objective Goal => Objective ?? Core.Fitness.Objective.Default;
-}
-
-public sealed record GenerationStarted(int Generation, IReadOnlyList<string> Population) : IRunJournalRecord;
-
-public sealed record FitnessRecorded(int Generation, string Genome, double Accuracy, double ValidationLoss, int Epochs,
-    double Seconds, string Trainer, string? Failure, double? TestAccuracy = null, DateTimeOffset? FinishedAt = null,
-    IReadOnlyDictionary<string, double>? Metrics = null) : IRunJournalRecord
-{
-    public static FitnessRecorded From(RecordedFitness fact) => new(fact.Generation, fact.Genome.Key, fact.Result.Accuracy,
-        fact.Result.ValidationLoss, fact.Result.Epochs, fact.Result.Seconds, fact.Result.Trainer, fact.Result.FailureReason,
-        fact.Result.TestAccuracy, fact.Result.FinishedAt, fact.Result.Metrics);
-
-    public RecordedFitness ToFact() => new(Generation, Core.Genes.Genome.Parse(Genome),
-        new FitnessResult(Accuracy, ValidationLoss, Epochs, Seconds, Trainer, Failure, TestAccuracy, FinishedAt,
-            Metrics));
-}
-
-public sealed record GenerationCompleted(int Generation, double Best, double Mean, double Worst, string BestGenome)
-    : IRunJournalRecord;
-
-public sealed record RunFinished(string Winner, double? TestAccuracy, double? TestLoss) : IRunJournalRecord;
-
-/// <summary>Taken at generation boundaries: everything needed to rebuild the run without its events.</summary>
-public sealed record RunSnapshot(RunStarted Started, int CompletedGenerations, IReadOnlyList<FitnessRecorded> Facts,
-    RunFinished? Finished) : IRunJournalRecord;
-
 public static class RunJournal
 {
     public static string PersistenceId(string runId) => $"run-{runId}";
 
     public static IReadOnlyList<string> Describe(SearchSpace space) => space.Genes.Select(g => g.Describe()).ToArray();
+
+    public interface IRecord;
+
+    /// <param name="Space">The search space, one canonical line per gene (<see cref="GeneSpec.Describe"/>).</param>
+    /// <param name="Config">The run's whole effective <c>actorevolve</c> configuration, as HOCON.</param>
+    /// <param name="Objective">What the run optimises; absent in format-1 journals, which all maximised accuracy.</param>
+    public sealed record RunStarted(string RunId, long Seed, GaSettings Ga, IReadOnlyList<string> Space, string Config,
+        Objective? Objective = null) : IRecord
+    {
+        [System.Text.Json.Serialization.JsonIgnore]
+        public Objective Goal => Objective ?? Core.Fitness.Objective.Default;
+    }
+
+    public sealed record GenerationStarted(int Generation, IReadOnlyList<string> Population) : IRecord;
+
+    public sealed record FitnessRecorded(int Generation, string Genome, double Accuracy, double ValidationLoss, int Epochs,
+        double Seconds, string Trainer, string? Failure, double? TestAccuracy = null, DateTimeOffset? FinishedAt = null,
+        IReadOnlyDictionary<string, double>? Metrics = null) : IRecord
+    {
+        public static FitnessRecorded From(RecordedFitness fact) => new(fact.Generation, fact.Genome.Key, fact.Result.Accuracy,
+            fact.Result.ValidationLoss, fact.Result.Epochs, fact.Result.Seconds, fact.Result.Trainer, fact.Result.FailureReason,
+            fact.Result.TestAccuracy, fact.Result.FinishedAt, fact.Result.Metrics);
+
+        public RecordedFitness ToFact() => new(Generation, Core.Genes.Genome.Parse(Genome),
+            new FitnessResult(Accuracy, ValidationLoss, Epochs, Seconds, Trainer, Failure, TestAccuracy, FinishedAt,
+                Metrics));
+    }
+
+    public sealed record GenerationCompleted(int Generation, double Best, double Mean, double Worst, string BestGenome)
+        : IRecord;
+
+    public sealed record RunFinished(string Winner, double? TestAccuracy, double? TestLoss) : IRecord;
+
+    /// <summary>Taken at generation boundaries: everything needed to rebuild the run without its events.</summary>
+    public sealed record RunSnapshot(RunStarted Started, int CompletedGenerations, IReadOnlyList<FitnessRecorded> Facts,
+        RunFinished? Finished) : IRecord;
 }

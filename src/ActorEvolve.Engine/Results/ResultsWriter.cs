@@ -1,7 +1,8 @@
 using Akka.Actor;
 using ActorEvolve.Core.Evolution;
 using ActorEvolve.Core.Fitness;
-using ActorEvolve.Engine.Actors;
+using ActorEvolve.Engine.Protocol;
+using ActorEvolve.Engine.Configuration;
 
 namespace ActorEvolve.Engine.Results;
 

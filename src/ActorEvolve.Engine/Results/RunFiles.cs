@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using ActorEvolve.Core.Evolution;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
+using ActorEvolve.Engine.Formats;
 
 namespace ActorEvolve.Engine.Results;
 
@@ -17,14 +17,6 @@ public sealed class RunFiles(string directory)
     public const string LogFile = "actorevolve.log";
     public const string ConfigFile = "run.conf";
     public const string GridFile = "grid.csv";
-
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
 
     public string Directory { get; } = directory;
     public string Results => Path.Combine(Directory, ResultsFile);
@@ -50,9 +42,7 @@ public sealed class RunFiles(string directory)
 
     /// <summary>Every metric the fitness source reported, as one JSON object (sources report different ones).</summary>
     static string Metrics(FitnessResult r) =>
-        r.Metrics is { Count: > 0 } metrics ? JsonSerializer.Serialize(metrics, CompactJson) : "";
-
-    static readonly JsonSerializerOptions CompactJson = new(Json) { WriteIndented = false };
+        r.Metrics is { Count: > 0 } metrics ? JsonSerializer.Serialize(metrics, JsonFormat.Compact) : "";
 
     /// <summary>Writes every evaluation, best first, in the fitness-table format: gene columns, <c>fitness</c>,
     /// <c>validation_loss</c>, <c>test_accuracy</c>, <c>epochs</c>, <c>seconds</c>, <c>status</c>.</summary>
@@ -75,7 +65,7 @@ public sealed class RunFiles(string directory)
     public void WriteSummary(RunSummary summary)
     {
         var temp = Summary + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(summary, Json)); // UTF-8 without a byte-order mark
+        File.WriteAllText(temp, JsonSerializer.Serialize(summary, JsonFormat.Indented)); // UTF-8 without a byte-order mark
         File.Move(temp, Summary, overwrite: true);
     }
 
@@ -94,7 +84,7 @@ public sealed class RunFiles(string directory)
     }
 
     public RunSummary? ReadSummary() =>
-        File.Exists(Summary) ? JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Summary), Json) : null;
+        File.Exists(Summary) ? JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Summary), JsonFormat.Indented) : null;
 }
 
 /// <param name="ValidationAccuracy">The objective's value (validation accuracy unless the run says otherwise).</param>

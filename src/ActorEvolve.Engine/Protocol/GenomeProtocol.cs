@@ -1,0 +1,7 @@
+using ActorEvolve.Core.Fitness;
+using ActorEvolve.Core.Genes;
+
+namespace ActorEvolve.Engine.Protocol;
+
+/// <summary>GenomeActor → parent, once: the genome's fitness, or its failure after every attempt.</summary>
+public sealed record GenomeScored(Genome Genome, FitnessResult Result, bool Final);

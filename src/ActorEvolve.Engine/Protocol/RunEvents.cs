@@ -1,0 +1,31 @@
+using ActorEvolve.Core.Evolution;
+using ActorEvolve.Core.Fitness;
+using ActorEvolve.Core.Genes;
+
+namespace ActorEvolve.Engine.Protocol;
+
+/// <summary>What a run tells its listeners (live view, results writer, dashboard, the .NET API), in order. Sent by
+/// the PopulationActor only after what it reports is journaled.</summary>
+public abstract record RunEvent;
+
+/// <summary>A resumed run: what was already evaluated before it stopped (in recording order).</summary>
+public sealed record RunResumed(int Generation, IReadOnlyList<RecordedFitness> Facts,
+    IReadOnlyList<GenerationSummary> History) : RunEvent;
+
+/// <param name="At">When the generation started, before any of its trainings (for the engine-overhead figure).</param>
+public sealed record GenerationStarted(int Generation, int Generations, IReadOnlyList<Genome> Population,
+    int ToTrain, int Cached, DateTimeOffset At) : RunEvent;
+
+public sealed record EvaluationRecorded(int Generation, Genome Genome, FitnessResult Result) : RunEvent;
+
+public sealed record GenerationCompleted(GenerationSummary Summary, IReadOnlyList<ScoredGenome> Ranked,
+    DateTimeOffset At) : RunEvent;
+
+public sealed record FinalEvaluationStarted(ScoredGenome Winner) : RunEvent;
+
+public sealed record RunCompleted(ScoredGenome Winner, FitnessResult? Test, IReadOnlyList<GenerationSummary> History,
+    IReadOnlyList<ScoredGenome> Top) : RunEvent;
+
+/// <summary>The run stopped without completing. <paramref name="BadInput"/>: the user asked for something
+/// impossible (resume an unknown or finished run, another search space); nothing was written.</summary>
+public sealed record RunAborted(string Reason, bool BadInput) : RunEvent;

@@ -1,0 +1,16 @@
+using Akka.Actor;
+
+namespace ActorEvolve.Engine.Protocol;
+
+/// <summary>Published on the event stream when trainer nodes join or leave: each node (host:port) with its slots.</summary>
+public sealed record TrainerNodesChanged(IReadOnlyList<(string Node, int Slots)> Nodes);
+
+/// <summary>GenomeActor → slots: give me an idle trainer slot.</summary>
+public sealed record TrainerWanted;
+
+/// <summary>Slots → GenomeActor: this trainer slot is yours for one attempt.</summary>
+public sealed record TrainerAssigned(IActorRef Trainer);
+
+/// <summary>GenomeActor → slots: the attempt on this trainer is over (answered or cancelled): lend it again.
+/// </summary>
+public sealed record TrainerReleased(IActorRef Trainer);
