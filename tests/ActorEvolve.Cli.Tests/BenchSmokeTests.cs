@@ -65,11 +65,16 @@ public sealed class BenchSmokeTests : IDisposable
     [Fact]
     public void Bench_replay_writes_a_markdown_table_and_a_plot_for_each_search_method()
     {
-        var result = _cli.Run("bench", "replay", "--table", _cli.SeedGrid(), "--seeds", "3", "--compare", "harvey", "--out", "replay");
+        var result = _cli.Run("bench", "replay", "--table", _cli.SeedGrid(), "--seeds", "3", "--compare", "harvey",
+            "--steady-state", "--slots", "3", "--out", "replay");
         Assert.True(result.ExitCode == 0, result.Stderr);
         var markdown = File.ReadAllLines(Path.Combine(_cli.WorkDir, "replay", "replay.md"));
         Assert.Contains(markdown, l => l.StartsWith("| GA as configured (20 x 10) |"));
         Assert.Contains(markdown, l => l.StartsWith("| GA, preset harvey |"));
+        // Steady state spends its 200 births on new networks (avoid-duplicates): 200 unique evaluations.
+        Assert.Contains(markdown, l => l.StartsWith("| steady-state, remove oldest (3 slots) | 200 |"));
+        Assert.Contains(markdown, l => l.StartsWith("| steady-state, remove worst (3 slots) | 200 |"));
+        Assert.Contains(markdown, l => l.StartsWith("| steady-state, birth order, remove oldest | 200 |"));
         Assert.Contains(markdown, l => l.StartsWith("| random search"));
         foreach (var plot in new[] { "replay.png", "replay-found.png" })
         {

@@ -2,6 +2,7 @@ using ActorEvolve.Core.Evolution;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
 using ActorEvolve.Core.Randomness;
+using ActorEvolve.Training.Tables;
 
 namespace ActorEvolve.Cli.Bench;
 
@@ -57,6 +58,45 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
             state.CompleteGeneration();
             if (state.IsFinished) return trace.ToTrace();
         }
+    }
+
+    /// <summary>A steady-state search on <paramref name="slots"/> simulated trainer slots: each evaluation takes its
+    /// genome's recorded training time (<paramref name="seconds"/>), so results arrive in the order a cluster would
+    /// return them (with birth order, the order does not matter).</summary>
+    public SearchTrace EvolveSteadyState(GaSettings ga, long seed, int slots, Func<Genome, double> seconds)
+    {
+        var trace = new TraceRecorder(GridBest, nearBand);
+        var state = new SteadyStateSearch(space, ga, seed);
+        var training = new PriorityQueue<Genome, (double Finish, int Birth)>();
+        var now = 0.0;
+        while (!state.IsFinished)
+        {
+            while (training.Count < slots && state.CanBreed)
+            {
+                var child = state.Breed();
+                if (child.Evaluate) training.Enqueue(child.Genome, (now + seconds(child.Genome), child.Birth));
+            }
+            training.TryDequeue(out var done, out var finished);
+            now = finished.Finish;
+            var result = fitness(done!);
+            state.RecordResult(done!, result);
+            trace.Add(result);
+        }
+        return trace.ToTrace();
+    }
+
+    /// <summary>Each genome's training time from a recorded grid's <c>seconds</c> column (1 s each without one).
+    /// </summary>
+    public static Func<Genome, double> RecordedSeconds(string grid, SearchSpace space)
+    {
+        var table = CsvTable.Read(grid, "recorded grid");
+        var column = table.Column("seconds");
+        var genes = space.Genes.Select(g => (g.Name, Index: table.RequiredColumn(g.Name, "a gene"))).ToArray();
+        var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var row in table.Rows)
+            seconds[new Genome(genes.Select(g => KeyValuePair.Create(g.Name, row[g.Index]))).Key] =
+                column >= 0 ? row.Number(column) : 1.0;
+        return genome => seconds[genome.Key];
     }
 
     public SearchTrace RandomSearch(int evaluations, long seed)

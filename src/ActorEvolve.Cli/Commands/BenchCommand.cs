@@ -175,10 +175,19 @@ public static class BenchCommand
         {
             Description = "GA presets (actorevolve.ga-presets) to replay beside the configured GA, e.g. harvey", AllowMultipleArgumentsPerToken = true,
         };
+        var steady = new Option<bool>("--steady-state")
+        {
+            Description = "Also replay the configured GA in steady-state mode (removing the oldest, the worst, and " +
+                          "in birth order), on --slots simulated slots with the grid's training times",
+        };
+        var slots = new Option<int>("--slots")
+        {
+            Description = "Simulated trainer slots for steady-state replays", DefaultValueFactory = _ => 4,
+        };
         var output = new Option<DirectoryInfo>("--out") { Description = "Where replay.md and the plots go", DefaultValueFactory = _ => new DirectoryInfo("bench-replay") };
         var command = new Command("replay", "The GA and random search against a recorded grid: evaluations until the best is found")
         {
-            table, space, seeds, near, compare, output, SharedOptions.ConfigFile,
+            table, space, seeds, near, compare, steady, slots, output, SharedOptions.ConfigFile,
         };
         command.SetAction(parse =>
         {
@@ -192,12 +201,25 @@ public static class BenchCommand
             var context = new EvaluationContext(0, "replay");
             var bench = new ReplayBench(engine.Space, g => grid.Evaluate(g, context, CancellationToken.None), parse.GetValue(near));
 
-            SearchTrace[] Evolve(GaSettings ga) => Enumerable.Range(1, parse.GetValue(seeds)).Select(s => bench.Evolve(ga, s)).ToArray();
+            if (parse.GetValue(slots) < 1) throw new UsageException("--slots must be at least 1");
+            var seconds = ReplayBench.RecordedSeconds(path, engine.Space);
+            SearchTrace[] Evolve(GaSettings ga) => Enumerable.Range(1, parse.GetValue(seeds))
+                .Select(s => ga.Mode == GaMode.SteadyState
+                    ? bench.EvolveSteadyState(ga, s, parse.GetValue(slots), seconds) : bench.Evolve(ga, s)).ToArray();
+            var steadyState = engine.Ga with { Mode = GaMode.SteadyState };
+            var slotCount = $"{parse.GetValue(slots)} slots";
+            var steadyVariants = parse.GetValue(steady) ? new (string Name, GaSettings Ga)[]
+            {
+                ($"steady-state, remove oldest ({slotCount})", steadyState),
+                ($"steady-state, remove worst ({slotCount})", steadyState with { Removal = Removal.Worst }),
+                ("steady-state, birth order, remove oldest", steadyState with { BirthOrder = true }),
+            } : [];
             MethodTraces[] gas = [
-                new($"GA as configured ({engine.Ga.Population} x {engine.Ga.Generations})", Evolve(engine.Ga)),
+                new($"GA as configured ({Describe(engine.Ga)})", Evolve(engine.Ga)),
                 .. (parse.GetValue(compare) ?? []).Select(name =>
                     new MethodTraces($"GA, preset {name}",
                         Evolve(EngineSettings.ReadGa(SettingsReader.Of(config, "actorevolve"), name)))),
+                .. steadyVariants.Select(v => new MethodTraces(v.Name, Evolve(v.Ga))),
             ];
             // Random search gets, per seed, as many evaluations as the most spending GA: never the smaller budget.
             var random = Enumerable.Range(0, parse.GetValue(seeds))
@@ -214,6 +236,9 @@ public static class BenchCommand
         });
         return command;
     }
+
+    static string Describe(GaSettings ga) => ga.Mode == GaMode.SteadyState
+        ? $"steady-state, {ga.Births()} births" : $"{ga.Population} x {ga.Generations}";
 
     static Command Train()
     {

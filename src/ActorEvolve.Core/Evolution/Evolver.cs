@@ -67,11 +67,26 @@ public sealed class Evolver(SearchSpace space, GaSettings settings)
         }
         for (var i = 0; i < immigrants; i++)
         {
-            var immigrant = Redraw(space.Sample(rng), IsNew, _ => space.Sample(rng));
+            var immigrant = Immigrant(rng, IsNew);
             next.Add(immigrant);
             taken.Add(immigrant.Key);
         }
         return next;
+    }
+
+    /// <summary>A new random genome, re-drawn while <paramref name="isNew"/> says it is not.</summary>
+    public Genome Immigrant(DeterministicRng rng, Func<Genome, bool> isNew) =>
+        Redraw(space.Sample(rng), isNew, _ => space.Sample(rng));
+
+    /// <summary>One steady-state child of the evaluated <paramref name="members"/>: two parents picked as for a
+    /// generation (tournament, or uniform), the seed's crossover and mutation, genes re-drawn while the child is not
+    /// new when avoid-duplicates is on.</summary>
+    public Genome Child(IEnumerable<ScoredGenome> members, DeterministicRng rng, Func<Genome, bool> isNew)
+    {
+        var parents = Rank(members).Select(s => s.Genome).ToList();
+        var (mother, father) = PickPair(parents, rng);
+        var child = Breed(mother, father, rng, settings.MutateChance);
+        return settings.AvoidDuplicates ? Redraw(child, isNew, g => Mutate(g, rng)) : child;
     }
 
     static Genome Redraw(Genome genome, Func<Genome, bool> isNew, Func<Genome, Genome> redraw)

@@ -10,6 +10,24 @@ public enum InitialPopulation
     Grid,
 }
 
+/// <summary>How the population moves on.</summary>
+public enum GaMode
+{
+    /// <summary>Whole generations, each waiting for its slowest genome (the seed's GA).</summary>
+    Generational,
+    /// <summary>One child per free trainer slot, no generation barrier (<see cref="SteadyStateSearch"/>).</summary>
+    SteadyState,
+}
+
+/// <summary>Which member leaves a steady-state population when a child joins a full one.</summary>
+public enum Removal
+{
+    /// <summary>The member that joined first (regularized evolution, Real et al. 2019).</summary>
+    Oldest,
+    /// <summary>The lowest-scoring member (the oldest of equals).</summary>
+    Worst,
+}
+
 /// <summary>Genetic-algorithm parameters. The record's defaults are exactly Matt Harvey's 2017 GA (also a journal
 /// written without a newer field reads as the seed's behaviour); hocon/actorevolve.conf adds the measured improvements.</summary>
 /// <param name="AvoidDuplicates">A child that is already evaluated (or already in the next generation) gets genes
@@ -21,6 +39,10 @@ public enum InitialPopulation
 /// niche is (genomes differing in at most this many genes); 0 = off. The best genome survives regardless.</param>
 /// <param name="AdaptiveMutation">The mutation chance doubles for every generation in which the run's best did not
 /// improve (up to 1), and falls back once it does.</param>
+/// <param name="Evaluations">Steady-state run length in births (children evaluated or found in the cache);
+/// 0: population × generations, the generational run's budget.</param>
+/// <param name="BirthOrder">Steady state, deterministic: results join in birth order and child k is bred from the
+/// population as it stood after births 0 … k − population joined, whatever order results arrive in.</param>
 public sealed record GaSettings(
     int Population = 20,
     int Generations = 10,
@@ -32,7 +54,11 @@ public sealed record GaSettings(
     double Immigrants = 0,
     int Tournament = 0,
     int SharingRadius = 0,
-    bool AdaptiveMutation = false)
+    bool AdaptiveMutation = false,
+    GaMode Mode = GaMode.Generational,
+    int Evaluations = 0,
+    Removal Removal = Removal.Oldest,
+    bool BirthOrder = false)
 {
     /// <summary>The largest population: every genome of a generation is an actor, and two billion of them exhaust
     /// memory (the run then restarts its actors forever instead of failing).</summary>
@@ -51,8 +77,14 @@ public sealed record GaSettings(
         if (SharingRadius < 0) throw new ArgumentException($"sharing-radius must be 0 (off) or more (got {SharingRadius})");
         if (Tournament < 0) throw new ArgumentException($"tournament must be 0 (off) or more (got {Tournament})");
         if (!(Immigrants >= 0 && Immigrants < 1)) throw new ArgumentException($"immigrants must be in [0, 1) (got {Immigrants})");
+        if (Evaluations != 0 && Evaluations < Population)
+            throw new ArgumentException(
+                $"evaluations must be 0 (population x generations) or at least the population (got {Evaluations})");
         return this;
     }
+
+    /// <summary>A steady-state run's length in births.</summary>
+    public int Births() => Evaluations > 0 ? Evaluations : Population * Generations;
 
     /// <summary>What <paramref name="other"/> changes, in words ("population 20, not 30; retain 0.4, not 0.5"),
     /// named as in the configuration, for messages rather than a record dump.</summary>
@@ -63,6 +95,6 @@ public sealed record GaSettings(
     static string ConfigKey(string property) =>
         System.Text.RegularExpressions.Regex.Replace(property, "(?<!^)([A-Z])", "-$1").ToLowerInvariant();
 
-    static string? Word(object? value) => value is bool on ? (on ? "on" : "off")
+    static string? Word(object? value) => value is bool on ? (on ? "on" : "off") : value is Enum ? ConfigKey($"{value}")
         : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)?.ToLowerInvariant();
 }

@@ -54,13 +54,7 @@ public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings
         if (metric == "")
             throw new ConfigException(
                 $"invalid configuration: {objective.KeyOf("metric")} must name a metric (e.g. accuracy)");
-        return objective.String("direction") switch
-        {
-            "maximize" => new(metric, Maximize: true),
-            "minimize" => new(metric, Maximize: false),
-            var other => throw new ConfigException(
-                $"invalid configuration: {objective.KeyOf("direction")} must be maximize or minimize, got '{other}'"),
-        };
+        return new(metric, objective.Choice("direction", ("maximize", true), ("minimize", false)));
     }
 
     /// <summary>The GA settings of the <c>actorevolve</c> section, with a named preset's operators
@@ -70,17 +64,14 @@ public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings
         var sizes = root.Section("ga");
         var ga = preset == "" ? sizes : root.Section("ga-presets").OptionalSection(preset)?.Over(sizes)
             ?? throw new ConfigException($"unknown GA preset '{preset}' (define it under actorevolve.ga-presets)");
-        var initial = ga.String("initial-population") switch
-        {
-            "random" => InitialPopulation.Random,
-            "grid" => InitialPopulation.Grid,
-            var other => throw new ConfigException(
-                $"invalid configuration: {ga.KeyOf("initial-population")} must be random or grid, got '{other}'"),
-        };
+        var initial = ga.Choice("initial-population", ("random", InitialPopulation.Random),
+            ("grid", InitialPopulation.Grid));
+        var mode = ga.Choice("mode", ("generational", GaMode.Generational), ("steady-state", GaMode.SteadyState));
+        var removal = ga.Choice("removal", ("oldest", Removal.Oldest), ("worst", Removal.Worst));
         return Validated(() => new GaSettings(ga.Int("population"), ga.Int("generations"), ga.Double("retain"),
             ga.Double("random-select"), ga.Double("mutate-chance"), initial, ga.Bool("avoid-duplicates"),
-            ga.Double("immigrants"), ga.Int("tournament"), ga.Int("sharing-radius"), ga.Bool("adaptive-mutation"))
-            .Validated());
+            ga.Double("immigrants"), ga.Int("tournament"), ga.Int("sharing-radius"), ga.Bool("adaptive-mutation"),
+            mode, ga.Int("evaluations"), removal, ga.Bool("birth-order")).Validated());
     }
 
     /// <summary>Builds a value whose own check (a record's <c>Validated</c>) throws <see cref="ArgumentException"/>,

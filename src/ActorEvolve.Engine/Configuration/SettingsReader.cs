@@ -80,6 +80,16 @@ public sealed class SettingsReader
             .ToArray();
     }
 
+    /// <summary>One of the named <paramref name="choices"/> (e.g. random | grid).</summary>
+    public T Choice<T>(string key, params (string Word, T Value)[] choices)
+    {
+        var word = String(key);
+        foreach (var choice in choices)
+            if (choice.Word == word) return choice.Value;
+        var words = string.Join(" or ", choices.Select(c => c.Word));
+        throw new ConfigException($"invalid configuration: {KeyOf(key)} must be {words}, got '{word}'");
+    }
+
     public bool Bool(string key) => Literal(key, "on or off") switch
     {
         "on" or "true" or "yes" => true,

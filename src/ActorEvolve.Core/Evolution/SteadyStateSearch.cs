@@ -1,0 +1,191 @@
+using ActorEvolve.Core.Fitness;
+using ActorEvolve.Core.Genes;
+using ActorEvolve.Core.Randomness;
+
+namespace ActorEvolve.Core.Evolution;
+
+/// <summary>A fact of a steady-state run, journaled in the order it happened.</summary>
+public abstract record SteadyFact;
+
+/// <summary>Child number <paramref name="Index"/> (counted from 0 over the run) was born.</summary>
+public sealed record SteadyBirth(int Index, Genome Genome) : SteadyFact;
+
+/// <summary>A genome's evaluation came back (every birth waiting for that genome then has its result).</summary>
+public sealed record SteadyResult(Genome Genome, FitnessResult Result) : SteadyFact;
+
+/// <summary>The member born as <paramref name="Birth"/> left the population.</summary>
+public sealed record SteadyRemoval(int Birth, Genome Genome) : SteadyFact;
+
+/// <summary>What <see cref="SteadyStateSearch.Breed"/> produced: <paramref name="Evaluate"/> is false when the
+/// genome is already evaluated or already being evaluated for an earlier birth (no slot is needed).</summary>
+public sealed record Offspring(int Birth, Genome Genome, bool Evaluate);
+
+/// <summary>A population member: the birth it came from and its result.</summary>
+public sealed record Member(int Birth, ScoredGenome Scored);
+
+/// <summary>
+/// Steady-state (asynchronous) evolution as pure transitions: whenever a trainer slot is free, one child is bred
+/// from the evaluated population (<see cref="Breed"/>); when its result comes back (<see cref="RecordResult"/>) it
+/// joins, and once the population is over its size the oldest (regularized evolution) or the worst member leaves.
+/// No generation barrier: a slot never waits for the slowest network of a generation.
+/// Births 0 … population − 1 are the generational run's generation 0; until the population is full, further
+/// births are random genomes. Birth k's randomness derives from (seed, k), so the state is rebuilt from its facts
+/// (<see cref="Replay"/>). Which results a child sees depends on arrival order; with
+/// <see cref="GaSettings.BirthOrder"/> it does not (results join in birth order, child k sees exactly births
+/// 0 … max(population − 1, k − population)), at the price of slots waiting for late results.
+/// </summary>
+public sealed class SteadyStateSearch
+{
+    readonly Evolver _evolver;
+    readonly IReadOnlyList<Genome> _initial;
+    readonly List<Genome> _births = [];
+    readonly Dictionary<string, ScoredGenome> _evaluated = new(StringComparer.Ordinal);
+    /// <summary>Births without a result yet, by the genome they wait for.</summary>
+    readonly Dictionary<string, List<int>> _waiting = new(StringComparer.Ordinal);
+    /// <summary>Births with a result that have not joined yet (birth order holds them back).</summary>
+    readonly SortedSet<int> _arrived = [];
+    readonly List<Member> _members = [];
+    readonly List<SteadyFact> _facts = [];
+    /// <summary>With birth order: births 0 … this − 1 have joined.</summary>
+    int _joinedPrefix;
+
+    public SearchSpace Space { get; }
+    public GaSettings Settings { get; }
+    public long Seed { get; }
+    public Objective Objective { get; }
+
+    public SteadyStateSearch(SearchSpace space, GaSettings settings, long seed, Objective? objective = null)
+    {
+        Space = space;
+        Settings = settings.Validated();
+        Seed = seed;
+        Objective = objective ?? Objective.Default;
+        _evolver = new Evolver(space, Settings);
+        _initial = _evolver.InitialPopulation(DeterministicRng.Derive(seed, "initial-population"));
+    }
+
+    /// <summary>Children born so far (the run's length counts these).</summary>
+    public int Births => _births.Count;
+
+    /// <summary>Every genome evaluated in this run, by key.</summary>
+    public IReadOnlyDictionary<string, ScoredGenome> Evaluated => _evaluated;
+
+    /// <summary>The current population, in the order its members joined (oldest first).</summary>
+    public IReadOnlyList<Member> Population => _members;
+
+    /// <summary>Every birth, result and removal in the order it happened: with the seed and settings, the state.
+    /// </summary>
+    public IReadOnlyList<SteadyFact> Facts => _facts;
+
+    /// <summary>Genomes sent for evaluation without a result yet, in birth order (to send again after a resume).
+    /// </summary>
+    public IReadOnlyList<Genome> PendingEvaluations => _waiting.Values.Select(births => births[0]).Order()
+        .Select(birth => _births[birth]).ToArray();
+
+    /// <summary>Whether a free slot may get a child now: births remain, and with birth order the results the next
+    /// child must see have all joined.</summary>
+    public bool CanBreed => Births < Settings.Births() &&
+        (!Settings.BirthOrder || Births < Size || _joinedPrefix >= Math.Max(Size, Births - Size + 1));
+
+    public bool IsFinished => Births == Settings.Births() && _waiting.Count == 0 && _arrived.Count == 0;
+
+    /// <summary>Every evaluated genome of the run, best first.</summary>
+    public IReadOnlyList<ScoredGenome> Ranking => Evolver.Rank(_evaluated.Values);
+
+    public ScoredGenome Best => Ranking[0];
+
+    int Size => Settings.Population;
+
+    /// <summary>Breeds the next child (call only while <see cref="CanBreed"/>).</summary>
+    public Offspring Breed()
+    {
+        if (!CanBreed) throw new InvalidOperationException($"birth {Births} cannot be bred now");
+        var birth = Births;
+        var genome = birth < _initial.Count ? _initial[birth] : Conceive(DeterministicRng.Derive(Seed, "birth", birth));
+        _births.Add(genome);
+        _facts.Add(new SteadyBirth(birth, genome));
+        var evaluate = !_evaluated.ContainsKey(genome.Key) && !_waiting.ContainsKey(genome.Key);
+        if (_evaluated.ContainsKey(genome.Key)) _arrived.Add(birth);
+        else if (_waiting.TryGetValue(genome.Key, out var earlier)) earlier.Add(birth);
+        else _waiting[genome.Key] = [birth];
+        Join();
+        return new Offspring(birth, genome, evaluate);
+    }
+
+    Genome Conceive(DeterministicRng rng)
+    {
+        bool IsNew(Genome g) => !_evaluated.ContainsKey(g.Key) && !_waiting.ContainsKey(g.Key);
+        var immigrant = rng.NextDouble() < Settings.Immigrants;
+        return _members.Count < Size || immigrant
+            ? _evolver.Immigrant(rng, IsNew)
+            : _evolver.Child(_members.Select(m => m.Scored), rng, IsNew);
+    }
+
+    /// <summary>Records a genome's result as the objective sees it (idempotent: a genome's second result is ignored).
+    /// </summary>
+    public void RecordResult(Genome genome, FitnessResult result)
+    {
+        if (_evaluated.ContainsKey(genome.Key)) return;
+        if (!_waiting.Remove(genome.Key, out var births))
+            throw new InvalidOperationException($"no birth waits for {genome.Key}");
+        result = Objective.Apply(result);
+        _evaluated[genome.Key] = new ScoredGenome(genome, result);
+        _facts.Add(new SteadyResult(genome, result));
+        _arrived.UnionWith(births);
+        Join();
+    }
+
+    /// <summary>Lets arrived births join: all at once, or with birth order the next ones in line once no child still
+    /// to be bred must not see them (birth j ≥ population joins once births j … j + population − 1 are bred).</summary>
+    void Join()
+    {
+        while (_arrived.Count > 0)
+        {
+            var birth = _arrived.Min;
+            if (Settings.BirthOrder)
+            {
+                var breedingDone = Births == Settings.Births();
+                if (birth != _joinedPrefix || (birth >= Size && !breedingDone && Births < birth + Size)) return;
+                _joinedPrefix++;
+            }
+            _arrived.Remove(birth);
+            _members.Add(new Member(birth, _evaluated[_births[birth].Key]));
+            if (_members.Count > Size) Remove();
+        }
+    }
+
+    void Remove()
+    {
+        var leaving = Settings.Removal == Removal.Oldest ? _members[0]
+            : _members.MinBy(m => m.Scored.Fitness.Score)!; // MinBy keeps the first (oldest) of equals
+        _members.Remove(leaving);
+        _facts.Add(new SteadyRemoval(leaving.Birth, leaving.Scored.Genome));
+    }
+
+    /// <summary>Rebuilds a state from its journaled facts (births and results drive it; removals are checked), so
+    /// a resumed run continues exactly. A fact the seed and settings do not produce throws
+    /// <see cref="InvalidDataException"/>: the facts are not this run's.</summary>
+    public static SteadyStateSearch Replay(SearchSpace space, GaSettings settings, long seed,
+        IEnumerable<SteadyFact> facts, Objective? objective = null)
+    {
+        var state = new SteadyStateSearch(space, settings, seed, objective);
+        var position = 0;
+        foreach (var fact in facts)
+        {
+            if (fact is SteadyBirth && state.CanBreed) state.Breed();
+            else if (fact is SteadyResult result && state._waiting.ContainsKey(result.Genome.Key))
+                state.RecordResult(result.Genome, result.Result);
+            var produced = position < state._facts.Count ? state._facts[position] : null;
+            var same = (produced, fact) switch
+            {
+                (SteadyResult a, SteadyResult b) => a.Genome.Equals(b.Genome),
+                var (a, b) => Equals(a, b),
+            };
+            if (!same)
+                throw new InvalidDataException($"steady-state fact {position + 1} ({fact}) is not what seed {seed} " +
+                                               $"and these settings produce ({produced?.ToString() ?? "nothing"})");
+            position++;
+        }
+        return state;
+    }
+}
