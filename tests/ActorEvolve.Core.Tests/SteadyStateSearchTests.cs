@@ -50,6 +50,9 @@ public sealed class SteadyStateSearchTests
         Assert.Equal(results.Length, results.Distinct().Count());
         Assert.Equal(state.Evaluated.Count, results.Length);
         Assert.Equal(50, state.Facts.OfType<SteadyRemoval>().Count()); // 60 joined, 10 stay
+        Assert.Equal(6, state.History.Count); // rounds of 10 joins
+        Assert.Equal(results.Length, state.History.Sum(r => r.Trained));
+        Assert.Equal(Evolver.Rank(state.Population.Select(m => m.Scored))[0].Fitness.Accuracy, state.History[^1].Best);
     }
 
     [Fact]
@@ -139,6 +142,7 @@ public sealed class SteadyStateSearchTests
             Assert.Equal(live.PendingEvaluations, rebuilt.PendingEvaluations);
             Assert.Equal(live.CanBreed, rebuilt.CanBreed);
             Assert.Equal(live.Evaluated.Keys.Order(), rebuilt.Evaluated.Keys.Order());
+            Assert.Equal(live.History, rebuilt.History);
             if (rebuilt.CanBreed) Assert.Equal(live.Breed(), rebuilt.Breed());
         }
     }

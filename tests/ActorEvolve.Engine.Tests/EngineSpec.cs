@@ -52,7 +52,7 @@ public abstract class EngineSpec(string journal = "akka.persistence.journal.inme
             _trainersStarted = true;
         }
         var settings = new RunSettings(runId ?? Guid.NewGuid().ToString("N"), seed, space ?? Space, ga, policy ?? Patient, ModelPath: null);
-        return Sys.ActorOf(PopulationActor.Props(settings, resume, [TestActor]));
+        return Sys.ActorOf(RunActor.Props(settings, resume, [TestActor]));
     }
 
     /// <summary>Collects every run event until the run completes.</summary>

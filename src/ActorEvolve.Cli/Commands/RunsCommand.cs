@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using ActorEvolve.Cli.Console;
 using ActorEvolve.Cli.Composition;
 using ActorEvolve.Engine.Configuration;
@@ -50,8 +51,12 @@ public static class RunsCommand
                 table.AddRow([Cells.Plain(Path.GetFileName(dir)), status, .. Cells.Plain("", "", "", "", "", "")]);
                 continue;
             }
-            var generations = s.Config.TryGetValue("ga", out var ga) && ga is System.Text.Json.JsonElement e
-                ? $"{s.Generations.Count}/{e.GetProperty("generations").GetInt32()}" : s.Generations.Count.ToString();
+            var generations = s.Config.TryGetValue("ga", out var ga) && ga is System.Text.Json.JsonElement e &&
+                              e.Deserialize<Core.Evolution.GaSettings>(Engine.Formats.JsonFormat.Indented) is { } settings
+                ? settings.Mode == Core.Evolution.GaMode.SteadyState
+                    ? $"{s.Generations.Count}/{settings.Rounds()} rounds"
+                    : $"{s.Generations.Count}/{settings.Generations}"
+                : s.Generations.Count.ToString();
             table.AddRow([Cells.Plain(Path.GetFileName(dir)), status, .. Cells.Plain(
                 $"{s.Started.ToLocalTime():yyyy-MM-dd HH:mm}", generations, s.Evaluations,
                 s.Best is null ? "" : $"{s.Best.ValidationAccuracy:P2}", s.TestAccuracy is { } t ? $"{t:P2}" : "",

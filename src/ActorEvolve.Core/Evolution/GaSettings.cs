@@ -86,6 +86,9 @@ public sealed record GaSettings(
     /// <summary>A steady-state run's length in births.</summary>
     public int Births() => Evaluations > 0 ? Evaluations : Population * Generations;
 
+    /// <summary>A steady-state run's rounds of population-size joins (its counterpart of generations).</summary>
+    public int Rounds() => (Births() + Population - 1) / Population;
+
     /// <summary>What <paramref name="other"/> changes, in words ("population 20, not 30; retain 0.4, not 0.5"),
     /// named as in the configuration, for messages rather than a record dump.</summary>
     public string ChangesTo(GaSettings other) => string.Join("; ", typeof(GaSettings).GetProperties()

@@ -113,13 +113,19 @@ public sealed class SearchState
     {
         if (!IsGenerationComplete)
             throw new InvalidOperationException($"generation {Generation} still has pending evaluations");
-        var ranked = RankedPopulation;
-        var scores = Objective.Maximize
+        return Summarize(Generation, RankedPopulation, Objective, _trainedThisGeneration.Count, _cachedThisGeneration);
+    }
+
+    /// <summary>Best, mean and worst objective values of a ranked population (best first).</summary>
+    internal static GenerationSummary Summarize(int generation, IReadOnlyList<ScoredGenome> ranked, Objective objective,
+        int trained, int cached)
+    {
+        var scores = objective.Maximize
             ? ranked.Select(r => r.Fitness.Failed ? 0 : r.Fitness.Accuracy).ToArray()
             : ranked.Where(r => !r.Fitness.Failed).Select(r => r.Fitness.Accuracy).DefaultIfEmpty(double.NaN).ToArray();
-        var (best, worst) = Objective.Maximize ? (scores.Max(), scores.Min()) : (scores.Min(), scores.Max());
-        return new GenerationSummary(Generation, best, scores.Average(), worst, ranked[0].Genome.Key,
-            _trainedThisGeneration.Count, _cachedThisGeneration, ranked.Count(r => r.Fitness.Failed));
+        var (best, worst) = objective.Maximize ? (scores.Max(), scores.Min()) : (scores.Min(), scores.Max());
+        return new GenerationSummary(generation, best, scores.Average(), worst, ranked[0].Genome.Key,
+            trained, cached, ranked.Count(r => r.Fitness.Failed));
     }
 
     /// <summary>Completed generations, counted from the last, whose best did not beat every generation before them.</summary>

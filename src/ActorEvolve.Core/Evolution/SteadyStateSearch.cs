@@ -48,6 +48,9 @@ public sealed class SteadyStateSearch
     readonly List<SteadyFact> _facts = [];
     /// <summary>With birth order: births 0 … this − 1 have joined.</summary>
     int _joinedPrefix;
+    int _joined;
+    readonly List<GenerationSummary> _rounds = [];
+    int _trainedThisRound, _cachedThisRound;
 
     public SearchSpace Space { get; }
     public GaSettings Settings { get; }
@@ -89,6 +92,14 @@ public sealed class SteadyStateSearch
 
     public bool IsFinished => Births == Settings.Births() && _waiting.Count == 0 && _arrived.Count == 0;
 
+    /// <summary>The run in rounds of population-size joins (the steady-state counterpart of generations): each
+    /// round's summary describes the population as it stood when the round closed.</summary>
+    public IReadOnlyList<GenerationSummary> History => _rounds;
+
+    /// <summary>The round in progress (counted from 0), and how many a run has.</summary>
+    public int Round => _rounds.Count;
+    public int Rounds => Settings.Rounds();
+
     /// <summary>Every evaluated genome of the run, best first.</summary>
     public IReadOnlyList<ScoredGenome> Ranking => Evolver.Rank(_evaluated.Values);
 
@@ -105,7 +116,11 @@ public sealed class SteadyStateSearch
         _births.Add(genome);
         _facts.Add(new SteadyBirth(birth, genome));
         var evaluate = !_evaluated.ContainsKey(genome.Key) && !_waiting.ContainsKey(genome.Key);
-        if (_evaluated.ContainsKey(genome.Key)) _arrived.Add(birth);
+        if (_evaluated.ContainsKey(genome.Key))
+        {
+            _cachedThisRound++;
+            _arrived.Add(birth);
+        }
         else if (_waiting.TryGetValue(genome.Key, out var earlier)) earlier.Add(birth);
         else _waiting[genome.Key] = [birth];
         Join();
@@ -131,6 +146,7 @@ public sealed class SteadyStateSearch
         result = Objective.Apply(result);
         _evaluated[genome.Key] = new ScoredGenome(genome, result);
         _facts.Add(new SteadyResult(genome, result));
+        _trainedThisRound++;
         _arrived.UnionWith(births);
         Join();
     }
@@ -151,7 +167,15 @@ public sealed class SteadyStateSearch
             _arrived.Remove(birth);
             _members.Add(new Member(birth, _evaluated[_births[birth].Key]));
             if (_members.Count > Size) Remove();
+            if (++_joined % Size == 0 || _joined == Settings.Births()) CloseRound();
         }
+    }
+
+    void CloseRound()
+    {
+        var ranked = Evolver.Rank(_members.Select(m => m.Scored));
+        _rounds.Add(SearchState.Summarize(Round, ranked, Objective, _trainedThisRound, _cachedThisRound));
+        (_trainedThisRound, _cachedThisRound) = (0, 0);
     }
 
     void Remove()

@@ -54,9 +54,6 @@ public sealed class SearchSession : IAsyncDisposable
     public static async Task<SearchSession> StartAsync(RunPlan plan, IFitnessFunction fitness)
     {
         var (config, engine, files) = (plan.Config, plan.Engine, plan.Files);
-        if (engine.Ga.Mode == Core.Evolution.GaMode.SteadyState) // until the population actor breeds one by one
-            throw new ConfigException("actorevolve.ga.mode = steady-state is not run by the engine yet " +
-                                      "(only by bench replay); use generational");
         var journalCreated = engine.Journal.Preflight(mustExist: false); // "no such run" says more than "no journal"
         ClusterSecurity.Preflight(config);
         RemotingEndpoint.Preflight(config);

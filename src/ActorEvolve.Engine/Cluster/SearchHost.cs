@@ -53,7 +53,7 @@ public sealed class SearchHost : IAsyncDisposable
         if (localSlots > 0) TrainerNodeHost.StartSlots(System, _fitness, localSlots);
         var completion = new TaskCompletionSource<RunCompleted>(TaskCreationOptions.RunContinuationsAsynchronously);
         var writer = System.ActorOf(ResultsWriter.Props(files, settings, config, completion), "results");
-        var population = System.ActorOf(PopulationActor.Props(settings, resume, [.. listeners, writer]),
+        var population = System.ActorOf(RunActor.Props(settings, resume, [.. listeners, writer]),
             "population");
         // A stop ends the run before the trainer slots (a later phase): its GenomeActors cancel their trainings
         // and stop, rather than see their trainers go and score their genomes as failed.

@@ -24,6 +24,9 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         ["generation-completed"] = typeof(RunJournal.GenerationCompleted),
         ["run-finished"] = typeof(RunJournal.RunFinished),
         ["run-snapshot"] = typeof(RunJournal.RunSnapshot),
+        ["child-born"] = typeof(RunJournal.ChildBorn),
+        ["child-evaluated"] = typeof(RunJournal.ChildEvaluated),
+        ["member-removed"] = typeof(RunJournal.MemberRemoved),
     };
 
     static readonly Dictionary<string, Type> TypesByManifest = TypesByName

@@ -1,5 +1,6 @@
 using ActorEvolve.Core.Evolution;
 using ActorEvolve.Core.Fitness;
+using ActorEvolve.Core.Genes;
 using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Protocol;
 using ActorEvolve.Engine.Configuration;
@@ -12,6 +13,7 @@ namespace ActorEvolve.Engine.Persistence;
 public sealed class JournaledRun
 {
     readonly List<RecordedFitness> _facts = [];
+    readonly List<SteadyFact> _steady = [];
 
     /// <summary>Null: the journal never recorded the run (it was stopped or refused before it started).</summary>
     public RunJournal.RunStarted? Started { get; private set; }
@@ -44,8 +46,25 @@ public sealed class JournaledRun
             case RunJournal.FitnessRecorded fitness: _facts.Add(fitness.ToFact()); break;
             case RunJournal.GenerationCompleted: CompletedGenerations++; break;
             case RunJournal.RunFinished finished: Finished = finished; break;
+            case RunJournal.ChildBorn born: _steady.Add(new SteadyBirth(born.Birth, Genome.Parse(born.Genome))); break;
+            case RunJournal.ChildEvaluated evaluated:
+                var fact = evaluated.Fitness.ToFact();
+                _facts.Add(fact);
+                _steady.Add(new SteadyResult(fact.Genome, fact.Result));
+                break;
+            case RunJournal.MemberRemoved removed:
+                _steady.Add(new SteadyRemoval(removed.Birth, Genome.Parse(removed.Genome)));
+                break;
         }
     }
+
+    /// <summary>How many steady-state facts the journal holds (a rebuilt state may add the tail of a transition
+    /// whose write was cut short).</summary>
+    public int SteadyFacts => _steady.Count;
+
+    /// <summary>A steady-state search rebuilt from its journaled births, results and removals.</summary>
+    public SteadyStateSearch ReplaySteadyState(RunSettings settings) =>
+        SteadyStateSearch.Replay(settings.Space, settings.Ga, settings.Seed, _steady, settings.Goal);
 
     /// <summary>The search rebuilt from the journaled facts, without training anything.</summary>
     public SearchState Replay(RunSettings settings) =>
@@ -55,14 +74,27 @@ public sealed class JournaledRun
     /// Enough to rebuild the run folder (results.csv, summary.json) from the journal alone.</summary>
     public IEnumerable<RunEvent> Replayed(RunSettings settings)
     {
-        var state = Replay(settings);
-        yield return new RunResumed(state.Generation, state.Facts.ToArray(), state.History.ToArray());
+        var (resumed, ranking) = Standing(settings);
+        yield return resumed;
         if (Finished is not { } finished) yield break;
-        var winner = state.Best;
+        var winner = ranking[0];
         var test = finished.TestAccuracy is { } accuracy
             ? new FitnessResult(accuracy, finished.TestLoss ?? double.NaN, winner.Fitness.Epochs, 0,
                 winner.Fitness.Trainer)
             : null;
-        yield return new RunCompleted(winner, test, state.History.ToArray(), state.Ranking.Take(10).ToArray());
+        yield return new RunCompleted(winner, test, resumed.History, ranking.Take(10).ToArray());
+    }
+
+    /// <summary>Where the run stands, as a resumed run tells it, and every evaluated genome, best first.</summary>
+    (RunResumed Resumed, IReadOnlyList<ScoredGenome> Ranking) Standing(RunSettings settings)
+    {
+        if (settings.Ga.Mode == GaMode.SteadyState)
+        {
+            var steady = ReplaySteadyState(settings);
+            return (new RunResumed(steady.Round, _facts.ToArray(), steady.History.ToArray(), RunStep.Round),
+                steady.Ranking);
+        }
+        var state = Replay(settings);
+        return (new RunResumed(state.Generation, state.Facts.ToArray(), state.History.ToArray()), state.Ranking);
     }
 }

@@ -49,6 +49,26 @@ public static class RunJournal
 
     public sealed record RunFinished(string Winner, double? TestAccuracy, double? TestLoss) : IRecord;
 
+    /// <summary>A steady-state run's child number <paramref name="Birth"/> was born (<see cref="SteadyBirth"/>).
+    /// Steady-state records came with format 2 unchanged: a journal without them reads as before.</summary>
+    public sealed record ChildBorn(int Birth, string Genome) : IRecord;
+
+    /// <summary>A steady-state evaluation came back (<see cref="SteadyResult"/>); its generation is the round.
+    /// </summary>
+    public sealed record ChildEvaluated(FitnessRecorded Fitness) : IRecord;
+
+    /// <summary>A steady-state population member left (<see cref="SteadyRemoval"/>).</summary>
+    public sealed record MemberRemoved(int Birth, string Genome) : IRecord;
+
+    /// <summary>The journal record of a steady-state fact; <paramref name="round"/>: the run's round then.</summary>
+    public static IRecord From(SteadyFact fact, int round) => fact switch
+    {
+        SteadyBirth b => new ChildBorn(b.Index, b.Genome.Key),
+        SteadyResult r => new ChildEvaluated(FitnessRecorded.From(new RecordedFitness(round, r.Genome, r.Result))),
+        SteadyRemoval x => new MemberRemoved(x.Birth, x.Genome.Key),
+        _ => throw new ArgumentOutOfRangeException(nameof(fact), fact, "not a steady-state fact"),
+    };
+
     /// <summary>Taken at generation boundaries: everything needed to rebuild the run without its events.</summary>
     public sealed record RunSnapshot(RunStarted Started, int CompletedGenerations, IReadOnlyList<FitnessRecorded> Facts,
         RunFinished? Finished) : IRecord;

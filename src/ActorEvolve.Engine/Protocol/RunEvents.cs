@@ -8,18 +8,25 @@ namespace ActorEvolve.Engine.Protocol;
 /// the PopulationActor only after what it reports is journaled.</summary>
 public abstract record RunEvent;
 
+/// <summary>What a run's steps are called: generations, or for a steady-state run rounds of population-size joins
+/// (<see cref="SteadyStateSearch.History"/>), which its events report as generations.</summary>
+public static class RunStep
+{
+    public const string Generation = "generation", Round = "round";
+}
+
 /// <summary>A resumed run: what was already evaluated before it stopped (in recording order).</summary>
 public sealed record RunResumed(int Generation, IReadOnlyList<RecordedFitness> Facts,
-    IReadOnlyList<GenerationSummary> History) : RunEvent;
+    IReadOnlyList<GenerationSummary> History, string Step = RunStep.Generation) : RunEvent;
 
 /// <param name="At">When the generation started, before any of its trainings (for the engine-overhead figure).</param>
 public sealed record GenerationStarted(int Generation, int Generations, IReadOnlyList<Genome> Population,
-    int ToTrain, int Cached, DateTimeOffset At) : RunEvent;
+    int ToTrain, int Cached, DateTimeOffset At, string Step = RunStep.Generation) : RunEvent;
 
 public sealed record EvaluationRecorded(int Generation, Genome Genome, FitnessResult Result) : RunEvent;
 
 public sealed record GenerationCompleted(GenerationSummary Summary, IReadOnlyList<ScoredGenome> Ranked,
-    DateTimeOffset At) : RunEvent;
+    DateTimeOffset At, string Step = RunStep.Generation) : RunEvent;
 
 public sealed record FinalEvaluationStarted(ScoredGenome Winner) : RunEvent;
 

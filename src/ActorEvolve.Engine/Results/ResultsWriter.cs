@@ -110,7 +110,9 @@ public sealed class RunFolderWriter
                 var wall = (completed.At - _generationStarted)?.TotalSeconds;
                 _generations.Add(Report(completed.Summary) with
                 {
-                    WallSeconds = wall, EngineOverheadSeconds = wall - _slotBusySeconds.Values.DefaultIfEmpty(0).Max(),
+                    // Steady-state rounds overlap in every slot: no busiest slot bounds a round.
+                    WallSeconds = wall, EngineOverheadSeconds = completed.Step == RunStep.Round ? null
+                        : wall - _slotBusySeconds.Values.DefaultIfEmpty(0).Max(),
                 });
                 Write(Running, completed.Ranked);
                 break;

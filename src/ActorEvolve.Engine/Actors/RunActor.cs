@@ -1,0 +1,212 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using ActorEvolve.Core.Evolution;
+using ActorEvolve.Core.Fitness;
+using ActorEvolve.Engine.Configuration;
+using ActorEvolve.Engine.Persistence;
+using ActorEvolve.Engine.Protocol;
+
+namespace ActorEvolve.Engine.Actors;
+
+/// <summary>
+/// The persistent shell of one run, whatever moves its population: it recovers the run's journal and refuses a
+/// resume that does not match it (seed, space, GA settings, objective), starts the trainer slots, journals the
+/// run's start, retrains the winner on the test set at the end, journals the finish and reports every step to the
+/// run's listeners. <see cref="PopulationActor"/> (generations) and <see cref="SteadyStateActor"/> (one child per
+/// free slot) fill in the search.
+/// </summary>
+public abstract class RunActor : ReceivePersistentActor
+{
+    readonly bool _resume;
+    readonly IReadOnlyList<IActorRef> _listeners;
+    bool _restarted; // after a crash the guardian restarts us: we recover our own journal like a resume
+    RunCompleted? _completed; // journaled; published once superseded snapshots are deleted
+    long _finalSnapshotSequenceNr;
+
+    protected RunSettings Settings { get; }
+    protected JournaledRun Journaled { get; } = new();
+    protected IActorRef Slots { get; private set; } = ActorRefs.Nobody;
+
+    public override string PersistenceId { get; }
+
+    /// <param name="resume">Continue a journaled run (fails if there is none); otherwise start a new one.</param>
+    protected RunActor(RunSettings settings, bool resume, IReadOnlyList<IActorRef> listeners)
+    {
+        Settings = settings;
+        _resume = resume;
+        _listeners = listeners;
+        PersistenceId = RunJournal.PersistenceId(settings.RunId);
+
+        Recover<SnapshotOffer>(offer => Journaled.Apply(offer));
+        Recover<RunJournal.IRecord>(record => Journaled.Apply(record));
+        Recover<RecoveryCompleted>(_ => OnRecovered());
+
+        Command<GenomeScored>(m => m.Final, m => Finish(m.Result));
+        // Only the latest snapshot is kept: each one holds everything its predecessors did.
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(f =>
+        {
+            Log.Warning(f.Cause, "Snapshot failed; recovery will replay more events");
+            if (f.Metadata.SequenceNr == _finalSnapshotSequenceNr) Complete();
+        });
+        Command<DeleteSnapshotsSuccess>(d => AfterSnapshotsDeleted(d.Criteria));
+        Command<DeleteSnapshotsFailure>(d =>
+        {
+            Log.Warning(d.Cause, "Old snapshots could not be deleted; the next snapshot tries again");
+            AfterSnapshotsDeleted(d.Criteria);
+        });
+    }
+
+    /// <summary>The actor that runs <paramref name="settings"/>' GA mode.</summary>
+    public static Props Props(RunSettings settings, bool resume, IReadOnlyList<IActorRef> listeners) =>
+        settings.Ga.Mode == GaMode.SteadyState
+            ? Akka.Actor.Props.Create(() => new SteadyStateActor(settings, resume, listeners))
+            : Akka.Actor.Props.Create(() => new PopulationActor(settings, resume, listeners));
+
+    /// <summary>A GenomeActor that crashes (a bug, not a failed training: those it handles itself) is restarted
+    /// and simply asks again; it holds nothing that a restart would lose.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(maxNrOfRetries: 3, withinTimeRange: TimeSpan.FromMinutes(1), _ => Directive.Restart);
+
+    protected override void PostRestart(Exception reason)
+    {
+        _restarted = true;
+        base.PostRestart(reason); // starts recovery
+    }
+
+    /// <summary>A new run, its start journaled: begin the search.</summary>
+    protected abstract void Begin();
+
+    /// <summary>A recovered run (<see cref="Journaled"/> holds its journal): rebuild the search and go on.</summary>
+    protected abstract void Continue();
+
+    /// <summary>Every evaluated genome of the run, best first.</summary>
+    protected abstract IReadOnlyList<ScoredGenome> Ranking { get; }
+
+    protected abstract IReadOnlyList<GenerationSummary> History { get; }
+
+    /// <summary>The snapshot that ends a finished run (older ones are then deleted), or null to end without one.
+    /// </summary>
+    protected abstract RunJournal.RunSnapshot? FinalSnapshot(RunJournal.RunFinished finished);
+
+    void OnRecovered()
+    {
+        if (RejectionOnRecovery() is { } reason)
+        {
+            Abort(reason, badInput: true);
+            return;
+        }
+        Slots = Context.ActorOf(TrainerSlotsActor.Props(), "slots");
+        if (!Journaled.IsRecorded)
+        {
+            var started = new RunJournal.RunStarted(Settings.RunId, Settings.Seed, Settings.Ga,
+                RunJournal.Describe(Settings.Space), Settings.Config, Settings.Goal);
+            Persist(started, e =>
+            {
+                Journaled.Apply(e);
+                Begin();
+            });
+            return;
+        }
+        // Snapshots older than the one recovered from (left by a run killed before it could delete them) go too.
+        if (Journaled.SnapshotSequenceNr > 1)
+            DeleteSnapshots(new SnapshotSelectionCriteria(Journaled.SnapshotSequenceNr - 1));
+        Continue();
+    }
+
+    string? RejectionOnRecovery()
+    {
+        var id = Settings.RunId;
+        if (Journaled.Started is not { } started)
+            return _resume ? $"there is no run '{id}' in the journal" : null;
+        if (!_resume && !_restarted)
+            return $"run '{id}' already exists in the journal: continue it with 'actorevolve resume {id}'";
+        if (Journaled.IsFinished)
+            return $"run '{id}' has already finished";
+        if (!started.Space.SequenceEqual(RunJournal.Describe(Settings.Space)))
+            return $"run '{id}' was started with another search space ({string.Join("; ", started.Space)})";
+        if (started.Seed != Settings.Seed)
+            return $"run '{id}' was started with seed {started.Seed}, not {Settings.Seed}: it resumes only with that";
+        if (started.Ga != Settings.Ga)
+            return $"run '{id}' was started with other GA settings ({started.Ga.ChangesTo(Settings.Ga)}): " +
+                   "it resumes only with its own";
+        if (started.Goal != Settings.Goal)
+            return $"run '{id}' was started to {started.Goal.Direction} {started.Goal.Metric}; " +
+                   "it resumes only with that objective";
+        return null;
+    }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        var cause = reason is IncompatibleJournalException ? reason.Message : $"cannot read the journal ({reason.Message})";
+        Publish(new RunAborted(cause, BadInput: true));
+        base.OnRecoveryFailure(reason, message);
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        Publish(new RunAborted(WriteFailed("refused", cause), BadInput: false));
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    static string WriteFailed(string how, Exception cause) => $"the journal {how} a write " +
+        $"({HoconLoader.FirstLine(cause.Message)}); everything before it is saved";
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        Publish(new RunAborted(WriteFailed("rejected", cause), BadInput: false));
+        Context.Stop(Self);
+    }
+
+    /// <summary>Retrains the run's best genome on the test set (unless nothing trained), then finishes.</summary>
+    protected void StartFinalEvaluation()
+    {
+        var winner = Ranking[0];
+        Publish(new FinalEvaluationStarted(winner));
+        if (winner.Fitness.Failed)
+        {
+            Finish(null); // nothing trained successfully: there is no model to test
+            return;
+        }
+        var final = new FinalEvaluation(winner.Fitness.Epochs, Settings.ModelPath);
+        var props = GenomeActor.Props(winner.Genome, Slots, Settings.Policy, Settings.Seed, Settings.RunId, final);
+        Context.ActorOf(props, "final");
+    }
+
+    void Finish(FitnessResult? test)
+    {
+        var tested = test is { Failed: false } ? test : null;
+        var finished = new RunJournal.RunFinished(Ranking[0].Genome.Key, tested?.Accuracy, tested?.ValidationLoss);
+        Persist(finished, e =>
+        {
+            _completed = new RunCompleted(Ranking[0], test, History.ToArray(), Ranking.Take(10).ToArray());
+            _finalSnapshotSequenceNr = LastSequenceNr;
+            if (FinalSnapshot(e) is { } snapshot) SaveSnapshot(snapshot); // completes once older ones are gone
+            else Complete();
+        });
+    }
+
+    void AfterSnapshotsDeleted(SnapshotSelectionCriteria deleted)
+    {
+        if (deleted.MaxSequenceNr == _finalSnapshotSequenceNr - 1) Complete();
+    }
+
+    void Complete()
+    {
+        if (_completed is null) return;
+        Publish(_completed);
+        Context.Stop(Self);
+    }
+
+    protected void Abort(string reason, bool badInput)
+    {
+        Publish(new RunAborted(reason, badInput));
+        Context.Stop(Self);
+    }
+
+    protected void Publish(RunEvent e)
+    {
+        foreach (var listener in _listeners) listener.Tell(e);
+    }
+}
