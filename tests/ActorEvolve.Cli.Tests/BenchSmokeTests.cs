@@ -44,10 +44,13 @@ public sealed class BenchSmokeTests : IDisposable
     public void Bench_cluster_measures_a_configuration_with_trainer_nodes_in_a_child_process()
     {
         var result = _cli.Run("bench", "cluster", "--nodes", "1", "--slots", "2", "--evaluation-seconds", "0.05",
-            "--generations", "3");
+            "--generations", "3", "--mode", "both");
         Assert.True(result.ExitCode == 0, result.Stderr);
-        var row = Assert.Single(result.Stdout.Split('\n'), l => l.Contains("│ 1x2 "));
-        Assert.Matches(@"│ 1x2\s+│ 0\.05 s\s+│ \d+\s+│ [\d.]+\s+│ [\d.]+ ?%\s+│ [\d.]+ ms\s+│ -\s+│ -\s+│ \d+\s+│ \d+ MiB", row);
+        var rows = result.Stdout.Split('\n').Where(l => l.Contains("│ 1x2 ")).ToArray();
+        Assert.Equal(2, rows.Length);
+        foreach (var (row, mode) in rows.Zip(["gener.", "steady"]))
+            Assert.Matches($@"│ 1x2\s+│ {mode}\s+│ 0\.05 s\s+│ \d+\s+│ [\d.]+\s+│ [\d.]+\s+│ [\d.]+ ?%\s+│ [\d.]+ ?%\s+" +
+                           @"│ [\d.]+ ms\s+│ -\s+│ -\s+│ \d+\s+│ \d+ MiB", row);
 
         var bad = _cli.Run("bench", "cluster", "--configurations", "8by4");
         Assert.Equal(["actorevolve: error: '8by4' is not NODESxSLOTS with both at least 1 (e.g. 8x4)"], bad.StderrLines);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster;
 using ActorEvolve.Cli.Console;
+using ActorEvolve.Core.Evolution;
 using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Cluster;
 using ActorEvolve.Engine.Configuration;
@@ -23,11 +24,14 @@ namespace ActorEvolve.Cli.Bench;
 public static class ClusterBench
 {
     /// <param name="Population">Genomes per generation: several per slot, so that genomes wait for slots.</param>
+    /// <param name="Mode">Generations, or steady state for as many births (rounds stand in for generations).</param>
     public sealed record Setup(int Nodes, int Slots, double EvaluationSeconds, int Generations, int Population,
-        string Grid);
+        string Grid, GaMode Mode = GaMode.Generational);
 
+    /// <param name="Utilisation">While genomes waited for a slot (each generation's or round's tail left out).</param>
+    /// <param name="WholeRunUtilisation">From the run's start to its last evaluation's end, tails included.</param>
     public sealed record Result(Setup Setup, int Evaluations, double Seconds, double Utilisation,
-        double CpuMsPerEvaluation,
+        double WholeRunUtilisation, double CpuMsPerEvaluation,
         double? JoinToFirstEvaluation, double? DeathToElsewhere, double JournalEventsPerSecond, long PeakMemory);
 
     /// <summary>A configuration that could not be measured on this machine (its nodes did not all join).</summary>
@@ -61,6 +65,7 @@ public static class ClusterBench
             // Continuous genes and certain mutation make every child new: each generation trains all of it.
             "actorevolve.search-space.learning_rate { min = 0.0001, max = 0.1, scale = log }",
             "actorevolve.search-space.dropout { min = 0.0, max = 0.5 }", "actorevolve.ga.mutate-chance = 1.0",
+            $"actorevolve.ga.mode = {(setup.Mode == GaMode.SteadyState ? "steady-state" : "generational")}",
         ]);
         config = Engine.Logging.FileLogger.LogTo(Path.Combine(scratch, "coordinator.log"), config);
         var engine = EngineSettings.From(config);
@@ -103,7 +108,7 @@ public static class ClusterBench
         var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var evaluations = observer.Finished.Count;
         var generations = observer.Generations.Count;
-        return new Result(setup, evaluations, seconds, observer.Utilisation(killed),
+        return new Result(setup, evaluations, seconds, observer.Utilisation(killed), observer.WholeRunUtilisation(),
             cpuUsed.TotalMilliseconds / evaluations,
             churn > 0 ? observer.JoinToFirstEvaluation(observer.NodesUpAfter(observer.GenerationStartedAt(1))) : null,
             killed is { } at ? observer.DeathToElsewhere(at) : null,
@@ -183,21 +188,30 @@ public static class ClusterBench
         /// </summary>
         public double Utilisation(DateTimeOffset? killedAt)
         {
+            var windows = WaitingWindows().Where(w => !(killedAt is { } k && k >= w.From && k <= w.To));
+            var (busy, usable) = windows.Select(w => BusyAndUsable(w.From, w.To))
+                .Aggregate((0.0, 0.0), (sum, w) => (sum.Item1 + w.Busy, sum.Item2 + w.Usable));
+            return busy / usable;
+        }
+
+        /// <summary>Busy slot time over usable slot time from the run's start to its last evaluation's end, every
+        /// generation's tail and the dead nodes' lost trainings included.</summary>
+        public double WholeRunUtilisation()
+        {
+            var (busy, usable) = BusyAndUsable(Generations[0].At, Finished.Max(f => f.Result.FinishedAt!.Value));
+            return busy / usable;
+        }
+
+        (double Busy, double Usable) BusyAndUsable(DateTimeOffset from, DateTimeOffset to)
+        {
             var ends = Finished.ToDictionary(f => (f.Result.Trainer, f.Genome.Key), f => f.Result.FinishedAt!.Value);
             var trainings = Started.ToArray();
-            var trainers = trainings.Select(t => t.Trainer).Distinct().ToArray();
-            double busy = 0, usable = 0;
-            foreach (var (_, from, to) in WaitingWindows())
-            {
-                if (killedAt is { } k && k >= from && k <= to) continue;
-                foreach (var trainer in trainers.Where(t => NodeUp.ContainsKey(NodeOf(t))))
-                    usable += Overlap(NodeUp[NodeOf(trainer)],
-                        NodeGone.GetValueOrDefault(NodeOf(trainer), DateTimeOffset.MaxValue), from, to);
-                foreach (var t in trainings)
-                    busy += Overlap(t.At, ends.GetValueOrDefault((t.Trainer, t.Genome), // else lost with its node
-                        NodeGone.GetValueOrDefault(NodeOf(t.Trainer), to)), from, to);
-            }
-            return busy / usable;
+            var trainers = trainings.Select(t => t.Trainer).Distinct().Where(t => NodeUp.ContainsKey(NodeOf(t)));
+            var usable = trainers.Sum(trainer => Overlap(NodeUp[NodeOf(trainer)],
+                NodeGone.GetValueOrDefault(NodeOf(trainer), DateTimeOffset.MaxValue), from, to));
+            var busy = trainings.Sum(t => Overlap(t.At, ends.GetValueOrDefault((t.Trainer, t.Genome), // else lost
+                NodeGone.GetValueOrDefault(NodeOf(t.Trainer), to)), from, to));
+            return (busy, usable);
         }
 
         static double Overlap(DateTimeOffset start, DateTimeOffset end, DateTimeOffset from, DateTimeOffset to) =>
@@ -239,12 +253,15 @@ public static class ClusterBench
         static string Seconds(double? s) => s is { } v ? $"{v:F2} s" : "-";
         var table = new Table().Border(TableBorder.Rounded)
             .Title("Trainer nodes on loopback with recorded training times, coordinator's figures")
-            .AddColumns("Nodes x slots", "Mean evaluation", "Evaluations", "Seconds", "Slot utilisation",
-                "Coordinator CPU / evaluation", "Join -> first evaluation", "Death -> elsewhere", "Journal events/s",
-                "Coordinator peak memory");
+            .AddColumns("Nodes x slots", "Mode", "Mean eval.", "Evals", "Seconds", "Evals/s", "Busy (work waiting)",
+                "Busy (whole run)", "CPU / eval.", "Join -> 1st eval.", "Death -> elsewhere", "Journal events/s",
+                "Peak memory");
         foreach (var r in results)
-            table.AddRow(Cells.Plain($"{r.Setup.Nodes}x{r.Setup.Slots}", $"{r.Setup.EvaluationSeconds:0.###} s",
-                $"{r.Evaluations:N0}", $"{r.Seconds:F1}", $"{r.Utilisation:P1}", $"{r.CpuMsPerEvaluation:F2} ms",
+            table.AddRow(Cells.Plain($"{r.Setup.Nodes}x{r.Setup.Slots}",
+                r.Setup.Mode == GaMode.SteadyState ? "steady" : "gener.",
+                $"{r.Setup.EvaluationSeconds:0.###} s", $"{r.Evaluations:N0}", $"{r.Seconds:F1}",
+                $"{r.Evaluations / r.Seconds:F1}", $"{r.Utilisation:P1}", $"{r.WholeRunUtilisation:P1}",
+                $"{r.CpuMsPerEvaluation:F2} ms",
                 Seconds(r.JoinToFirstEvaluation), Seconds(r.DeathToElsewhere), $"{r.JournalEventsPerSecond:N0}",
                 $"{r.PeakMemory / 1048576.0:N0} MiB"));
         console.Write(table);

@@ -46,10 +46,15 @@ public static class BenchCommand
         {
             Description = "Population size per trainer slot (genomes wait for slots)", DefaultValueFactory = _ => 4,
         };
+        var modes = new Option<string>("--mode")
+        {
+            Description = "GA mode to measure: generational, steady-state or both (steady state: as many births)",
+            DefaultValueFactory = _ => "generational",
+        };
         var command = new Command("cluster",
             "Trainer nodes on loopback (some joining, some killed) with recorded training times: utilisation, latencies")
         {
-            configurations, nodes, slots, EvaluationSeconds, generations, perSlot, Grid,
+            configurations, nodes, slots, EvaluationSeconds, generations, perSlot, Grid, modes,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -57,11 +62,20 @@ public static class BenchCommand
             if (!(seconds > 0)) throw new UsageException("--evaluation-seconds must be above 0");
             if (parse.GetValue(generations) < 3) throw new UsageException("--generations must be at least 3");
             if (parse.GetValue(perSlot) < 1) throw new UsageException("--genomes-per-slot must be at least 1");
+            GaMode[] measured = parse.GetValue(modes) switch
+            {
+                "generational" => [GaMode.Generational],
+                "steady-state" => [GaMode.SteadyState],
+                "both" => [GaMode.Generational, GaMode.SteadyState],
+                var other => throw new UsageException(
+                    $"--mode must be generational, steady-state or both, got '{other}'"),
+            };
             var setups = (parse.GetValue(nodes) is { } n ? [$"{n}x{parse.GetValue(slots)}"] : parse.GetValue(configurations)!)
                 .Select(c => ParseConfiguration(c) is var (count, perNode)
                     ? new ClusterBench.Setup(count, perNode, seconds, parse.GetValue(generations),
                         Math.Max(8, count * perNode * parse.GetValue(perSlot)), parse.GetValue(Grid)!.FullName)
                     : throw new UsageException($"'{c}' is not NODESxSLOTS with both at least 1 (e.g. 8x4)"))
+                .SelectMany(setup => measured.Select(mode => setup with { Mode = mode }))
                 .ToArray();
             RecordedDelayFitness.ReadSeconds(setups[0].Grid); // a bad grid is refused before anything starts
             var failed = 0;
@@ -75,7 +89,7 @@ public static class BenchCommand
                 {
                     failed++;
                     await System.Console.Error.WriteLineAsync(
-                        $"actorevolve: bench cluster {setup.Nodes}x{setup.Slots}: {e.Message}");
+                        $"actorevolve: bench cluster {setup.Nodes}x{setup.Slots} {setup.Mode}: {e.Message}");
                 }
             }
             return failed == 0 ? 0 : 1;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using ActorEvolve.Core.Evolution;
 using ActorEvolve.Cli.Console;
 using ActorEvolve.Cli.Composition;
 using ActorEvolve.Engine.Configuration;
@@ -52,8 +53,8 @@ public static class RunsCommand
                 continue;
             }
             var generations = s.Config.TryGetValue("ga", out var ga) && ga is System.Text.Json.JsonElement e &&
-                              e.Deserialize<Core.Evolution.GaSettings>(Engine.Formats.JsonFormat.Indented) is { } settings
-                ? settings.Mode == Core.Evolution.GaMode.SteadyState
+                              e.Deserialize<GaSettings>(Engine.Formats.JsonFormat.Indented) is { } settings
+                ? settings.Mode == GaMode.SteadyState
                     ? $"{s.Generations.Count}/{settings.Rounds()} rounds"
                     : $"{s.Generations.Count}/{settings.Generations}"
                 : s.Generations.Count.ToString();

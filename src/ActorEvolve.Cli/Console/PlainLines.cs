@@ -11,7 +11,8 @@ public static class PlainLines
                         "journal, none will be repeated",
         GenerationStarted { Step: RunStep.Round } g => $"round {g.Generation + 1}/{g.Generations}: births " +
             $"{g.Generation * g.ToTrain + 1}-{(g.Generation + 1) * g.ToTrain} (steady state, population {g.ToTrain})",
-        GenerationStarted g => $"generation {g.Generation + 1}/{g.Generations}: {g.ToTrain} to train, {g.Cached} cached",
+        GenerationStarted g =>
+            $"generation {g.Generation + 1}/{g.Generations}: {g.ToTrain} to train, {g.Cached} cached",
         EvaluationRecorded r when r.Result.Failed =>
             $"  failed    {r.Genome.Key}  ({r.Result.FailureReason})",
         EvaluationRecorded r =>

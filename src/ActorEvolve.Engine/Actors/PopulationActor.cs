@@ -39,7 +39,8 @@ public sealed class PopulationActor : RunActor
     protected override void Continue()
     {
         _state = Journaled.Replay(Settings);
-        Publish(new RunResumed(_state.Generation, _state.Facts.ToArray(), _state.History.ToArray())); // copies: messages are immutable
+        // copies: messages are immutable
+        Publish(new RunResumed(_state.Generation, _state.Facts.ToArray(), _state.History.ToArray()));
         if (_state.IsFinished) StartFinalEvaluation(); // killed while retraining the winner
         else StartGeneration();
     }
@@ -53,7 +54,8 @@ public sealed class PopulationActor : RunActor
     void StartGeneration()
     {
         var pending = _state.PendingEvaluations;
-        Persist(new RunJournal.GenerationStarted(_state.Generation, _state.Population.Select(g => g.Key).ToArray()), _ => { });
+        Persist(new RunJournal.GenerationStarted(_state.Generation, _state.Population.Select(g => g.Key).ToArray()),
+            _ => { });
         Publish(new GenerationStarted(_state.Generation, Settings.Ga.Generations, _state.Population, pending.Count,
             _state.Population.Count - pending.Count, DateTimeOffset.UtcNow));
         if (pending.Count == 0)
@@ -68,7 +70,8 @@ public sealed class PopulationActor : RunActor
     void OnScored(GenomeScored scored)
     {
         var key = scored.Genome.Key;
-        if (_state.Evaluated.ContainsKey(key) || _unwritten.Any(f => f.Genome.Key == key)) return; // a restarted GenomeActor's repeat
+        // a restarted GenomeActor's repeat
+        if (_state.Evaluated.ContainsKey(key) || _unwritten.Any(f => f.Genome.Key == key)) return;
         _unwritten.Add(new RecordedFitness(_state.Generation, scored.Genome, _state.Objective.Apply(scored.Result)));
         if (!_writing) WriteScores();
     }
@@ -115,12 +118,14 @@ public sealed class PopulationActor : RunActor
             var summary = _state.CompleteGeneration();
             SaveSnapshot(Snapshot(finished: null));
             Publish(new GenerationCompleted(summary, ranked, DateTimeOffset.UtcNow));
-            Log.Info("Generation {0}: best {1:P2} mean {2:P2} ({3})", summary.Generation, summary.Best, summary.Mean, summary.BestGenome);
+            Log.Info("Generation {0}: best {1:P2} mean {2:P2} ({3})", summary.Generation, summary.Best, summary.Mean,
+                summary.BestGenome);
             if (!_state.IsFinished) StartGeneration();
             else StartFinalEvaluation();
         });
     }
 
     RunJournal.RunSnapshot Snapshot(RunJournal.RunFinished? finished) =>
-        new(Journaled.Started!, _state.History.Count, _state.Facts.Select(RunJournal.FitnessRecorded.From).ToArray(), finished);
+        new(Journaled.Started!, _state.History.Count, _state.Facts.Select(RunJournal.FitnessRecorded.From).ToArray(),
+            finished);
 }

@@ -139,7 +139,8 @@ public abstract class RunActor : ReceivePersistentActor
 
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
-        var cause = reason is IncompatibleJournalException ? reason.Message : $"cannot read the journal ({reason.Message})";
+        var cause = reason is IncompatibleJournalException ? reason.Message
+            : $"cannot read the journal ({reason.Message})";
         Publish(new RunAborted(cause, BadInput: true));
         base.OnRecoveryFailure(reason, message);
     }
