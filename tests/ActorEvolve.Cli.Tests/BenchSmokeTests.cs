@@ -78,6 +78,9 @@ public sealed class BenchSmokeTests : IDisposable
         Assert.Contains(markdown, l => l.StartsWith("| steady-state, remove oldest (3 slots) | 200 |"));
         Assert.Contains(markdown, l => l.StartsWith("| steady-state, remove worst (3 slots) | 200 |"));
         Assert.Contains(markdown, l => l.StartsWith("| steady-state, birth order, remove oldest | 200 |"));
+        Assert.Contains(markdown, l => l.StartsWith("Seconds to best: the grid's recorded training times on 3 simulated"));
+        Assert.All(markdown.Where(l => l.StartsWith("| GA") || l.StartsWith("| steady")),
+            l => Assert.Matches(@"\| (\d+|never) \|$", l)); // the seconds to the best
         Assert.Contains(markdown, l => l.StartsWith("| random search"));
         foreach (var plot in new[] { "replay.png", "replay-found.png" })
         {

@@ -20,7 +20,7 @@ public sealed class SteadyStateSearchTests
         var state = new SteadyStateSearch(space ?? Spaces.Seed(), settings, seed);
         var arrival = new DeterministicRng((ulong)arrivalSeed);
         var training = new List<Genome>();
-        while (!state.IsFinished)
+        while (true)
         {
             while (training.Count < slots && state.CanBreed)
             {
@@ -28,12 +28,12 @@ public sealed class SteadyStateSearchTests
                 if (child.Evaluate) training.Add(child.Genome);
                 onStep?.Invoke(state);
             }
+            if (state.IsFinished) return state; // the last births may have been cached: nothing left in training
             var done = training[arrival.NextInt(training.Count)];
             training.Remove(done);
             state.RecordResult(done, Spaces.FakeFitness(done));
             onStep?.Invoke(state);
         }
-        return state;
     }
 
     static string[] Keys(SteadyStateSearch state) => state.Population.Select(m => $"{m.Birth}:{m.Scored.Genome.Key}")

@@ -7,8 +7,10 @@ using ActorEvolve.Training.Tables;
 namespace ActorEvolve.Cli.Bench;
 
 /// <summary>One search on a recorded grid: the best fitness after each unique evaluation, and when it first
-/// reached the grid's best genome and the near-best band.</summary>
-public sealed record SearchTrace(IReadOnlyList<double> BestSoFar, int? EvaluationsToBest, int? EvaluationsToNear)
+/// reached the grid's best genome and the near-best band; <paramref name="SecondsToBest"/>: when the best genome's
+/// training ended, in recorded training seconds on the simulated slots.</summary>
+public sealed record SearchTrace(IReadOnlyList<double> BestSoFar, int? EvaluationsToBest, int? EvaluationsToNear,
+    double? SecondsToBest)
 {
     public int Evaluations => BestSoFar.Count;
 }
@@ -43,18 +45,22 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
 
     public int GridSize => _grid.Length;
 
-    public SearchTrace Evolve(GaSettings ga, long seed)
+    /// <summary>A generational search; each generation's trainings are spread over <paramref name="slots"/>
+    /// simulated slots (each to the first free one) and the next generation starts when the last one ends.</summary>
+    public SearchTrace Evolve(GaSettings ga, long seed, int slots, Func<Genome, double> seconds)
     {
         var trace = new TraceRecorder(GridBest, nearBand);
         var state = new SearchState(space, ga, seed);
+        var clock = new SlotClock(slots);
         while (true)
         {
             foreach (var genome in state.PendingEvaluations)
             {
                 var result = fitness(genome);
                 state.RecordFitness(genome, result);
-                trace.Add(result);
+                trace.Add(result, clock.Train(seconds(genome)));
             }
+            clock.Barrier();
             state.CompleteGeneration();
             if (state.IsFinished) return trace.ToTrace();
         }
@@ -69,18 +75,19 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
         var state = new SteadyStateSearch(space, ga, seed);
         var training = new PriorityQueue<Genome, (double Finish, int Birth)>();
         var now = 0.0;
-        while (!state.IsFinished)
+        while (true)
         {
             while (training.Count < slots && state.CanBreed)
             {
                 var child = state.Breed();
                 if (child.Evaluate) training.Enqueue(child.Genome, (now + seconds(child.Genome), child.Birth));
             }
+            if (state.IsFinished) break; // the last births were cached: nothing left in training
             training.TryDequeue(out var done, out var finished);
             now = finished.Finish;
             var result = fitness(done!);
             state.RecordResult(done!, result);
-            trace.Add(result);
+            trace.Add(result, now);
         }
         return trace.ToTrace();
     }
@@ -99,27 +106,51 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
         return genome => seconds[genome.Key];
     }
 
-    public SearchTrace RandomSearch(int evaluations, long seed)
+    public SearchTrace RandomSearch(int evaluations, long seed, int slots, Func<Genome, double> seconds)
     {
         var trace = new TraceRecorder(GridBest, nearBand);
+        var clock = new SlotClock(slots);
         var order = DeterministicRng.Derive(seed, "random-search").Permutation(_grid.Length);
-        foreach (var index in order.Take(evaluations)) trace.Add(fitness(_grid[index]));
+        foreach (var genome in order.Take(evaluations).Select(i => _grid[i]))
+            trace.Add(fitness(genome), clock.Train(seconds(genome)));
         return trace.ToTrace();
+    }
+
+    /// <summary>Simulated trainer slots: each training goes to the slot that is free first.</summary>
+    sealed class SlotClock(int slots)
+    {
+        readonly double[] _freeAt = new double[slots];
+
+        /// <summary>When a training of <paramref name="seconds"/> started now on the first free slot ends.</summary>
+        public double Train(double seconds)
+        {
+            var slot = Array.IndexOf(_freeAt, _freeAt.Min());
+            return _freeAt[slot] += seconds;
+        }
+
+        /// <summary>Every slot waits for the last training (a generation's end).</summary>
+        public void Barrier() => Array.Fill(_freeAt, _freeAt.Max());
     }
 
     sealed class TraceRecorder(double gridBest, double nearBand)
     {
         readonly List<double> _bestSoFar = [];
         int? _toBest, _toNear;
+        double? _secondsToBest;
 
-        public void Add(FitnessResult result)
+        /// <param name="at">When the training ended, in simulated seconds.</param>
+        public void Add(FitnessResult result, double at)
         {
             var score = result.Failed ? 0 : result.Accuracy;
             _bestSoFar.Add(Math.Max(score, _bestSoFar.Count > 0 ? _bestSoFar[^1] : 0));
-            if (score >= gridBest) _toBest ??= _bestSoFar.Count;
+            if (score >= gridBest)
+            {
+                _toBest ??= _bestSoFar.Count;
+                _secondsToBest ??= at;
+            }
             if (score >= gridBest - nearBand) _toNear ??= _bestSoFar.Count;
         }
 
-        public SearchTrace ToTrace() => new(_bestSoFar.ToArray(), _toBest, _toNear);
+        public SearchTrace ToTrace() => new(_bestSoFar.ToArray(), _toBest, _toNear, _secondsToBest);
     }
 }

@@ -8,6 +8,8 @@ public sealed record MethodTraces(string Name, IReadOnlyList<SearchTrace> Traces
 {
     public FindingStats ToBest => FindingStats.Of(Traces.Select(t => t.EvaluationsToBest).ToArray());
     public FindingStats ToNear => FindingStats.Of(Traces.Select(t => t.EvaluationsToNear).ToArray());
+    public FindingStats SecondsToBest =>
+        FindingStats.Of(Traces.Select(t => t.SecondsToBest is { } s ? (int?)Math.Round(s) : null).ToArray());
     public double MedianEvaluations => Traces.Select(t => (double)t.Evaluations).Order().ElementAt(Traces.Count / 2);
     public double MeanFinalBest => Traces.Average(t => t.BestSoFar[^1]);
 
@@ -24,22 +26,27 @@ public sealed record MethodTraces(string Name, IReadOnlyList<SearchTrace> Traces
 /// share of seeds that found the grid's best, against unique evaluations.</summary>
 public static class ReplayReport
 {
-    public static string Markdown(string table, int gridSize, double gridBest, double nearBand, int seeds, IReadOnlyList<MethodTraces> methods)
+    public static string Markdown(string table, int gridSize, double gridBest, double nearBand, int seeds, int slots,
+        IReadOnlyList<MethodTraces> methods)
     {
         static string N(double? v) => v is { } x ? x.ToString("0", CultureInfo.InvariantCulture) : "never";
         static string P(double v) => v.ToString("0.0%", CultureInfo.InvariantCulture);
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture,
             $"Grid `{table}`: {gridSize} genomes, best fitness {gridBest:0.0000}; near = within {nearBand * 100:0.##} pp; {seeds} seeds.");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"Seconds to best: the grid's recorded training times on {slots} simulated trainer slots (median).");
         text.AppendLine();
-        text.AppendLine("| Search | Unique evaluations per run (median) | To best: median | p10 | p90 | never | To near: median | p10 | p90 | never | Final best (mean) |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        text.AppendLine("| Search | Unique evaluations per run (median) | To best: median | p10 | p90 | never | " +
+                        "To near: median | p10 | p90 | never | Final best (mean) | Seconds to best |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var m in methods)
         {
             var (best, near) = (m.ToBest, m.ToNear);
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {m.Name} | {m.MedianEvaluations:0} | {N(best.Median)} | {N(best.P10)} | {N(best.P90)} | {P(best.NeverShare)} | " +
-                $"{N(near.Median)} | {N(near.P10)} | {N(near.P90)} | {P(near.NeverShare)} | {m.MeanFinalBest:0.0000} |");
+                $"{N(near.Median)} | {N(near.P10)} | {N(near.P90)} | {P(near.NeverShare)} | " +
+                $"{m.MeanFinalBest:0.0000} | {N(m.SecondsToBest.Median)} |");
         }
         return text.ToString();
     }

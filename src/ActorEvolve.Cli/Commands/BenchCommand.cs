@@ -196,7 +196,9 @@ public static class BenchCommand
         };
         var slots = new Option<int>("--slots")
         {
-            Description = "Simulated trainer slots for steady-state replays", DefaultValueFactory = _ => 4,
+            Description = "Simulated trainer slots (the seconds to the best; the arrival order of steady-state " +
+                          "results)",
+            DefaultValueFactory = _ => 4,
         };
         var output = new Option<DirectoryInfo>("--out") { Description = "Where replay.md and the plots go", DefaultValueFactory = _ => new DirectoryInfo("bench-replay") };
         var command = new Command("replay", "The GA and random search against a recorded grid: evaluations until the best is found")
@@ -219,7 +221,8 @@ public static class BenchCommand
             var seconds = ReplayBench.RecordedSeconds(path, engine.Space);
             SearchTrace[] Evolve(GaSettings ga) => Enumerable.Range(1, parse.GetValue(seeds))
                 .Select(s => ga.Mode == GaMode.SteadyState
-                    ? bench.EvolveSteadyState(ga, s, parse.GetValue(slots), seconds) : bench.Evolve(ga, s)).ToArray();
+                    ? bench.EvolveSteadyState(ga, s, parse.GetValue(slots), seconds)
+                    : bench.Evolve(ga, s, parse.GetValue(slots), seconds)).ToArray();
             var steadyState = engine.Ga with { Mode = GaMode.SteadyState };
             var slotCount = $"{parse.GetValue(slots)} slots";
             var steadyVariants = parse.GetValue(steady) ? new (string Name, GaSettings Ga)[]
@@ -237,11 +240,13 @@ public static class BenchCommand
             ];
             // Random search gets, per seed, as many evaluations as the most spending GA: never the smaller budget.
             var random = Enumerable.Range(0, parse.GetValue(seeds))
-                .Select(i => bench.RandomSearch(gas.Max(m => m.Traces[i].Evaluations), i + 1)).ToArray();
+                .Select(i => bench.RandomSearch(gas.Max(m => m.Traces[i].Evaluations), i + 1, parse.GetValue(slots),
+                    seconds)).ToArray();
             MethodTraces[] methods = [.. gas, new("random search (as many evaluations)", random)];
 
             var outDir = Directory.CreateDirectory(parse.GetValue(output)!.FullName).FullName;
-            var markdown = ReplayReport.Markdown(Path.GetFileName(path), bench.GridSize, bench.GridBest, parse.GetValue(near), random.Length, methods);
+            var markdown = ReplayReport.Markdown(Path.GetFileName(path), bench.GridSize, bench.GridBest,
+                parse.GetValue(near), random.Length, parse.GetValue(slots), methods);
             File.WriteAllText(Path.Combine(outDir, "replay.md"), markdown);
             ReplayReport.Plot(outDir, bench.GridBest, methods);
             System.Console.Write(markdown);
