@@ -49,8 +49,8 @@ public sealed class ClusterSpec : IDisposable
         var address = Akka.Cluster.Cluster.Get(coordinator.System).SelfAddress;
         var listener = coordinator.System.ActorOf(Props.Create(() => new EventListener(_events)));
         var files = new RunFiles(Path.Combine(_dir, "run"));
-        var run = coordinator.RunAsync(new RunSettings("run", engine.Seed, engine.Space, engine.Ga, engine.Policy, null), false,
-            localSlots: 0, files, new Dictionary<string, object>(), [listener]);
+        var run = coordinator.RunAsync(engine.For("run", null, ""), false,
+            localSlots: 0, files, RunPlan.EngineSummary(config, engine), [listener]);
 
         // The run waits for trainers; the first node (1 slot) joins, then, once it is working, the second (3 slots).
         var small = await TrainerNodeHost.StartAsync(config, new TimedFitness(_evaluations), 1, address, TimeSpan.FromSeconds(30), CancellationToken.None);

@@ -23,11 +23,11 @@ public sealed class SearchHostSpec : IDisposable
         engine.Journal.Preflight(mustExist: false);
         var fitness = new FakeFitness();
         var files = new RunFiles(Path.Combine(_dir, "run"));
-        var settings = new RunSettings("run", engine.Seed, engine.Space, engine.Ga, engine.Policy, files.Model);
+        var settings = engine.For("run", files.Model, "");
 
         await using var host = await SearchHost.StartAsync(config, engine.Journal, fitness, TimeSpan.FromSeconds(30));
         var run = await host.RunAsync(settings, resume: false, localSlots: 2, files,
-            new Dictionary<string, object> { ["ga"] = engine.Ga }, []).WaitAsync(TimeSpan.FromSeconds(60));
+            RunPlan.EngineSummary(config, engine), []).WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(3, run.History.Count);
         Assert.StartsWith("127.0.0.1:", run.Winner.Fitness.Trainer); // trained by a routee of the cluster pool

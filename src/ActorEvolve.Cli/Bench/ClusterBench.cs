@@ -10,6 +10,7 @@ using ActorEvolve.Engine.Configuration;
 using ActorEvolve.Engine.Results;
 using Spectre.Console;
 using ActorEvolve.Engine.Protocol;
+using ActorEvolve.Engine;
 
 namespace ActorEvolve.Cli.Bench;
 
@@ -88,10 +89,10 @@ public static class ClusterBench
         if (victims is not null) await NodesProcess.WaitReadyAsync(victims, cancellation);
 
         var files = new RunFiles(Path.Combine(scratch, "run"));
-        var settings = new RunSettings("bench", engine.Seed, engine.Space, engine.Ga, engine.Policy, null);
+        var settings = engine.For("bench", null, "");
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
-        var run = host.RunAsync(settings, false, 0, files, new Dictionary<string, object>(), [listener]);
+        var run = host.RunAsync(settings, false, 0, files, RunPlan.EngineSummary(config, engine), [listener]);
         DateTimeOffset? killed = null;
         if (churn > 0)
         {

@@ -7,6 +7,7 @@ using ActorEvolve.Engine.Persistence;
 using ActorEvolve.Engine.Results;
 using Akka.Configuration;
 using Spectre.Console;
+using ActorEvolve.Engine;
 
 namespace ActorEvolve.Cli.Bench;
 
@@ -63,8 +64,8 @@ public static class EngineBench
         else journal.Preflight(mustExist: false);
 
         var files = new RunFiles(Path.Combine(scratch, runId));
-        var settings = new RunSettings(runId, engine.Seed, engine.Space, engine.Ga, engine.Policy, null);
-        var meta = new Dictionary<string, object>();
+        var settings = engine.For(runId, null, "");
+        var meta = RunPlan.EngineSummary(config, engine);
         var watch = Stopwatch.StartNew();
         double seconds;
         await using (var host = await SearchHost.StartAsync(config, journal, new HashFitness(), TimeSpan.FromSeconds(30)))

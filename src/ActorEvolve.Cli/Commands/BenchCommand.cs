@@ -262,19 +262,18 @@ public static class BenchCommand
     static Command Train()
     {
         var samples = new Option<int>("--samples") { Description = "Training images per epoch", DefaultValueFactory = _ => 59_000 };
-        var data = new Option<DirectoryInfo>("--data") { Description = "Folder with the four Fashion-MNIST IDX files" };
         var threads = new Option<int[]>("--threads")
         {
             Description = "Intra-op thread counts to measure", DefaultValueFactory = _ => [1, Environment.ProcessorCount], AllowMultipleArgumentsPerToken = true,
         };
         var command = new Command("train", "TorchSharp epoch time of reference genomes against the machine's GEMM GFLOP/s")
         {
-            samples, data, threads,
+            samples, SharedOptions.Data, threads,
         };
         command.SetAction(async (parse, cancellation) =>
         {
             TorchRuntime.Initialize();
-            var directory = await new DatasetLocator(DatasetSource.FashionMnist(), parse.GetValue(data)?.FullName,
+            var directory = await new DatasetLocator(DatasetSource.FashionMnist(), parse.GetValue(SharedOptions.Data)?.FullName,
                 DatasetLocator.DefaultCacheDirectory).LocateAsync(cancellation);
             var peaks = TrainingBench.Peaks(parse.GetValue(threads)!.Distinct());
             TrainingBench.Print(AnsiConsole.Console, peaks, TrainingBench.Run(directory, parse.GetValue(samples), peaks).ToArray());

@@ -52,12 +52,10 @@ public static class RunsCommand
                 table.AddRow([Cells.Plain(Path.GetFileName(dir)), status, .. Cells.Plain("", "", "", "", "", "")]);
                 continue;
             }
-            var generations = s.Config.TryGetValue("ga", out var ga) && ga is System.Text.Json.JsonElement e &&
-                              e.Deserialize<GaSettings>(Engine.Formats.JsonFormat.Indented) is { } settings
-                ? settings.Mode == GaMode.SteadyState
-                    ? $"{s.Generations.Count}/{settings.Rounds()} rounds"
-                    : $"{s.Generations.Count}/{settings.Generations}"
-                : s.Generations.Count.ToString();
+            var ga = s.Config.Ga;
+            var generations = ga.Mode == GaMode.SteadyState
+                ? $"{s.Generations.Count}/{ga.Rounds()} rounds"
+                : $"{s.Generations.Count}/{ga.Generations}";
             table.AddRow([Cells.Plain(Path.GetFileName(dir)), status, .. Cells.Plain(
                 $"{s.Started.ToLocalTime():yyyy-MM-dd HH:mm}", generations, s.Evaluations,
                 s.Best is null ? "" : $"{s.Best.ValidationAccuracy:P2}", s.TestAccuracy is { } t ? $"{t:P2}" : "",

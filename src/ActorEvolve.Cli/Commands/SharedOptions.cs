@@ -11,7 +11,7 @@ public static class SharedOptions
     public static readonly Option<DirectoryInfo> Data = new("--data") { Description = "Folder with the four IDX files of the dataset" };
     public static readonly Option<DirectoryInfo> StateDir = new("--state-dir") { Description = "Where runs are written (default ./runs)" };
     static readonly Option<string> Journal = new("--journal") { Description = "sqlite:FILE or postgres://user:password@host:port/db (default: SQLite in the state dir)" };
-    static readonly Option<int?> Slots = new("--slots") { Description = "Trainer slots on this node (default: one per core)" };
+    public static readonly Option<int?> Slots = new("--slots") { Description = "Trainer slots on this node (default: one per core)" };
     static readonly Option<string> Device = new("--device") { Description = "cpu (default), cuda or auto" };
     public static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print only the final result" };
     public static readonly Option<string> Listen = new("--listen")
@@ -93,12 +93,18 @@ public static class SharedOptions
         return (host, port.Value);
     }
 
-    public static IEnumerable<string> Overrides(ParseResult parse)
+    /// <summary>What any node that trains takes: where the data is and how many slots it trains in.</summary>
+    public static IEnumerable<string> TrainingOverrides(ParseResult parse)
     {
         if (parse.GetValue(Data) is { } data) yield return $"actorevolve.dataset.dir = {HoconLoader.Quote(data.FullName)}";
+        if (parse.GetValue(Slots) is { } slots) yield return $"actorevolve.engine.trainer-slots = {slots}";
+    }
+
+    public static IEnumerable<string> Overrides(ParseResult parse)
+    {
+        foreach (var line in TrainingOverrides(parse)) yield return line;
         if (parse.GetValue(StateDir) is { } stateDir) yield return $"actorevolve.state-dir = {HoconLoader.Quote(stateDir.FullName)}";
         if (parse.GetValue(Journal) is { } journal) yield return $"actorevolve.journal = {HoconLoader.Quote(journal)}";
-        if (parse.GetValue(Slots) is { } slots) yield return $"actorevolve.engine.trainer-slots = {slots}";
         if (parse.GetValue(Device) is { } device) yield return $"actorevolve.training.device = {HoconLoader.Quote(device)}";
         foreach (var line in ClusterOverrides(parse)) yield return line;
         if (parse.GetValue(LocalTrainers) is { } local)

@@ -13,7 +13,6 @@ namespace ActorEvolve.Cli.Commands;
 public static class TrainerCommand
 {
     static readonly Option<string> Join = new("--join") { Description = "The coordinator's HOST:PORT (printed by search)", Required = true };
-    static readonly Option<int?> Slots = new("--slots") { Description = "Trainer slots on this node (default: one per core)" };
     static readonly Option<TimeSpan> JoinTimeout = SharedOptions.DurationOption("--join-timeout",
         "Give up when no coordinator lets this node in within this time (first join only)", TimeSpan.FromSeconds(60));
 
@@ -21,7 +20,7 @@ public static class TrainerCommand
     {
         var command = new Command("trainer", "Join a search's cluster and train for it")
         {
-            Join, Slots, NewRun.Budget, NewRun.Fitness, NewRun.Dataset, NewRun.Target, NewRun.TestData,
+            Join, SharedOptions.Slots, NewRun.Budget, NewRun.Fitness, NewRun.Dataset, NewRun.Target, NewRun.TestData,
             SharedOptions.Data, JoinTimeout, SharedOptions.ConfigFile, SharedOptions.Listen,
             SharedOptions.TlsCertificate, SharedOptions.Insecure,
         };
@@ -31,9 +30,8 @@ public static class TrainerCommand
 
     static IEnumerable<string> Overrides(ParseResult parse)
     {
-        if (parse.GetValue(Slots) is { } slots) yield return $"actorevolve.engine.trainer-slots = {slots}";
+        foreach (var line in SharedOptions.TrainingOverrides(parse)) yield return line;
         foreach (var line in NewRun.FitnessOverrides(parse)) yield return line;
-        if (parse.GetValue(SharedOptions.Data) is { } data) yield return $"actorevolve.dataset.dir = {HoconLoader.Quote(data.FullName)}";
         foreach (var line in SharedOptions.ClusterOverrides(parse)) yield return line;
     }
 

@@ -116,11 +116,13 @@ public sealed class RunFolder : IDisposable
         if (!run.Started!.Space.SequenceEqual(RunJournal.Describe(engine.Space)) || run.Started.Seed != engine.Seed)
             throw new ConfigException(
                 $"run '{RunId}': its run.conf no longer matches its journal (seed or search space)");
-        var summaryConfig = RunLauncher.SummaryConfig(config, engine);
         // What only the running node knew (the data's shape) stays as the run wrote it.
-        foreach (var (key, value) in ReadableSummary()?.Config ?? new Dictionary<string, object>())
-            summaryConfig.TryAdd(key, value);
-        RunFolderWriter.Repair(Files, RunLauncher.Settings(engine, Files), summaryConfig, run);
+        var written = ReadableSummary()?.Config;
+        var summaryConfig = RunLauncher.SummaryConfig(config, engine) with
+        {
+            Features = written?.Features, Classes = written?.Classes,
+        };
+        RunFolderWriter.Repair(Files, Files.Settings(engine), summaryConfig, run);
         if (run.IsFinished) Report.ReportWriter.Write(Files, markdown: false);
     }
 

@@ -1,10 +1,11 @@
+using System.Text.Json;
 using Akka.Configuration;
 using ActorEvolve.Cli.Commands;
 using ActorEvolve.Cli.Console;
 using ActorEvolve.Cli.Dashboard;
 using ActorEvolve.Engine.Cluster;
 using ActorEvolve.Engine.Configuration;
-using ActorEvolve.Engine.Logging;
+using ActorEvolve.Engine.Formats;
 using ActorEvolve.Engine.Persistence;
 using ActorEvolve.Engine.Results;
 using Spectre.Console;
@@ -66,7 +67,7 @@ public static class RunLauncher
                     }
                     break;
             }
-            if (runConfigText is not null) await WriteWholeAsync(files.Config, runConfigText, cancellation);
+            if (runConfigText is not null) await files.WriteConfigAsync(runConfigText, cancellation);
             hostStarted = true;
             exit = await RunHostAsync(config, engine, fitness, files, runId, journaled.IsRecorded, view, cancellation);
             return exit;
@@ -79,14 +80,6 @@ public static class RunLauncher
                 && !Directory.EnumerateFileSystemEntries(stateDirectory).Any())
                 Directory.Delete(stateDirectory);
         }
-    }
-
-    /// <summary>Writes beside and renames: a kill leaves no run.conf or a whole one, never an empty one that would
-    /// resume with the defaults.</summary>
-    static async Task WriteWholeAsync(string path, string text, CancellationToken cancellation)
-    {
-        await File.WriteAllTextAsync(path + ".tmp", text, cancellation);
-        File.Move(path + ".tmp", path, overwrite: true);
     }
 
     /// <summary>Checks what can be checked without writing anything; returns the fitness the node will use.</summary>
@@ -130,77 +123,57 @@ public static class RunLauncher
         }
     }
 
-    /// <summary>What the run is, for the engine: from the configuration and the run's own run.conf.</summary>
-    public static RunSettings Settings(EngineSettings engine, RunFiles files) => new(Path.GetFileName(files.Directory),
-        engine.Seed, engine.Space, engine.Ga, engine.Policy, files.Model, File.ReadAllText(files.Config), engine.Goal);
-
     /// <summary>The settings summary.json reports; the data's shape when this node has loaded it (<paramref
     /// name="fitness"/>).</summary>
-    public static Dictionary<string, object> SummaryConfig(Config config, EngineSettings engine,
+    public static SummarySettings SummaryConfig(Config config, EngineSettings engine,
         Core.Fitness.IFitnessFunction? fitness = null)
     {
-        var summaryConfig = Engine.RunPlan.EngineSummary(config, engine);
-        if (FitnessConfig.IsMlp(config))
+        var summary = Engine.RunPlan.EngineSummary(config, engine);
+        if (!FitnessConfig.IsMlp(config)) return summary;
+        var training = TrainingConfig.From(config);
+        var mlp = fitness as Training.Torch.MlpFitnessFunction;
+        return summary with
         {
-            var training = TrainingConfig.From(config);
-            summaryConfig["budget"] = training.Budget;
-            summaryConfig["dataset"] = training.Dataset.Name;
-            summaryConfig["device"] = training.Device;
-            summaryConfig["split_seed"] = training.SplitSeed;
-            if (fitness is Training.Torch.MlpFitnessFunction mlp)
-                (summaryConfig["features"], summaryConfig["classes"]) = (mlp.Shape.Features, mlp.Shape.Classes);
-        }
-        return summaryConfig;
+            Features = mlp?.Shape.Features, Classes = mlp?.Shape.Classes,
+            FitnessSettings = new()
+            {
+                ["budget"] = JsonSerializer.SerializeToElement(training.Budget, JsonFormat.Compact),
+                ["dataset"] = JsonSerializer.SerializeToElement(training.Dataset.Name),
+                ["device"] = JsonSerializer.SerializeToElement(training.Device),
+                ["split_seed"] = JsonSerializer.SerializeToElement(training.SplitSeed),
+            },
+        };
     }
 
     static async Task<int> RunHostAsync(Config config, EngineSettings engine, Core.Fitness.IFitnessFunction fitness,
         RunFiles files, string runId, bool resume, RunView view, CancellationToken cancellation)
     {
-        var settings = Settings(engine, files);
-        var summaryConfig = SummaryConfig(config, engine, fitness);
-
-        var console = AnsiConsole.Console;
-        var interactive = !System.Console.IsOutputRedirected && console.Profile.Capabilities.Interactive;
         var started = DateTime.UtcNow;
         // First Ctrl-C (or SIGTERM): stop gracefully; everything finished is already journaled. A second Ctrl-C
         // is not intercepted and ends the process at once (which loses nothing either).
         using var stop = new StopSignal(cancellation);
-        // Akka's own log lines go to the run folder, not through the live view.
-        var hostConfig = FileLogger.LogTo(files.Log, ConfigurationFactory.ParseString($"""
-            akka.cluster.roles = [population{(engine.LocalSlots > 0 ? ", trainer" : "")}]
-            """).WithFallback(config));
-        await using var host = await StartHostAsync(hostConfig, engine, fitness);
-        var address = Akka.Cluster.Cluster.Get(host.System).SelfAddress;
-        var setup = $"population {engine.Ga.Population}, {engine.Ga.Generations} generations, seed {engine.Seed}, " +
-                    $"{engine.LocalSlots} local trainer slots, " +
-                    $"{engine.Space.Size?.ToString("N0") ?? "∞"} possible networks, " +
-                    $"journal {engine.Journal.Description}";
-        var verb = resume ? "resuming" : "run";
-        console.MarkupLineInterpolated($"[bold]ActorEvolve[/] {verb} [blue]{runId}[/]: {setup}");
-        var join = $"actorevolve trainer --join {address.Host}:{address.Port}";
-        console.MarkupLineInterpolated($"Trainer nodes can join with: [bold]{join}[/]");
-        var warning = InsecureWarning(config, address);
-        if (warning is not null) console.MarkupLineInterpolated($"[bold red]{warning}[/]");
-        var model = new ProgressModel(engine.Ga.Generations, new ObjectiveText(engine.Goal)) { Warning = warning };
-        await using var dashboard = view.Dashboard is { } listen ? await DashboardServer.StartAsync(listen, model, runId) : null;
+        await using var host = await SearchHost.StartForRunAsync(config, engine, files, fitness);
+        var console = AnsiConsole.Console;
+        var model = Announce(console, config, engine, runId, resume, Akka.Cluster.Cluster.Get(host.System).SelfAddress);
+        await using var dashboard = view.Dashboard is { } listen
+            ? await DashboardServer.StartAsync(listen, model, runId)
+            : null;
         if (dashboard is not null) console.MarkupLineInterpolated($"Dashboard: [link]{dashboard.Url}[/]");
-        var quiet = view.Quiet;
-        var plain = interactive || quiet ? null : System.Console.Out;
+        var interactive = !System.Console.IsOutputRedirected && console.Profile.Capabilities.Interactive;
+        var plain = interactive || view.Quiet ? null : System.Console.Out;
         var progress = host.System.ActorOf(ProgressActor.Props(model, plain), "progress");
-        var run = host.RunAsync(settings, resume, engine.LocalSlots, files, summaryConfig, [progress]);
+        var run = host.RunAsync(files.Settings(engine), resume, engine.LocalSlots, files,
+            SummaryConfig(config, engine, fitness), [progress]);
         var interrupted = Task.WhenAny(Task.Delay(Timeout.Infinite, stop.Token), host.System.WhenTerminated);
-        var shown = interactive && !quiet ? LiveView.ShowWhileAsync(console, model, Task.WhenAny(run, interrupted)) : run;
+        var shown = interactive && !view.Quiet
+            ? LiveView.ShowWhileAsync(console, model, Task.WhenAny(run, interrupted))
+            : run;
         await Task.WhenAny(Task.WhenAll(run, shown), interrupted);
         if (!run.IsCompleted)
         {
             await host.DisposeAsync(); // stop evaluating now: nothing may finish after we report "interrupted"
             if (shown != run) await shown; // the live view has stopped drawing
-            if (!run.IsCompletedSuccessfully)
-            {
-                await System.Console.Error.WriteLineAsync(
-                    $"actorevolve: interrupted; everything finished is journaled. Continue with: actorevolve resume {runId}");
-                return 130;
-            }
+            if (!run.IsCompletedSuccessfully) return await Interrupted(runId);
         }
         if (run.Exception?.InnerException is RunAbortedException aborted)
             // Like Ctrl-C: one line, and the journal keeps everything finished (a full disk, a journal gone away).
@@ -212,23 +185,35 @@ public static class RunLauncher
         return 0;
     }
 
+    /// <summary>Says what runs, where trainer nodes join it and whether it is open to anyone; returns the progress
+    /// model the live view, the plain lines and the dashboard show.</summary>
+    static ProgressModel Announce(IAnsiConsole console, Config config, EngineSettings engine, string runId,
+        bool resume, Akka.Actor.Address address)
+    {
+        var setup = $"population {engine.Ga.Population}, {engine.Ga.Generations} generations, seed {engine.Seed}, " +
+                    $"{engine.LocalSlots} local trainer slots, " +
+                    $"{engine.Space.Size?.ToString("N0") ?? "∞"} possible networks, " +
+                    $"journal {engine.Journal.Description}";
+        var verb = resume ? "resuming" : "run";
+        console.MarkupLineInterpolated($"[bold]ActorEvolve[/] {verb} [blue]{runId}[/]: {setup}");
+        var join = $"actorevolve trainer --join {address.Host}:{address.Port}";
+        console.MarkupLineInterpolated($"Trainer nodes can join with: [bold]{join}[/]");
+        var warning = InsecureWarning(config, address);
+        if (warning is not null) console.MarkupLineInterpolated($"[bold red]{warning}[/]");
+        return new ProgressModel(engine.Ga.Generations, new ObjectiveText(engine.Goal)) { Warning = warning };
+    }
+
+    static async Task<int> Interrupted(string runId)
+    {
+        await System.Console.Error.WriteLineAsync("actorevolve: interrupted; everything finished is journaled. " +
+                                                  $"Continue with: actorevolve resume {runId}");
+        return 130;
+    }
+
     /// <summary>What a node says for as long as it runs with <c>--insecure</c> on an address others can
     /// reach.</summary>
     public static string? InsecureWarning(Config config, Akka.Actor.Address node) => ClusterSecurity.IsInsecure(config)
         ? $"INSECURE (--insecure): cluster port {node.Port} on " +
           $"{RemotingEndpoint.Endpoint(config).Host} takes any node that connects, without TLS"
         : null;
-
-    /// <summary>A port that is taken or an address this machine does not have is bad input, not a crash.</summary>
-    static async Task<SearchHost> StartHostAsync(Config config, EngineSettings engine, Core.Fitness.IFitnessFunction fitness)
-    {
-        try
-        {
-            return await SearchHost.StartAsync(config, engine.Journal, fitness, TimeSpan.FromSeconds(30));
-        }
-        catch (Exception e) when (e is not UsageException && RemotingEndpoint.IsBindFailure(e))
-        {
-            throw RemotingEndpoint.BindFailure(config, e);
-        }
-    }
 }

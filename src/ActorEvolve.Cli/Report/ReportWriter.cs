@@ -170,12 +170,10 @@ public static class ReportWriter
     /// a 28x28 image and 10 classes for runs that predate that); "-" for genes the MLP trainer does not know.</summary>
     static string ModelSize(RunReport report, IReadOnlyDictionary<string, string> genes)
     {
-        int Recorded(string key, int fallback) => report.Summary?.Config.GetValueOrDefault(key) is JsonElement
-            { ValueKind: JsonValueKind.Number } value ? value.GetInt32() : fallback;
         try
         {
             return MlpSpec.FromGenome(new Core.Genes.Genome(genes), 0.2, 64)
-                .ParameterCount(Recorded("features", 28 * 28), Recorded("classes", 10))
+                .ParameterCount(report.Summary?.Config.Features ?? 28 * 28, report.Summary?.Config.Classes ?? 10)
                 .ToString("N0", CultureInfo.InvariantCulture);
         }
         catch (Exception e) when (e is ArgumentException or FormatException)

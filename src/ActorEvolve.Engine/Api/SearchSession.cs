@@ -3,7 +3,6 @@ using Akka.Configuration;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Engine.Cluster;
 using ActorEvolve.Engine.Configuration;
-using ActorEvolve.Engine.Logging;
 using ActorEvolve.Engine.Persistence;
 using ActorEvolve.Engine.Results;
 using ActorEvolve.Engine.Protocol;
@@ -16,17 +15,14 @@ namespace ActorEvolve.Engine;
 /// <param name="RunConfigText">What was asked for on top of the defaults, kept as run.conf (new runs only).</param>
 /// <param name="SummaryConfig">The settings summary.json shows.</param>
 public sealed record RunPlan(Config Config, EngineSettings Engine, RunFiles Files, string RunConfigText, bool Resume,
-    IReadOnlyDictionary<string, object> SummaryConfig)
+    SummarySettings SummaryConfig)
 {
     public string RunId => Path.GetFileName(Files.Directory);
 
     /// <summary>The engine's settings as summary.json shows them; a caller adds its fitness's own.</summary>
-    public static Dictionary<string, object> EngineSummary(Config config, EngineSettings engine) => new()
-    {
-        ["ga"] = engine.Ga, ["fitness"] = SettingsReader.Of(config, "actorevolve").String("fitness"),
-        ["local_trainer_slots"] = engine.LocalSlots, ["journal"] = engine.Journal.Description,
-        ["objective"] = engine.Goal,
-    };
+    public static SummarySettings EngineSummary(Config config, EngineSettings engine) => new(engine.Ga,
+        SettingsReader.Of(config, "actorevolve").String("fitness"), engine.LocalSlots, engine.Journal.Description,
+        engine.Goal);
 }
 
 /// <summary>
@@ -65,23 +61,16 @@ public sealed class SearchSession : IAsyncDisposable
         try
         {
             var recorded = await CheckAgainstJournalAsync(plan);
-            if (!recorded) await WriteWholeAsync(files.Config, plan.RunConfigText);
-            // Akka's own log lines go to the run folder, not to the program's output.
-            var hostConfig = FileLogger.LogTo(files.Log, ConfigurationFactory.ParseString($"""
-                akka.cluster.roles = [population{(engine.LocalSlots > 0 ? ", trainer" : "")}]
-                """).WithFallback(config));
-            var host = await SearchHost.StartAsync(hostConfig, engine.Journal, fitness, TimeSpan.FromSeconds(30));
+            if (!recorded) await files.WriteConfigAsync(plan.RunConfigText);
+            var host = await SearchHost.StartForRunAsync(config, engine, files, fitness);
             return new SearchSession(plan, runLock, host, recorded);
         }
-        catch (Exception e)
+        catch
         {
             runLock.Dispose();
             // A refused start leaves nothing behind: the journal has not recorded the run.
             if (!folderExisted) Directory.Delete(files.Directory, recursive: true);
             if (journalCreated) engine.Journal.DeleteIfEmpty();
-            // A port that is taken or an address this machine does not have is bad input, not a crash.
-            if (e is not ConfigException && RemotingEndpoint.IsBindFailure(e))
-                throw RemotingEndpoint.BindFailure(config, e);
             throw;
         }
     }
@@ -118,13 +107,6 @@ public sealed class SearchSession : IAsyncDisposable
         return false; // never recorded (stopped during start-up): it starts afresh
     }
 
-    /// <summary>Writes beside and renames: a kill leaves no run.conf or a whole one.</summary>
-    static async Task WriteWholeAsync(string path, string text)
-    {
-        await File.WriteAllTextAsync(path + ".tmp", text);
-        File.Move(path + ".tmp", path, overwrite: true);
-    }
-
     /// <summary>Runs the search to its end: the result once it is journaled and its files are written.</summary>
     /// <param name="listeners">Actors of <see cref="System"/> that get the run's <see cref="RunEvent"/>s.</param>
     /// <param name="cancellation">Stops the run gracefully: every finished evaluation is already journaled.</param>
@@ -135,9 +117,8 @@ public sealed class SearchSession : IAsyncDisposable
     public async Task<RunCompleted> RunAsync(IEnumerable<IActorRef> listeners, CancellationToken cancellation)
     {
         var (engine, files) = (_plan.Engine, _plan.Files);
-        var settings = new RunSettings(_plan.RunId, engine.Seed, engine.Space, engine.Ga, engine.Policy, files.Model,
-            await File.ReadAllTextAsync(files.Config, cancellation), engine.Goal);
-        var run = _host.RunAsync(settings, _recorded, engine.LocalSlots, files, _plan.SummaryConfig, listeners);
+        var run = _host.RunAsync(files.Settings(engine), _recorded, engine.LocalSlots, files, _plan.SummaryConfig,
+            listeners);
         var interrupted = Task.WhenAny(Task.Delay(Timeout.Infinite, cancellation), System.WhenTerminated);
         await Task.WhenAny(run, interrupted);
         if (!run.IsCompleted)

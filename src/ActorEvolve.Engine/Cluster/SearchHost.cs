@@ -6,6 +6,7 @@ using ActorEvolve.Engine.Persistence;
 using ActorEvolve.Engine.Results;
 using ActorEvolve.Engine.Protocol;
 using ActorEvolve.Engine.Configuration;
+using ActorEvolve.Engine.Logging;
 
 namespace ActorEvolve.Engine.Cluster;
 
@@ -28,6 +29,26 @@ public sealed class SearchHost : IAsyncDisposable
         _fitness = fitness;
     }
 
+    /// <summary>The node of one run on this machine, as <c>search</c>, <c>resume</c> and <see cref="Search"/> start
+    /// it: Akka's own log lines in the run folder (not through the live view or the program's output), roles
+    /// population and, with slots of its own, trainer. A port that is taken or an address this machine does not
+    /// have is bad input (<see cref="ConfigException"/>), not a crash.</summary>
+    public static async Task<SearchHost> StartForRunAsync(Config config, EngineSettings engine, RunFiles files,
+        IFitnessFunction fitness)
+    {
+        var roles = engine.LocalSlots > 0 ? "population, trainer" : "population";
+        var nodeConfig = FileLogger.LogTo(files.Log,
+            ConfigurationFactory.ParseString($"akka.cluster.roles = [{roles}]").WithFallback(config));
+        try
+        {
+            return await StartAsync(nodeConfig, engine.Journal, fitness, TimeSpan.FromSeconds(30));
+        }
+        catch (Exception e) when (e is not ConfigException && RemotingEndpoint.IsBindFailure(e))
+        {
+            throw RemotingEndpoint.BindFailure(config, e);
+        }
+    }
+
     public static async Task<SearchHost> StartAsync(Config config, JournalSettings journal, IFitnessFunction fitness,
         TimeSpan joinTimeout)
     {
@@ -48,7 +69,7 @@ public sealed class SearchHost : IAsyncDisposable
     /// its results are written, or fails with <see cref="RunAbortedException"/>.</summary>
     /// <param name="localSlots">Trainer slots on this node; 0: only trainer nodes that join train.</param>
     public Task<RunCompleted> RunAsync(RunSettings settings, bool resume, int localSlots, RunFiles files,
-        IReadOnlyDictionary<string, object> config, IEnumerable<IActorRef> listeners)
+        SummarySettings config, IEnumerable<IActorRef> listeners)
     {
         if (localSlots > 0) TrainerNodeHost.StartSlots(System, _fitness, localSlots);
         var completion = new TaskCompletionSource<RunCompleted>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -13,6 +13,11 @@ public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings
     /// <summary>What selection optimises (<c>actorevolve.objective</c>).</summary>
     public Core.Fitness.Objective Goal => Objective ?? Core.Fitness.Objective.Default;
 
+    /// <summary>What the engine needs to run <paramref name="runId"/>, whose run.conf is
+    /// <paramref name="runConfig"/>.</summary>
+    public RunSettings For(string runId, string? modelPath, string runConfig) =>
+        new(runId, Seed, Space, Ga, Policy, modelPath, runConfig, Goal);
+
     /// <summary>Trainer slots one node may have: each is a thread of its own; thousands exhaust the runtime.</summary>
     public const int MaxTrainerSlots = 256;
 

@@ -4,8 +4,9 @@ using ActorEvolve.Core.Genes;
 
 namespace ActorEvolve.Engine.Configuration;
 
-/// <summary>Everything a run needs to know, fixed when it starts. <paramref name="Config"/> is the run's effective
-/// <c>actorevolve</c> configuration (HOCON), journaled with the run so it can be resumed as it was.</summary>
+/// <summary>Everything a run needs to know, fixed when it starts. <paramref name="Config"/> is its run.conf (what
+/// the run was started with, over the defaults), also journaled in <c>RunStarted</c> so the journal alone says how
+/// a run was configured; resume reads run.conf.</summary>
 public sealed record RunSettings(string RunId, long Seed, SearchSpace Space, GaSettings Ga, EvaluationPolicy Policy,
     string? ModelPath, string Config = "", Objective? Objective = null)
 {

@@ -1,14 +1,13 @@
 using ActorEvolve.Core.Evolution;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
-using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Protocol;
 using ActorEvolve.Engine.Configuration;
 
 namespace ActorEvolve.Engine.Persistence;
 
 /// <summary>What the journal says about one run, rebuilt from its latest snapshot and the events after it: the
-/// single source of a run's status and of everything its folder shows. <see cref="PopulationActor"/> recovers
+/// single source of a run's status and of everything its folder shows. <c>PopulationActor</c> recovers
 /// into it; <see cref="JournalReader"/> reads it for commands that only look.</summary>
 public sealed class JournaledRun
 {

@@ -11,7 +11,7 @@ namespace ActorEvolve.Engine.Results;
 /// <see cref="RunAbortedException"/>.</summary>
 public sealed class ResultsWriter : ReceiveActor
 {
-    public ResultsWriter(RunFiles files, RunSettings settings, IReadOnlyDictionary<string, object> config,
+    public ResultsWriter(RunFiles files, RunSettings settings, SummarySettings config,
         TaskCompletionSource<RunCompleted> completion)
     {
         var folder = new RunFolderWriter(files, settings, config);
@@ -40,7 +40,7 @@ public sealed class ResultsWriter : ReceiveActor
         }
     }
 
-    public static Props Props(RunFiles files, RunSettings settings, IReadOnlyDictionary<string, object> config,
+    public static Props Props(RunFiles files, RunSettings settings, SummarySettings config,
         TaskCompletionSource<RunCompleted> completion) =>
         Akka.Actor.Props.Create(() => new ResultsWriter(files, settings, config, completion));
 }
@@ -56,14 +56,14 @@ public sealed class RunFolderWriter
 
     readonly RunFiles _files;
     readonly RunSettings _settings;
-    readonly IReadOnlyDictionary<string, object> _config;
+    readonly SummarySettings _config;
     readonly DateTimeOffset _started;
     readonly List<GenerationReport> _generations = [];
     readonly List<ScoredGenome> _evaluated = [];
     readonly Dictionary<string, double> _slotBusySeconds = [];
     DateTimeOffset? _generationStarted;
 
-    public RunFolderWriter(RunFiles files, RunSettings settings, IReadOnlyDictionary<string, object> config)
+    public RunFolderWriter(RunFiles files, RunSettings settings, SummarySettings config)
     {
         _files = files;
         _settings = settings;
@@ -73,7 +73,7 @@ public sealed class RunFolderWriter
     }
 
     /// <summary>Rewrites results.csv and summary.json (and grid.csv) from what the journal holds of the run.</summary>
-    public static void Repair(RunFiles files, RunSettings settings, IReadOnlyDictionary<string, object> config,
+    public static void Repair(RunFiles files, RunSettings settings, SummarySettings config,
         Persistence.JournaledRun journaled)
     {
         var folder = new RunFolderWriter(files, settings, config);

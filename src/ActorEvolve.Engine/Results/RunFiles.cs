@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ActorEvolve.Core.Evolution;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
+using ActorEvolve.Engine.Configuration;
 using ActorEvolve.Engine.Formats;
 
 namespace ActorEvolve.Engine.Results;
@@ -29,6 +31,18 @@ public sealed class RunFiles(string directory)
     public string Lock => Path.Combine(Directory, RunLock.FileName);
     /// <summary>A grid run's evaluations as a fitness table (<c>--fitness table:</c>, <c>bench replay</c>).</summary>
     public string Grid => Path.Combine(Directory, GridFile);
+
+    /// <summary>Writes run.conf beside and renames: a kill leaves no run.conf or a whole one, never an empty one that
+    /// would resume with the defaults.</summary>
+    public async Task WriteConfigAsync(string text, CancellationToken cancellation = default)
+    {
+        await File.WriteAllTextAsync(Config + ".tmp", text, cancellation);
+        File.Move(Config + ".tmp", Config, overwrite: true);
+    }
+
+    /// <summary>The run as the engine runs it: its id (the folder's name), the settings and its run.conf.</summary>
+    public RunSettings Settings(EngineSettings engine) =>
+        engine.For(Path.GetFileName(Directory), Model, File.ReadAllText(Config));
 
     public static string[] Header(SearchSpace space) =>
         ["generation", .. space.Genes.Select(g => g.Name), "fitness", "validation_loss", "test_accuracy", "epochs",
@@ -98,8 +112,25 @@ public sealed record GenomeReport(IReadOnlyDictionary<string, string> Genes, dou
 public sealed record GenerationReport(int Generation, double Best, double Mean, double Worst, int Trained, int Cached, int Failed,
     double? WallSeconds = null, double? EngineOverheadSeconds = null);
 
+/// <summary>summary.json's <c>config</c>: the engine's settings, typed, and what the fitness source adds (the
+/// built-in MLP: its budget, dataset, device and split seed), kept as JSON beside them.</summary>
+public sealed record SummarySettings(GaSettings Ga, string Fitness, int LocalTrainerSlots, string Journal,
+    Objective? Objective)
+{
+    /// <summary>Inputs per example and classes, when the fitness source knows its data (the report's model size).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Features { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Classes { get; init; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement> FitnessSettings { get; init; } = [];
+}
+
 public sealed record RunSummary(
     string RunId, string Status, long Seed, DateTimeOffset Started, DateTimeOffset? Finished, double WallSeconds,
-    IReadOnlyDictionary<string, object> Config, IReadOnlyList<string> SearchSpace, int Evaluations,
+    SummarySettings Config, IReadOnlyList<string> SearchSpace, int Evaluations,
     GenomeReport? Best, double? TestAccuracy, double? TestLoss, string? Model,
     IReadOnlyList<GenerationReport> Generations, IReadOnlyList<GenomeReport> Top);
