@@ -12,6 +12,8 @@ public sealed class CliProcess : IDisposable
     /// <summary>Environment variables for the processes this starts, on top of this process's own.</summary>
     public Dictionary<string, string> Environment { get; } = [];
 
+    readonly List<Process> _started = [];
+
     public sealed record Result(int ExitCode, string Stdout, string Stderr)
     {
         public string[] StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -38,7 +40,9 @@ public sealed class CliProcess : IDisposable
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["COLUMNS"] = "160";
         foreach (var (name, value) in Environment) start.Environment[name] = value;
-        return Process.Start(start)!;
+        var process = Process.Start(start)!;
+        _started.Add(process);
+        return process;
     }
 
     /// <summary>Starts the CLI and kills it with SIGKILL (no shutdown hook runs) as soon as its output has
@@ -102,5 +106,22 @@ public sealed class CliProcess : IDisposable
         {{extra}}
         """);
 
-    public void Dispose() => Directory.Delete(WorkDir, recursive: true);
+    /// <summary>Kills whatever is still running (a failed test leaves no trainer or coordinator behind), then
+    /// deletes the scratch folder.</summary>
+    public void Dispose()
+    {
+        foreach (var process in _started)
+        {
+            try
+            {
+                if (!process.HasExited) process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // its test disposed it after waiting for it: nothing left running
+            }
+            process.Dispose();
+        }
+        Directory.Delete(WorkDir, recursive: true);
+    }
 }

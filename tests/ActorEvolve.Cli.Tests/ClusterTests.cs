@@ -11,17 +11,8 @@ namespace ActorEvolve.Cli.Tests;
 public sealed class ClusterTests : IDisposable
 {
     readonly CliProcess _cli = new();
-    readonly List<Process> _processes = [];
 
-    public void Dispose()
-    {
-        foreach (var process in _processes)
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-            process.Dispose();
-        }
-        _cli.Dispose();
-    }
+    public void Dispose() => _cli.Dispose();
 
     string Grid => Path.Combine(_cli.WorkDir, "grid.csv");
 
@@ -34,7 +25,6 @@ public sealed class ClusterTests : IDisposable
     {
         var trainer = _cli.Start(["trainer", "--join", $"127.0.0.1:{port}", "--slots", "1", "--fitness", $"table:{Grid}",
             "--config", Path.Combine(_cli.WorkDir, config), .. extra]);
-        _processes.Add(trainer);
         return trainer;
     }
 
@@ -53,7 +43,6 @@ public sealed class ClusterTests : IDisposable
     {
         var port = CliProcess.FreePort();
         var coordinator = _cli.Start(Search(runId, ["--listen", $"127.0.0.1:{port}", "--local-trainers", "0", .. extra]));
-        _processes.Add(coordinator);
         CliProcess.ReadUntil(coordinator, l => l.StartsWith("Trainer nodes can join with"), 1);
         return (coordinator, port);
     }

@@ -9,17 +9,8 @@ namespace ActorEvolve.Cli.Tests;
 public sealed class ExecTests : IDisposable
 {
     readonly CliProcess _cli = new();
-    readonly List<Process> _processes = [];
 
-    public void Dispose()
-    {
-        foreach (var process in _processes)
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-            process.Dispose();
-        }
-        _cli.Dispose();
-    }
+    public void Dispose() => _cli.Dispose();
 
     /// <summary>Debian's python3 (the one with python3-torch), running a shipped example program.</summary>
     static string Example(string script) =>
@@ -78,10 +69,10 @@ public sealed class ExecTests : IDisposable
             """);
         var (coordinatorProgram, trainerProgram) = (Program("coordinator.py", 0.1), Program("trainer.py", 0.9));
         var port = CliProcess.FreePort();
-        var coordinator = Start(Search($"exec:/usr/bin/python3 {coordinatorProgram}", "own", [.. Small, "--listen",
+        var coordinator = _cli.Start(Search($"exec:/usr/bin/python3 {coordinatorProgram}", "own", [.. Small, "--listen",
             $"127.0.0.1:{port}", "--local-trainers", "0"]));
         CliProcess.ReadUntil(coordinator, l => l.StartsWith("Trainer nodes can join with"), 1);
-        Start(["trainer", "--join", $"127.0.0.1:{port}", "--slots", "1", "--fitness",
+        _cli.Start(["trainer", "--join", $"127.0.0.1:{port}", "--slots", "1", "--fitness",
             $"exec:/usr/bin/python3 {trainerProgram}"]);
 
         var seen = CliProcess.ReadUntil(coordinator, _ => false, 1);
@@ -144,9 +135,9 @@ public sealed class ExecTests : IDisposable
         Assert.Contains(" test accuracy", reference.Stdout);
 
         var port = CliProcess.FreePort();
-        var coordinator = Start(search("cluster", "--listen", $"127.0.0.1:{port}", "--local-trainers", "0"));
+        var coordinator = _cli.Start(search("cluster", "--listen", $"127.0.0.1:{port}", "--local-trainers", "0"));
         CliProcess.ReadUntil(coordinator, l => l.StartsWith("Trainer nodes can join with"), 1);
-        Process trainer() => Start(["trainer", "--join", $"127.0.0.1:{port}", "--slots", "1", "--fitness", fitness,
+        Process trainer() => _cli.Start(["trainer", "--join", $"127.0.0.1:{port}", "--slots", "1", "--fitness", fitness,
             "--config", config]);
         var (victim, survivor) = (trainer(), trainer());
         var seen = CliProcess.ReadUntil(coordinator, l => l.StartsWith("  evaluated"), 3);
@@ -159,12 +150,5 @@ public sealed class ExecTests : IDisposable
         Assert.Equal(Summary(Run("reference")).GetProperty("test_accuracy").GetDouble(),
             Summary(Run("cluster")).GetProperty("test_accuracy").GetDouble());
         Assert.False(survivor.HasExited);
-    }
-
-    Process Start(string[] args)
-    {
-        var process = _cli.Start(args);
-        _processes.Add(process);
-        return process;
     }
 }

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace ActorEvolve.Examples.Tests;
 
-/// <summary>examples/CustomFitness, the README's "Evolve your own .NET fitness": the README shows exactly its source,
+/// <summary>docs/examples/CustomFitness, the README's "Evolve your own .NET fitness": the README shows exactly its source,
 /// and it runs end to end (a real TorchSharp model trained in a real run, journaled, killed and resumed).</summary>
 public sealed class CustomFitnessTests : IDisposable
 {
@@ -20,7 +20,7 @@ public sealed class CustomFitnessTests : IDisposable
         Assert.True(section >= 0, "README has no section 'Evolve your own .NET fitness'");
         var block = Regex.Match(readme[section..], "```csharp\n(.*?)```", RegexOptions.Singleline);
         Assert.True(block.Success, "the section has no csharp code block");
-        var source = File.ReadAllText(Path.Combine(Repo, "examples", "CustomFitness", "Program.cs"));
+        var source = File.ReadAllText(Path.Combine(Repo, "docs", "examples", "CustomFitness", "Program.cs"));
         Assert.Equal(source.ReplaceLineEndings("\n"), block.Groups[1].Value);
     }
 

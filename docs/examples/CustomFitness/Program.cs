@@ -1,5 +1,5 @@
 // Evolves a small TorchSharp network that tells points on a ring from points off it.
-// Run: dotnet run --project examples/CustomFitness -- [RUN-ID] [--resume]
+// Run: dotnet run --project docs/examples/CustomFitness -- [RUN-ID] [--resume]
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
 using ActorEvolve.Core.Randomness;
