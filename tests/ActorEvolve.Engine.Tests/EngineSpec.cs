@@ -46,7 +46,7 @@ public abstract class EngineSpec(string journal = "akka.persistence.journal.inme
     {
         if (!_trainersStarted)
         {
-            TrainerNodeHost.StartSlots(Sys, fitness, slots);
+            TrainerNodeHost.StartSlots(Sys, fitness, slots, stateDirectory: null);
             var cluster = Akka.Cluster.Cluster.Get(Sys);
             cluster.Join(cluster.SelfAddress);
             _trainersStarted = true;

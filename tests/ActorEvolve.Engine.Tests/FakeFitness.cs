@@ -18,6 +18,9 @@ public sealed class FakeFitness(Func<Genome, int, CancellationToken, FitnessResu
 
     public IReadOnlyDictionary<string, int> Calls => _calls;
 
+    /// <summary>Where each final evaluation was asked to save its model, in order (null: nowhere).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string?> SavedModels { get; } = new();
+
     public static FitnessResult Score(Genome genome, string trainer = "fake")
     {
         var hash = genome.Key.Aggregate(17UL, (h, c) => (h ^ c) * 1099511628211UL);
@@ -31,5 +34,9 @@ public sealed class FakeFitness(Func<Genome, int, CancellationToken, FitnessResu
     }
 
     public FitnessResult? EvaluateOnTestSet(Genome genome, int epochs, EvaluationContext context, string? saveModelTo,
-        CancellationToken cancellation) => Score(genome, context.Trainer) with { Accuracy = 0.5 };
+        CancellationToken cancellation)
+    {
+        SavedModels.Enqueue(saveModelTo);
+        return Score(genome, context.Trainer) with { Accuracy = 0.5 };
+    }
 }

@@ -31,6 +31,7 @@ public sealed class SearchHostSpec : IDisposable
 
         Assert.Equal(3, run.History.Count);
         Assert.StartsWith("127.0.0.1:", run.Winner.Fitness.Trainer); // trained by a routee of the cluster pool
+        Assert.Equal([files.Model], fitness.SavedModels); // the local trainer saves into the run's own folder
         var rows = File.ReadAllLines(files.Results);
         Assert.Equal(string.Join(",", RunFiles.Header(engine.Space)), rows[0]);
         Assert.Equal(fitness.Calls.Count, rows.Length - 1);

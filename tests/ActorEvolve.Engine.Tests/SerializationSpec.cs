@@ -27,9 +27,9 @@ public sealed class SerializationSpec() : Akka.TestKit.Xunit2.TestKit(HoconLoade
     public void Trainer_messages_cross_nodes_through_the_trainer_serializer()
     {
         var result = new FitnessResult(0.8632, 0.3811, 6, 21.4, "127.0.0.1:4053/c1", TestAccuracy: 0.85);
-        var evaluate = (EvaluateGenome)RoundTrip(new EvaluateGenome(42, Genome, 2, new FinalEvaluation(6, "runs/x/winner.model")), typeof(TrainerProtocolSerializer));
+        var evaluate = (EvaluateGenome)RoundTrip(new EvaluateGenome(42, Genome, 2, new FinalEvaluation(6, SaveModel: true)), typeof(TrainerProtocolSerializer));
         Assert.Equal(Genome, evaluate.Genome);
-        Assert.Equal((42L, 2, new FinalEvaluation(6, "runs/x/winner.model")), (evaluate.RunSeed, evaluate.Attempt, evaluate.Final));
+        Assert.Equal((42L, 2, new FinalEvaluation(6, SaveModel: true)), (evaluate.RunSeed, evaluate.Attempt, evaluate.Final));
         Assert.Equal(new GenomeEvaluated(Genome.Key, 2, result), RoundTrip(new GenomeEvaluated(Genome.Key, 2, result), typeof(TrainerProtocolSerializer)));
         var failed = FitnessResult.Failure("diverged: loss became NaN/Inf in epoch 3", "t", 1.5, 3);
         Assert.Equal(failed, ((GenomeEvaluated)RoundTrip(new GenomeEvaluated(Genome.Key, 1, failed), typeof(TrainerProtocolSerializer))).Result);

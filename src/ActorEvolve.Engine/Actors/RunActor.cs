@@ -170,7 +170,7 @@ public abstract class RunActor : ReceivePersistentActor
             Finish(null); // nothing trained successfully: there is no model to test
             return;
         }
-        var final = new FinalEvaluation(winner.Fitness.Epochs, Settings.ModelPath);
+        var final = new FinalEvaluation(winner.Fitness.Epochs, SaveModel: Settings.ModelPath is not null);
         var props = GenomeActor.Props(winner.Genome, Slots, Settings.Policy, Settings.Seed, Settings.RunId, final);
         Context.ActorOf(props, "final");
     }

@@ -3,6 +3,7 @@ using Akka.Event;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
 using ActorEvolve.Engine.Protocol;
+using ActorEvolve.Engine.Results;
 
 namespace ActorEvolve.Engine.Actors;
 
@@ -29,21 +30,33 @@ public sealed class TrainerActor : ReceiveActor, IWithUnboundedStash
     readonly ILoggingAdapter _log = Context.GetLogger();
     readonly IFitnessFunction _fitness;
     readonly string _name;
+    readonly string? _stateDirectory;
     readonly CancellationToken _shutdown;
     Training? _training;
 
     public IStash Stash { get; set; } = null!;
 
-    public TrainerActor(IFitnessFunction fitness, string nodeName, CancellationToken shutdown)
+    /// <param name="stateDirectory">This node's state folder, where a winner's model is saved (null: nowhere).
+    /// </param>
+    public TrainerActor(IFitnessFunction fitness, string nodeName, string? stateDirectory, CancellationToken shutdown)
     {
         _fitness = fitness;
         _name = $"{nodeName}/{Self.Path.Name}";
+        _stateDirectory = stateDirectory;
         _shutdown = shutdown;
         Idle();
     }
 
-    public static Props Props(IFitnessFunction fitness, string nodeName, CancellationToken shutdown) =>
-        Akka.Actor.Props.Create(() => new TrainerActor(fitness, nodeName, shutdown));
+    public static Props Props(IFitnessFunction fitness, string nodeName, string? stateDirectory,
+        CancellationToken shutdown) =>
+        Akka.Actor.Props.Create(() => new TrainerActor(fitness, nodeName, stateDirectory, shutdown));
+
+    /// <summary>Where this node saves a run's winning model: its own state folder, by run id. The wire only names
+    /// the run; an id that is not a plain folder name saves nothing.</summary>
+    string? ModelPath(EvaluateGenome request) =>
+        request.Final is { SaveModel: true } && _stateDirectory is { } directory && RunFiles.IsRunId(request.RunId)
+            ? new RunFiles(Path.Combine(directory, request.RunId)).Model
+            : null;
 
     void Idle()
     {
@@ -91,7 +104,7 @@ public sealed class TrainerActor : ReceiveActor, IWithUnboundedStash
         try
         {
             var result = request.Final is { } final
-                ? _fitness.EvaluateOnTestSet(request.Genome, final.Epochs, context, final.SaveModelTo, cancellation)
+                ? _fitness.EvaluateOnTestSet(request.Genome, final.Epochs, context, ModelPath(request), cancellation)
                   ?? FitnessResult.Failure("this fitness source has no test set", _name)
                 : _fitness.Evaluate(request.Genome, context, cancellation);
             return cancellation.IsCancellationRequested ? null : new GenomeEvaluated(genome, request.Attempt, result);

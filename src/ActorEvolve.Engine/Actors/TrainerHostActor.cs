@@ -16,10 +16,12 @@ public sealed class TrainerHostActor : ReceiveActor
     /// <summary>The cluster role of nodes whose slots runs may borrow.</summary>
     public const string Role = "trainer";
 
-    public TrainerHostActor(IFitnessFunction fitness, string nodeName, int slots, CancellationToken shutdown)
+    public TrainerHostActor(IFitnessFunction fitness, string nodeName, int slots, string? stateDirectory,
+        CancellationToken shutdown)
     {
         var trainers = Enumerable.Range(1, slots)
-            .Select(i => Context.ActorOf(TrainerActor.Props(fitness, nodeName, shutdown), $"c{i}")).ToArray();
+            .Select(i => Context.ActorOf(TrainerActor.Props(fitness, nodeName, stateDirectory, shutdown), $"c{i}"))
+            .ToArray();
         Receive<GetSlots>(_ => Sender.Tell(new SlotsOffered(trainers)));
     }
 
@@ -27,6 +29,7 @@ public sealed class TrainerHostActor : ReceiveActor
     /// </summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Restart);
 
-    public static Props Props(IFitnessFunction fitness, string nodeName, int slots, CancellationToken shutdown) =>
-        Akka.Actor.Props.Create(() => new TrainerHostActor(fitness, nodeName, slots, shutdown));
+    public static Props Props(IFitnessFunction fitness, string nodeName, int slots, string? stateDirectory,
+        CancellationToken shutdown) =>
+        Akka.Actor.Props.Create(() => new TrainerHostActor(fitness, nodeName, slots, stateDirectory, shutdown));
 }

@@ -44,7 +44,7 @@ public sealed record SearchOptions
             $"actorevolve.fitness = {HoconLoader.Quote($"dotnet:{fitness.GetType().FullName}")}"];
         var config = HoconLoader.Load([], overrides, "SearchOptions");
         var engine = EngineSettings.From(config) with { Space = Space ?? DeclaredSpace() };
-        if (RunId.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || RunId is "" or "." or "..")
+        if (!RunFiles.IsRunId(RunId))
             throw new ConfigException($"run id '{RunId}' cannot be a folder name");
         var files = new RunFiles(Path.GetFullPath(Path.Combine(engine.StateDirectory, RunId)));
         var runConfig = string.Join("\n", [

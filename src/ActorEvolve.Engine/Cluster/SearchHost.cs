@@ -71,7 +71,8 @@ public sealed class SearchHost : IAsyncDisposable
     public Task<RunCompleted> RunAsync(RunSettings settings, bool resume, int localSlots, RunFiles files,
         SummarySettings config, IEnumerable<IActorRef> listeners)
     {
-        if (localSlots > 0) TrainerNodeHost.StartSlots(System, _fitness, localSlots);
+        if (localSlots > 0) TrainerNodeHost.StartSlots(System, _fitness, localSlots,
+            Path.GetDirectoryName(files.Directory));
         var completion = new TaskCompletionSource<RunCompleted>(TaskCreationOptions.RunContinuationsAsynchronously);
         var writer = System.ActorOf(ResultsWriter.Props(files, settings, config, completion), "results");
         var population = System.ActorOf(RunActor.Props(settings, resume, [.. listeners, writer]),

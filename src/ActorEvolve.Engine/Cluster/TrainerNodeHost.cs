@@ -4,6 +4,7 @@ using Akka.Configuration;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Configuration;
+using ActorEvolve.Engine.Configuration;
 
 namespace ActorEvolve.Engine.Cluster;
 
@@ -37,7 +38,7 @@ public static class TrainerNodeHost
         var system = ActorSystem.Create(SearchHost.SystemName,
             ClusterSecurity.Setup(ConfigurationFactory.ParseString($"akka.cluster.roles = [{TrainerHostActor.Role}]")
                 .WithFallback(config)));
-        StartSlots(system, fitness, slots);
+        StartSlots(system, fitness, slots, EngineSettings.ReadStateDirectory(config));
         system.ActorOf(Props.Create<CoordinatorWatch>(), "coordinator-watch");
         var cluster = Akka.Cluster.Cluster.Get(system);
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -61,12 +62,15 @@ public static class TrainerNodeHost
 
     /// <summary>Starts the trainer slots of this node. Its coordinated shutdown cancels every training and waits
     /// until each has ended, so that no training thread outlives the actor system.</summary>
-    public static IActorRef StartSlots(ActorSystem system, IFitnessFunction fitness, int slots)
+    /// <param name="stateDirectory">This node's state folder: where it saves a winner's model (null: nowhere).
+    /// </param>
+    public static IActorRef StartSlots(ActorSystem system, IFitnessFunction fitness, int slots,
+        string? stateDirectory)
     {
         var shutdown = new CancellationTokenSource();
         var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
         var nodeName = address.Host is null ? "local" : $"{address.Host}:{address.Port}";
-        var host = system.ActorOf(TrainerHostActor.Props(fitness, nodeName, slots, shutdown.Token),
+        var host = system.ActorOf(TrainerHostActor.Props(fitness, nodeName, slots, stateDirectory, shutdown.Token),
             TrainerHostActor.Name);
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceStop, "stop-trainings",
             async () =>

@@ -12,8 +12,10 @@ public interface ITrainerMessage;
 public sealed record EvaluateGenome(long RunSeed, Genome Genome, int Attempt, FinalEvaluation? Final = null,
     string RunId = "") : ITrainerMessage;
 
-/// <summary>Asks for the winner's retraining on all non-test data, its test score and its saved model.</summary>
-public sealed record FinalEvaluation(int Epochs, string? SaveModelTo);
+/// <summary>Asks for the winner's retraining on all non-test data, its test score and, with
+/// <paramref name="SaveModel"/>, its model saved where the trainer's own node keeps the run's files (never a path
+/// from the wire).</summary>
+public sealed record FinalEvaluation(int Epochs, bool SaveModel);
 
 public sealed record GenomeEvaluated(string GenomeKey, int Attempt, FitnessResult Result) : ITrainerMessage;
 

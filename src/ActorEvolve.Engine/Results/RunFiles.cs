@@ -32,6 +32,11 @@ public sealed class RunFiles(string directory)
     /// <summary>A grid run's evaluations as a fitness table (<c>--fitness table:</c>, <c>bench replay</c>).</summary>
     public string Grid => Path.Combine(Directory, GridFile);
 
+    /// <summary>Whether <paramref name="id"/> can name a run: a plain folder name, nothing that leads elsewhere.
+    /// </summary>
+    public static bool IsRunId(string id) =>
+        id is not ("" or "." or "..") && id.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && !id.Contains('\\');
+
     /// <summary>Writes run.conf beside and renames: a kill leaves no run.conf or a whole one, never an empty one that
     /// would resume with the defaults.</summary>
     public async Task WriteConfigAsync(string text, CancellationToken cancellation = default)
