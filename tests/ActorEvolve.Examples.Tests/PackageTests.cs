@@ -23,7 +23,7 @@ public sealed class PackageTests : IDisposable
         var project = Path.Combine(_example.WorkDir, "CustomFitness");
         Directory.CreateDirectory(project);
         foreach (var file in new[] { "Program.cs", "CustomFitness.csproj" })
-            File.Copy(Path.Combine(AppContext.BaseDirectory, "repo", "examples", "CustomFitness", file),
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "repo", "docs", "examples", "CustomFitness", file),
                 Path.Combine(project, file));
         File.WriteAllText(Path.Combine(project, "nuget.config"), $"""
             <configuration>
