@@ -74,13 +74,41 @@ public static class HoconLoader
         try
         {
             // A run keeps a copy of its --config file as run.conf, which an include would make depend on other files.
-            return ConfigurationFactory.ParseString(text, include => throw new ConfigException(
+            var config = ConfigurationFactory.ParseString(text, include => throw new ConfigException(
                 $"{origin}: include {include} is not supported: put all settings in the one --config file"));
+            if (config.Root is { } root && SubstitutionCycle(root, "", new(ReferenceEqualityComparer.Instance),
+                    new(ReferenceEqualityComparer.Instance)) is { } key)
+                throw new ConfigException($"{origin}: invalid HOCON: {key} refers to itself through ${{...}}");
+            return config;
         }
         catch (Exception e) when (e is not ConfigException)
         {
             throw new ConfigException($"{origin}: invalid HOCON: {FirstLine(e.Message)}");
         }
+    }
+
+    /// <summary>The key of a substitution that leads back to where it stands (<c>seed = ${seed}</c>, <c>a = ${b}</c>
+    /// with <c>b = ${a}</c>, <c>a { b = ${a} }</c>), or null. Akka's parser accepts these, and reading one recurses
+    /// until the process dies of a stack overflow, which no catch can turn into a one-line error.</summary>
+    static string? SubstitutionCycle(HoconValue value, string key, HashSet<object> onPath, HashSet<object> checkedOk)
+    {
+        if (checkedOk.Contains(value)) return null;
+        if (!onPath.Add(value)) return key.TrimStart('.');
+        foreach (var element in value.Values)
+        {
+            IEnumerable<(string Key, HoconValue Value)> next = element switch
+            {
+                HoconSubstitution { ResolvedValue: { } resolved } => [(key, resolved)],
+                HoconObject section => section.Items.Select(item => ($"{key}.{item.Key}", item.Value)),
+                HoconArray list => list.Select(item => (key, item)),
+                _ => [],
+            };
+            foreach (var (innerKey, inner) in next)
+                if (SubstitutionCycle(inner, innerKey, onPath, checkedOk) is { } cycle) return cycle;
+        }
+        onPath.Remove(value);
+        checkedOk.Add(value);
+        return null;
     }
 
     public static string FirstLine(string message) =>
