@@ -4,7 +4,6 @@ using Akka.Configuration;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Configuration;
-using ActorEvolve.Engine.Configuration;
 
 namespace ActorEvolve.Engine.Cluster;
 

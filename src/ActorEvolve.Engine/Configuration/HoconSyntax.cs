@@ -2,7 +2,8 @@ namespace ActorEvolve.Engine.Configuration;
 
 /// <summary>
 /// Structural checks Akka's HOCON parser does not make: it silently accepts an unclosed brace or bracket, a
-/// stray closer and a key with no value, which would turn a typo into a run with the wrong settings.
+/// stray closer and a key with no value, which would turn a typo into a run with the wrong settings, and it loops
+/// forever on a key = value or a character HOCON wants quoted (\, ^, ?, !, @, *, &amp;, `, $) inside a list.
 /// </summary>
 public static class HoconSyntax
 {
@@ -39,6 +40,12 @@ public static class HoconSyntax
                     var (bracket, openedAt) = open.Pop();
                     if (bracket != expected) return $"line {line}: '{c}' closes the '{bracket}' opened on line {openedAt}";
                     break;
+                // In a list, Akka's parser adds empty values forever on these, until memory runs out.
+                case '=' or ':' when InList(open) && StartsToken(text, i):
+                    return $"line {line}: '{c}' inside a list [ ... ]: a list holds values, not key {c} value";
+                case '\\' or '^' or '?' or '!' or '@' or '*' or '&' or '`' or '$' when InList(open) &&
+                                                                                 !IsSubstitution(text, i):
+                    return $"line {line}: '{c}' inside a list [ ... ] must be inside quotes";
                 case '=' or ':' when MissingValue(text, i):
                     return $"line {line}: a key has no value";
             }
@@ -56,6 +63,16 @@ public static class HoconSyntax
         }
         return -1;
     }
+
+    static bool InList(Stack<(char Bracket, int Line)> open) => open.Count > 0 && open.Peek().Bracket == '[';
+
+    static bool IsSubstitution(string text, int index) =>
+        text[index] == '$' && index + 1 < text.Length && text[index + 1] == '{';
+
+    /// <summary>Whether the character at <paramref name="index"/> begins a token: after a blank, a comma or an
+    /// opening bracket (inside an unquoted value such as <c>a:b</c> it does not).</summary>
+    static bool StartsToken(string text, int index) =>
+        index == 0 || text[index - 1] is ' ' or '\t' or '\n' or '\r' or ',' or '[';
 
     /// <summary>"key =" followed by nothing but blanks up to the end of the line, a closer or the end of text.
     /// (A ':' inside an unquoted value such as a URL is followed by text, so it is not flagged.)</summary>

@@ -7,7 +7,7 @@ using ActorEvolve.Engine.Configuration;
 namespace ActorEvolve.Engine.Results;
 
 /// <summary>Listens to a run and keeps its folder current (<see cref="RunFolderWriter"/>). The run counts as
-/// complete (<paramref name="completion"/>) only once its results are on disk; an aborted run fails it with
+/// complete (its <c>completion</c>) only once its results are on disk; an aborted run fails it with
 /// <see cref="RunAbortedException"/>.</summary>
 public sealed class ResultsWriter : ReceiveActor
 {
