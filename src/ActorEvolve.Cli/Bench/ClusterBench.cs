@@ -182,17 +182,30 @@ public static class ClusterBench
             return restarts.Length == 0 ? null : restarts.Max().TotalSeconds;
         }
 
-        /// <summary>Busy slot time over usable slot time, while genomes waited for a slot: in each generation from
-        /// its start to the start of its last evaluation (the generation in which nodes died is left out: its
-        /// lost genomes wait for the failure detector, not for a slot). A slot is usable from its node's MemberUp
-    /// until the node is unreachable or removed.
+        /// <summary>Busy slot time over usable slot time, while genomes waited for a slot: in each generation (or
+        /// round) from its start to the start of its last evaluation. Left out: the generation in which nodes died,
+        /// and the time from the death to the dead nodes' genomes starting elsewhere (they wait for the failure
+        /// detector, not for a slot; a steady-state run's rounds go on meanwhile). A slot is usable from its node's
+        /// MemberUp until the node is unreachable or removed.
         /// </summary>
         public double Utilisation(DateTimeOffset? killedAt)
         {
-            var windows = WaitingWindows().Where(w => !(killedAt is { } k && k >= w.From && k <= w.To));
+            var windows = WaitingWindows().Where(w => !(killedAt is { } k && k >= w.From && k <= w.To))
+                .Select(w => (w.From, w.To));
+            if (killedAt is { } killed)
+                windows = windows.SelectMany(w => Without(w, killed, killed.AddSeconds(DeathToElsewhere(killed) ?? 0)));
             var (busy, usable) = windows.Select(w => BusyAndUsable(w.From, w.To))
                 .Aggregate((0.0, 0.0), (sum, w) => (sum.Item1 + w.Busy, sum.Item2 + w.Usable));
             return busy / usable;
+        }
+
+        /// <summary>The parts of a window outside the gap from <paramref name="gapFrom"/> to <paramref name="gapTo"/>.
+        /// </summary>
+        static IEnumerable<(DateTimeOffset From, DateTimeOffset To)> Without(
+            (DateTimeOffset From, DateTimeOffset To) window, DateTimeOffset gapFrom, DateTimeOffset gapTo)
+        {
+            if (window.From < gapFrom) yield return (window.From, window.To < gapFrom ? window.To : gapFrom);
+            if (window.To > gapTo) yield return (window.From > gapTo ? window.From : gapTo, window.To);
         }
 
         /// <summary>Busy slot time over usable slot time from the run's start to its last evaluation's end, every
