@@ -33,7 +33,8 @@ namespace ActorEvolve.Build
             return false; // no glibc libstdc++ here (macOS, Windows, musl): nothing to patch
         }
 
-        /// <summary>Marks the version-needed entry for <paramref name="version"/> weak. Returns true if the file changed.</summary>
+        /// <summary>Marks the version-needed entry for <paramref name="version"/> weak. Returns true if the file
+        /// changed.</summary>
         public static bool MarkVersionWeak(string elfPath, string version)
         {
             var elf = File.ReadAllBytes(elfPath);
@@ -116,13 +117,13 @@ public class MarkTorchSharpVersionWeak : Microsoft.Build.Utilities.Task
     public override bool Execute()
     {
         if (!System.IO.Directory.Exists(Directory)) return true;
-        if (!ActorEvolve.Build.ElfWeakVersionPatcher.SystemLacksVersion(ActorEvolve.Build.ElfWeakVersionPatcher.MissingVersion))
-            return true;
-        foreach (var lib in System.IO.Directory.EnumerateFiles(Directory, "libLibTorchSharp.so", System.IO.SearchOption.AllDirectories))
+        const string missing = ActorEvolve.Build.ElfWeakVersionPatcher.MissingVersion;
+        if (!ActorEvolve.Build.ElfWeakVersionPatcher.SystemLacksVersion(missing)) return true;
+        foreach (var lib in System.IO.Directory.EnumerateFiles(Directory, "libLibTorchSharp.so",
+                     System.IO.SearchOption.AllDirectories))
         {
-            if (ActorEvolve.Build.ElfWeakVersionPatcher.MarkVersionWeak(lib, ActorEvolve.Build.ElfWeakVersionPatcher.MissingVersion))
-                Log.LogMessage(Microsoft.Build.Framework.MessageImportance.High,
-                    $"Marked {ActorEvolve.Build.ElfWeakVersionPatcher.MissingVersion} weak in {lib}");
+            if (ActorEvolve.Build.ElfWeakVersionPatcher.MarkVersionWeak(lib, missing))
+                Log.LogMessage(Microsoft.Build.Framework.MessageImportance.High, $"Marked {missing} weak in {lib}");
         }
         return true;
     }
