@@ -22,7 +22,8 @@ public static class IdxReader
             throw new DatasetException($"{path}: implausible dimensions {count}x{rows}x{columns}");
         var expected = 16L + (long)count * rows * columns;
         if (data.Length != expected)
-            throw new DatasetException($"{path}: expected {expected} bytes for {count} images of {rows}x{columns}, found {data.Length} (truncated or corrupt)");
+            throw new DatasetException($"{path}: expected {expected} bytes for {count} images of {rows}x{columns}, " +
+                $"found {data.Length} (truncated or corrupt)");
         return (data[16..], count, rows, columns);
     }
 
@@ -33,10 +34,12 @@ public static class IdxReader
             throw new DatasetException($"{path}: not an IDX label file (bad magic number)");
         var count = BinaryPrimitives.ReadInt32BigEndian(data.AsSpan(4));
         if (count <= 0 || data.Length != 8L + count)
-            throw new DatasetException($"{path}: header says {count} labels but the file holds {data.Length - 8} (truncated or corrupt)");
+            throw new DatasetException($"{path}: header says {count} labels but the file holds {data.Length - 8} " +
+                "(truncated or corrupt)");
         var labels = data[8..];
         var bad = Array.FindIndex(labels, l => l >= classes);
-        if (bad >= 0) throw new DatasetException($"{path}: label {labels[bad]} at index {bad} is outside 0..{classes - 1}");
+        if (bad >= 0)
+            throw new DatasetException($"{path}: label {labels[bad]} at index {bad} is outside 0..{classes - 1}");
         return labels;
     }
 

@@ -23,7 +23,8 @@ public sealed class ImageDataset
         var (pixels, count, rows, columns) = IdxReader.ReadImages(imagesPath);
         var labels = IdxReader.ReadLabels(labelsPath, classes);
         if (labels.Length != count)
-            throw new DatasetException($"{labelsPath}: {labels.Length} labels for {count} images in {Path.GetFileName(imagesPath)}");
+            throw new DatasetException(
+                $"{labelsPath}: {labels.Length} labels for {count} images in {Path.GetFileName(imagesPath)}");
         var features = new float[pixels.Length];
         for (var i = 0; i < pixels.Length; i++) features[i] = pixels[i] / 255f;
         return new ImageDataset(features, labels.Select(l => (long)l).ToArray(), rows * columns);
@@ -52,10 +53,12 @@ public sealed class ImageDataset
     /// <summary>Carves a validation split out of this (training) set with a seeded shuffle, so every node of a
     /// cluster and every resumed run sees exactly the same split.</summary>
     /// <returns>the training part, the validation part, and both together (what the final model trains on).</returns>
-    public (ImageDataset Train, ImageDataset Validation, ImageDataset Both) Split(int trainCount, int validationCount, long seed)
+    public (ImageDataset Train, ImageDataset Validation, ImageDataset Both) Split(int trainCount, int validationCount,
+        long seed)
     {
         if (trainCount + validationCount > Count)
-            throw new DatasetException($"asked for {trainCount} training + {validationCount} validation samples but the training set has {Count}");
+            throw new DatasetException($"asked for {trainCount} training + {validationCount} validation samples " +
+                $"but the training set has {Count}");
         var order = DeterministicRng.Derive(seed, "validation-split").Permutation(Count);
         var train = order[..trainCount];
         var validation = order[trainCount..(trainCount + validationCount)];

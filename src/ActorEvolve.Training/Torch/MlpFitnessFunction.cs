@@ -33,8 +33,8 @@ public sealed class MlpFitnessFunction : IFitnessFunction
 
     public FitnessResult Evaluate(Genome genome, EvaluationContext context, CancellationToken cancellation)
     {
-        var outcome = Train(genome, context, _data.Train, _data.Validation, _budget.MaxEpochs, _budget.Patience, cancellation,
-            _scoreTestSet ? _data.Test : null);
+        var outcome = Train(genome, context, _data.Train, _data.Validation, _budget.MaxEpochs, _budget.Patience,
+            cancellation, _scoreTestSet ? _data.Test : null);
         outcome.Network?.Dispose();
         return outcome.ToFitness(context.Trainer);
     }
@@ -44,7 +44,8 @@ public sealed class MlpFitnessFunction : IFitnessFunction
     public FitnessResult? EvaluateOnTestSet(Genome genome, int epochs, EvaluationContext context, string? saveModelTo,
         CancellationToken cancellation)
     {
-        var outcome = Train(genome, context, _data.FullTrain, _data.Test, Math.Max(1, epochs), patience: null, cancellation, null);
+        var outcome = Train(genome, context, _data.FullTrain, _data.Test, Math.Max(1, epochs), patience: null,
+            cancellation, null);
         using var network = outcome.Network;
         if (saveModelTo is not null && network is not null)
         {
@@ -70,7 +71,8 @@ public sealed class MlpFitnessFunction : IFitnessFunction
         using var trainY = tensor(trainSet.Labels, device: _device);
         using var evalX = tensor(evalSet.Features, [evalSet.Count, evalSet.FeatureCount], device: _device);
         using var evalY = tensor(evalSet.Labels, device: _device);
-        using var reportX = reportSet is null ? null : tensor(reportSet.Features, [reportSet.Count, reportSet.FeatureCount], device: _device);
+        using var reportX = reportSet is null ? null
+            : tensor(reportSet.Features, [reportSet.Count, reportSet.FeatureCount], device: _device);
         using var reportY = reportSet is null ? null : tensor(reportSet.Labels, device: _device);
         double? reportAccuracy = null;
 
@@ -102,8 +104,8 @@ public sealed class MlpFitnessFunction : IFitnessFunction
             stopwatch.Elapsed.TotalSeconds, null, network, reportAccuracy);
     }
 
-    static double RunEpoch(Mlp network, optim.Optimizer optimizer, Tensor x, Tensor y, int batchSize, DeterministicRng rng,
-        CancellationToken cancellation)
+    static double RunEpoch(Mlp network, optim.Optimizer optimizer, Tensor x, Tensor y, int batchSize,
+        DeterministicRng rng, CancellationToken cancellation)
     {
         network.train();
         var count = (int)x.shape[0];
@@ -134,8 +136,8 @@ public sealed class MlpFitnessFunction : IFitnessFunction
         return (loss, accuracy);
     }
 
-    sealed record TrainingOutcome(double Accuracy, double Loss, int Epochs, double Seconds, string? Failure, Mlp? Network,
-        double? TestAccuracy = null)
+    sealed record TrainingOutcome(double Accuracy, double Loss, int Epochs, double Seconds, string? Failure,
+        Mlp? Network, double? TestAccuracy = null)
     {
         public static TrainingOutcome Diverged(int epoch, double seconds) =>
             new(0, double.NaN, epoch, seconds, $"diverged: loss became NaN/Inf in epoch {epoch}", null);

@@ -18,8 +18,10 @@ public sealed record MlpSpec(int Layers, int Neurons, string Activation, string 
     {
         var activation = genome.GetOr("activation", "relu");
         var optimizer = genome.GetOr("optimizer", "adam");
-        if (!Activations.Contains(activation)) throw new ArgumentException($"unknown activation '{activation}' (known: {string.Join(", ", Activations)})");
-        if (!Optimizers.Contains(optimizer)) throw new ArgumentException($"unknown optimizer '{optimizer}' (known: {string.Join(", ", Optimizers)})");
+        if (!Activations.Contains(activation))
+            throw new ArgumentException($"unknown activation '{activation}' (known: {string.Join(", ", Activations)})");
+        if (!Optimizers.Contains(optimizer))
+            throw new ArgumentException($"unknown optimizer '{optimizer}' (known: {string.Join(", ", Optimizers)})");
         var lr = genome.Genes.ContainsKey("learning_rate") ? genome.GetDouble("learning_rate", 0) : (double?)null;
         return new MlpSpec(genome.GetInt("nb_layers", 1), genome.GetInt("nb_neurons", 512), activation, optimizer, lr,
             genome.GetDouble("dropout", defaultDropout), genome.GetInt("batch_size", defaultBatchSize));
@@ -31,13 +33,16 @@ public sealed record MlpSpec(int Layers, int Neurons, string Activation, string 
         foreach (var gene in space.Genes)
         {
             if (!KnownGenes.Contains(gene.Name))
-                throw new SearchSpaceException($"gene '{gene.Name}' means nothing to the MLP trainer (it knows {string.Join(", ", KnownGenes)})");
+                throw new SearchSpaceException($"gene '{gene.Name}' means nothing to the MLP trainer " +
+                    $"(it knows {string.Join(", ", KnownGenes)})");
             var allowed = gene.Name switch { "activation" => Activations, "optimizer" => Optimizers, _ => null };
             if (allowed is null) continue;
-            if (gene is not ChoiceGene choice) throw new SearchSpaceException($"gene '{gene.Name}' must be a list of choices");
+            if (gene is not ChoiceGene choice)
+                throw new SearchSpaceException($"gene '{gene.Name}' must be a list of choices");
             var unknown = choice.Values.FirstOrDefault(v => !allowed.Contains(v));
             if (unknown is not null)
-                throw new SearchSpaceException($"unknown {gene.Name} '{unknown}' (known: {string.Join(", ", allowed)})");
+                throw new SearchSpaceException(
+                    $"unknown {gene.Name} '{unknown}' (known: {string.Join(", ", allowed)})");
         }
     }
 

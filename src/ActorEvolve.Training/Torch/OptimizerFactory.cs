@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 namespace ActorEvolve.Training.Torch;
 
 /// <summary>Optimisers with Keras' defaults (the seed's framework), not PyTorch's, so results compare:
-/// learning rate 1e-3 (SGD 1e-2), epsilon 1e-7, RMSprop rho 0.9, Adagrad initial accumulator 0.1, Adadelta rho 0.95.</summary>
+/// learning rate 1e-3 (SGD 1e-2), epsilon 1e-7, RMSprop rho 0.9, Adagrad initial accumulator 0.1,
+/// Adadelta rho 0.95.</summary>
 public static class OptimizerFactory
 {
     const double KerasEpsilon = 1e-7;

@@ -30,7 +30,8 @@ public static class TorchRuntime
         {
             "cpu" => torch.CPU,
             "cuda" when torch.cuda.is_available() => torch.CUDA,
-            "cuda" => throw new ArgumentException("device 'cuda' was asked for but CUDA is not available to TorchSharp here"),
+            "cuda" => throw new ArgumentException(
+                "device 'cuda' was asked for but CUDA is not available to TorchSharp here"),
             "auto" => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
             _ => throw new ArgumentException($"unknown device '{device}' (use cpu, cuda or auto)"),
         };
@@ -40,8 +41,10 @@ public static class TorchRuntime
     /// (TorchSharp copies natives under cpu/ on first use when loading from runtimes/ fails).</summary>
     static void MakeNativesLoadable()
     {
-        if (OperatingSystem.IsWindows() || !ElfWeakVersionPatcher.SystemLacksVersion(ElfWeakVersionPatcher.MissingVersion)) return;
-        foreach (var lib in Directory.EnumerateFiles(AppContext.BaseDirectory, "libLibTorchSharp.so", SearchOption.AllDirectories))
+        if (OperatingSystem.IsWindows()
+            || !ElfWeakVersionPatcher.SystemLacksVersion(ElfWeakVersionPatcher.MissingVersion)) return;
+        foreach (var lib in Directory.EnumerateFiles(AppContext.BaseDirectory, "libLibTorchSharp.so",
+                     SearchOption.AllDirectories))
             ElfWeakVersionPatcher.MarkVersionWeak(lib, ElfWeakVersionPatcher.MissingVersion);
     }
 }
