@@ -9,7 +9,8 @@ public sealed class DeterministicRngTests
     {
         var a = new DeterministicRng(7);
         var b = new DeterministicRng(7);
-        Assert.Equal(Enumerable.Range(0, 100).Select(_ => a.NextUInt64()), Enumerable.Range(0, 100).Select(_ => b.NextUInt64()));
+        Assert.Equal(Enumerable.Range(0, 100).Select(_ => a.NextUInt64()),
+            Enumerable.Range(0, 100).Select(_ => b.NextUInt64()));
     }
 
     [Fact]
@@ -37,7 +38,8 @@ public sealed class DeterministicRngTests
         var counts = new int[6];
         for (var i = 0; i < 60_000; i++) counts[rng.NextInt(6)]++;
         Assert.All(counts, c => Assert.InRange(c, 9_500, 10_500));
-        Assert.All(Enumerable.Range(0, 10_000).Select(_ => rng.NextDouble()), d => Assert.InRange(d, 0.0, 0.9999999999));
+        Assert.All(Enumerable.Range(0, 10_000).Select(_ => rng.NextDouble()),
+            d => Assert.InRange(d, 0.0, 0.9999999999));
     }
 
     [Fact]

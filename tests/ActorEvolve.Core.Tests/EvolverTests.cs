@@ -16,7 +16,8 @@ public sealed class EvolverTests
     [Fact]
     public void A_grid_population_covering_the_space_is_every_genome_once()
     {
-        var grid = new Evolver(Space, new GaSettings(Population: 1000, Initial: InitialPopulation.Grid)).InitialPopulation(new DeterministicRng(1));
+        var grid = new Evolver(Space, new GaSettings(Population: 1000, Initial: InitialPopulation.Grid))
+            .InitialPopulation(new DeterministicRng(1));
         Assert.Equal(672, grid.Count);
         Assert.Equal(672, grid.Select(g => g.Key).Distinct().Count());
     }
@@ -45,7 +46,8 @@ public sealed class EvolverTests
     {
         var scored = ScoredPopulation(10, 3);
         var best = Evolver.Rank(scored)[0].Genome;
-        var evolver = new Evolver(Space, new GaSettings(Population: 10, Retain: 0.01, RandomSelect: 0, MutateChance: 1));
+        var evolver = new Evolver(Space,
+            new GaSettings(Population: 10, Retain: 0.01, RandomSelect: 0, MutateChance: 1));
         for (var seed = 0UL; seed < 20; seed++)
             Assert.Contains(best, evolver.NextGeneration(scored, new DeterministicRng(seed)));
     }
@@ -97,8 +99,10 @@ public sealed class EvolverTests
     {
         var scored = ScoredPopulation(20, 8);
         var evolver = new Evolver(Space, new GaSettings());
-        Assert.Equal(evolver.NextGeneration(scored, new DeterministicRng(9)), evolver.NextGeneration(scored, new DeterministicRng(9)));
-        Assert.NotEqual(evolver.NextGeneration(scored, new DeterministicRng(9)), evolver.NextGeneration(scored, new DeterministicRng(10)));
+        Assert.Equal(evolver.NextGeneration(scored, new DeterministicRng(9)),
+            evolver.NextGeneration(scored, new DeterministicRng(9)));
+        Assert.NotEqual(evolver.NextGeneration(scored, new DeterministicRng(9)),
+            evolver.NextGeneration(scored, new DeterministicRng(10)));
     }
 
     [Fact]
@@ -116,7 +120,8 @@ public sealed class EvolverTests
         }
         // The seed's GA does breed cache hits: what avoid-duplicates is for.
         Assert.Contains(Enumerable.Range(0, 20), seed =>
-            harvey.NextGeneration(scored, new DeterministicRng((ulong)seed)).Skip(8).Any(c => evaluated.Contains(c.Key)));
+            harvey.NextGeneration(scored, new DeterministicRng((ulong)seed)).Skip(8)
+                .Any(c => evaluated.Contains(c.Key)));
     }
 
     [Fact]
@@ -129,7 +134,8 @@ public sealed class EvolverTests
         Assert.Equal(20, next.Count);
         var immigrants = next.Skip(15).ToArray();
         Assert.All(immigrants, g => Assert.DoesNotContain(g.Key, evaluated));
-        Assert.Equal(5, immigrants.Concat(next.Take(15)).Select(g => g.Key).Distinct().Count() - next.Take(15).Select(g => g.Key).Distinct().Count());
+        Assert.Equal(5, immigrants.Concat(next.Take(15)).Select(g => g.Key).Distinct().Count()
+            - next.Take(15).Select(g => g.Key).Distinct().Count());
     }
 
     [Fact]
@@ -183,7 +189,8 @@ public sealed class EvolverTests
     [InlineData(20, 1.5, "retain must be in (0, 1]")]
     public void Invalid_settings_are_rejected_with_a_reason(int population, double retain, string reason)
     {
-        var error = Assert.Throws<ArgumentException>(() => new GaSettings(Population: population, Retain: retain).Validated());
+        var error = Assert.Throws<ArgumentException>(
+            () => new GaSettings(Population: population, Retain: retain).Validated());
         Assert.Contains(reason, error.Message);
     }
 }

@@ -34,18 +34,24 @@ public sealed class SearchSpaceTests
     {
         var space = Spaces.Seed();
         var good = space.Sample(new DeterministicRng(1));
-        Assert.Contains("outside", Assert.Throws<SearchSpaceException>(() => space.Validate(good.With("nb_layers", "9"))).Message);
-        Assert.Contains("unknown gene", Assert.Throws<SearchSpaceException>(() => space.Validate(good.With("color", "red"))).Message);
+        Assert.Contains("outside",
+            Assert.Throws<SearchSpaceException>(() => space.Validate(good.With("nb_layers", "9"))).Message);
+        Assert.Contains("unknown gene",
+            Assert.Throws<SearchSpaceException>(() => space.Validate(good.With("color", "red"))).Message);
     }
 
     [Fact]
     public void Invalid_gene_declarations_are_rejected_with_the_gene_name()
     {
-        Assert.Contains("'activation' has an empty choice list", Assert.Throws<SearchSpaceException>(() => new ChoiceGene("activation", [])).Message);
+        Assert.Contains("'activation' has an empty choice list",
+            Assert.Throws<SearchSpaceException>(() => new ChoiceGene("activation", [])).Message);
         Assert.Contains("twice", Assert.Throws<SearchSpaceException>(() => new ChoiceGene("x", ["a", "a"])).Message);
-        Assert.Contains("min 5 > max 1", Assert.Throws<SearchSpaceException>(() => new IntRangeGene("n", 5, 1)).Message);
-        Assert.Contains("min > 0", Assert.Throws<SearchSpaceException>(() => new FloatRangeGene("lr", 0, 1, log: true)).Message);
-        Assert.Contains("declared twice", Assert.Throws<SearchSpaceException>(() => new SearchSpace([new IntRangeGene("n", 1, 2), new IntRangeGene("n", 1, 3)])).Message);
+        Assert.Contains("min 5 > max 1",
+            Assert.Throws<SearchSpaceException>(() => new IntRangeGene("n", 5, 1)).Message);
+        Assert.Contains("min > 0",
+            Assert.Throws<SearchSpaceException>(() => new FloatRangeGene("lr", 0, 1, log: true)).Message);
+        Assert.Contains("declared twice", Assert.Throws<SearchSpaceException>(
+            () => new SearchSpace([new IntRangeGene("n", 1, 2), new IntRangeGene("n", 1, 3)])).Message);
         Assert.Contains("no genes", Assert.Throws<SearchSpaceException>(() => new SearchSpace([])).Message);
     }
 
@@ -54,7 +60,8 @@ public sealed class SearchSpaceTests
     {
         var gene = new FloatRangeGene("learning_rate", 1e-4, 1e-1, log: true);
         var rng = new DeterministicRng(9);
-        var values = Enumerable.Range(0, 3000).Select(_ => double.Parse(gene.Sample(rng), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var values = Enumerable.Range(0, 3000)
+            .Select(_ => double.Parse(gene.Sample(rng), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         Assert.All(values, v => Assert.InRange(v, 1e-4, 1e-1));
         foreach (var (low, high) in new[] { (1e-4, 1e-3), (1e-3, 1e-2), (1e-2, 1e-1) })
             Assert.InRange(values.Count(v => v >= low && v < high), 800, 1200);
