@@ -8,7 +8,8 @@ using ActorEvolve.Training.Data;
 
 namespace ActorEvolve.Training.Tests;
 
-/// <summary>Finding and downloading the dataset, against a real HTTP server on loopback serving the real files.</summary>
+/// <summary>Finding and downloading the dataset, against a real HTTP server on loopback serving the real
+/// files.</summary>
 public sealed class DatasetLocatorTests : IDisposable
 {
     readonly string _cache = System.IO.Directory.CreateTempSubdirectory("dataset-cache-").FullName;
@@ -39,10 +40,13 @@ public sealed class DatasetLocatorTests : IDisposable
                 while (_listener.IsListening)
                 {
                     HttpListenerContext context;
-                    try { context = await _listener.GetContextAsync(); } catch (HttpListenerException) { return; } catch (ObjectDisposedException) { return; }
+                    try { context = await _listener.GetContextAsync(); }
+                    catch (HttpListenerException) { return; }
+                    catch (ObjectDisposedException) { return; }
                     Interlocked.Increment(ref Requests);
                     var path = Path.Combine(directory, Path.GetFileName(context.Request.Url!.AbsolutePath));
-                    if (File.Exists(path)) await context.Response.OutputStream.WriteAsync(await File.ReadAllBytesAsync(path));
+                    if (File.Exists(path))
+                        await context.Response.OutputStream.WriteAsync(await File.ReadAllBytesAsync(path));
                     else context.Response.StatusCode = 404;
                     context.Response.Close();
                 }
@@ -58,7 +62,8 @@ public sealed class DatasetLocatorTests : IDisposable
             DebianDirectory = "/nonexistent", Md5ByFile = DatasetSource.IdxFiles.ToDictionary(f => f, md5),
         };
 
-    static string Md5Of(string file) => Convert.ToHexStringLower(MD5.HashData(File.ReadAllBytes(Path.Combine(TestData.Directory, file))));
+    static string Md5Of(string file) =>
+        Convert.ToHexStringLower(MD5.HashData(File.ReadAllBytes(Path.Combine(TestData.Directory, file))));
 
     [Fact]
     public async Task Downloads_into_the_cache_and_verifies_checksums()
@@ -68,7 +73,8 @@ public sealed class DatasetLocatorTests : IDisposable
         var found = await locator.LocateAsync();
         Assert.Equal(Path.Combine(_cache, "fashion-mnist"), found);
         Assert.Equal(4, mirror.Requests);
-        Assert.Equal(60_000, ImageDataset.FromIdx(Path.Combine(found, "train-images-idx3-ubyte.gz"), Path.Combine(found, "train-labels-idx1-ubyte.gz"), 10).Count);
+        Assert.Equal(60_000, ImageDataset.FromIdx(Path.Combine(found, "train-images-idx3-ubyte.gz"),
+            Path.Combine(found, "train-labels-idx1-ubyte.gz"), 10).Count);
 
         await locator.LocateAsync(); // now found in the cache: no second download
         Assert.Equal(4, mirror.Requests);
@@ -97,8 +103,10 @@ public sealed class DatasetLocatorTests : IDisposable
     [Fact]
     public async Task An_explicit_folder_wins_and_must_hold_the_files()
     {
-        Assert.Equal(TestData.Directory, await new DatasetLocator(DatasetSource.FashionMnist(), TestData.Directory, _cache).LocateAsync());
-        var error = await Assert.ThrowsAsync<DatasetException>(() => new DatasetLocator(DatasetSource.FashionMnist(), _cache, _cache).LocateAsync());
+        Assert.Equal(TestData.Directory,
+            await new DatasetLocator(DatasetSource.FashionMnist(), TestData.Directory, _cache).LocateAsync());
+        var error = await Assert.ThrowsAsync<DatasetException>(
+            () => new DatasetLocator(DatasetSource.FashionMnist(), _cache, _cache).LocateAsync());
         Assert.Contains("train-images-idx3-ubyte.gz: file not found", error.Message);
     }
 

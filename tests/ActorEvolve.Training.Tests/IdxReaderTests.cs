@@ -51,7 +51,8 @@ public sealed class IdxReaderTests : IDisposable
     public void A_label_outside_the_classes_is_rejected()
     {
         var path = Write("labels", LabelsFile([1, 12, 3]), gzip: false);
-        Assert.Contains("label 12 at index 1", Assert.Throws<DatasetException>(() => IdxReader.ReadLabels(path, 10)).Message);
+        Assert.Contains("label 12 at index 1",
+            Assert.Throws<DatasetException>(() => IdxReader.ReadLabels(path, 10)).Message);
     }
 
     [Fact]
@@ -69,13 +70,15 @@ public sealed class IdxReaderTests : IDisposable
     {
         var images = Write("i", ImagesFile(3, 2, 2), gzip: false);
         var labels = Write("l", LabelsFile([1, 2]), gzip: false);
-        Assert.Contains("2 labels for 3 images", Assert.Throws<DatasetException>(() => ImageDataset.FromIdx(images, labels, 10)).Message);
+        Assert.Contains("2 labels for 3 images",
+            Assert.Throws<DatasetException>(() => ImageDataset.FromIdx(images, labels, 10)).Message);
     }
 
     [Fact]
     public void The_validation_split_is_disjoint_and_seeded()
     {
-        var data = new ImageDataset(Enumerable.Range(0, 100).Select(i => (float)i).ToArray(), Enumerable.Range(0, 100).Select(i => (long)i).ToArray(), 1);
+        var data = new ImageDataset(Enumerable.Range(0, 100).Select(i => (float)i).ToArray(),
+            Enumerable.Range(0, 100).Select(i => (long)i).ToArray(), 1);
         var (train, validation, both) = data.Split(70, 20, seed: 5);
         Assert.Empty(train.Labels.Intersect(validation.Labels));
         Assert.Equal(90, both.Count);

@@ -6,11 +6,13 @@ namespace ActorEvolve.Training.Tests;
 /// .ci/run installs, else the user cache or a download), loaded once.</summary>
 public static class TestData
 {
-    public static readonly string Directory = new DatasetLocator(DatasetSource.FashionMnist(), null, DatasetLocator.DefaultCacheDirectory)
-        .LocateAsync().GetAwaiter().GetResult();
+    public static readonly string Directory =
+        new DatasetLocator(DatasetSource.FashionMnist(), null, DatasetLocator.DefaultCacheDirectory)
+            .LocateAsync().GetAwaiter().GetResult();
 
     static readonly Lazy<ImageDataset> TrainSet = new(() => ImageDataset.FromIdx(
-        Path.Combine(Directory, "train-images-idx3-ubyte.gz"), Path.Combine(Directory, "train-labels-idx1-ubyte.gz"), 10));
+        Path.Combine(Directory, "train-images-idx3-ubyte.gz"),
+        Path.Combine(Directory, "train-labels-idx1-ubyte.gz"), 10));
 
     public static ImageDataset Train => TrainSet.Value;
 

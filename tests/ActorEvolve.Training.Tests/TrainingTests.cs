@@ -8,12 +8,15 @@ namespace ActorEvolve.Training.Tests;
 
 public sealed class TrainingTests
 {
-    static readonly TrainingBudget Tiny = new("tiny", 2000, 1000, MaxEpochs: 3, Patience: 2, BatchSize: 64, Dropout: 0.2);
+    static readonly TrainingBudget Tiny =
+        new("tiny", 2000, 1000, MaxEpochs: 3, Patience: 2, BatchSize: 64, Dropout: 0.2);
 
     static Genome G(string layers, string neurons, string activation, string optimizer, string? lr = null)
     {
         var genes = new Dictionary<string, string>
-            { ["nb_layers"] = layers, ["nb_neurons"] = neurons, ["activation"] = activation, ["optimizer"] = optimizer };
+        {
+            ["nb_layers"] = layers, ["nb_neurons"] = neurons, ["activation"] = activation, ["optimizer"] = optimizer,
+        };
         if (lr is not null) genes["learning_rate"] = lr;
         return new Genome(genes);
     }
@@ -31,7 +34,8 @@ public sealed class TrainingTests
     [Fact]
     public void A_small_real_subset_learns_well_above_chance()
     {
-        var result = Fitness().Evaluate(G("1", "128", "relu", "adam"), new EvaluationContext(7, "test"), CancellationToken.None);
+        var result = Fitness().Evaluate(G("1", "128", "relu", "adam"), new EvaluationContext(7, "test"),
+            CancellationToken.None);
         Assert.False(result.Failed, result.FailureReason);
         Assert.InRange(result.Accuracy, 0.6, 1.0); // chance is 0.1
         Assert.InRange(result.Epochs, 1, 3);
@@ -53,7 +57,8 @@ public sealed class TrainingTests
     [Fact]
     public void A_diverging_network_scores_as_failed_instead_of_throwing()
     {
-        var result = Fitness().Evaluate(G("2", "256", "relu", "sgd", lr: "1e30"), new EvaluationContext(1, "test"), CancellationToken.None);
+        var result = Fitness().Evaluate(G("2", "256", "relu", "sgd", lr: "1e30"), new EvaluationContext(1, "test"),
+            CancellationToken.None);
         Assert.True(result.Failed);
         Assert.Contains("diverged", result.FailureReason);
         Assert.Equal(double.NegativeInfinity, result.Score);
@@ -63,14 +68,18 @@ public sealed class TrainingTests
     public void Every_seed_optimizer_and_activation_trains()
     {
         var fitness = Fitness();
-        var combinations = MlpSpec.Optimizers.Select(o => (o, "relu")).Concat(MlpSpec.Activations.Select(a => ("adam", a)));
+        var combinations = MlpSpec.Optimizers.Select(o => (o, "relu"))
+            .Concat(MlpSpec.Activations.Select(a => ("adam", a)));
         foreach (var (optimizer, activation) in combinations)
         {
-            var result = fitness.Evaluate(G("1", "64", activation, optimizer), new EvaluationContext(3, "t"), CancellationToken.None);
+            var result = fitness.Evaluate(G("1", "64", activation, optimizer), new EvaluationContext(3, "t"),
+                CancellationToken.None);
             Assert.False(result.Failed, $"{optimizer}/{activation}: {result.FailureReason}");
-            // SGD, Adagrad and Adadelta at Keras' default rates barely move in 3 epochs of 2k samples; the rest must learn.
+            // SGD, Adagrad and Adadelta at Keras' default rates barely move in 3 epochs of 2k samples; the rest
+            // must learn.
             var floor = optimizer is "sgd" or "adagrad" or "adadelta" ? 0.0 : 0.5;
-            Assert.True(result.Accuracy > floor && result.ValidationLoss > 0, $"{optimizer}/{activation}: accuracy {result.Accuracy}");
+            Assert.True(result.Accuracy > floor && result.ValidationLoss > 0,
+                $"{optimizer}/{activation}: accuracy {result.Accuracy}");
         }
     }
 
@@ -79,7 +88,8 @@ public sealed class TrainingTests
     {
         var path = Path.Combine(Path.GetTempPath(), $"winner-{Guid.NewGuid():N}.dat");
         var genome = G("1", "64", "relu", "adam");
-        var test = Fitness().EvaluateOnTestSet(genome, epochs: 2, new EvaluationContext(1, "final"), path, CancellationToken.None);
+        var test = Fitness().EvaluateOnTestSet(genome, epochs: 2, new EvaluationContext(1, "final"), path,
+            CancellationToken.None);
         Assert.NotNull(test);
         Assert.False(test.Failed);
         Assert.Equal(2, test.Epochs);
