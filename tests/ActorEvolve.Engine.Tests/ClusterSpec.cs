@@ -22,15 +22,16 @@ public sealed class ClusterSpec : IDisposable
     /// <summary>Every evaluation takes a second (long against the engine's hand-over of a slot), logged.</summary>
     sealed class TimedFitness(ConcurrentQueue<(string Trainer, string Genome)> log) : IFitnessFunction
     {
-        public FitnessResult Evaluate(Core.Genes.Genome genome, EvaluationContext context, CancellationToken cancellation)
+        public FitnessResult Evaluate(Core.Genes.Genome genome, EvaluationContext context,
+            CancellationToken cancellation)
         {
             Thread.Sleep(1000);
             log.Enqueue((context.Trainer, genome.Key));
             return FakeFitness.Score(genome, context.Trainer);
         }
 
-        public FitnessResult? EvaluateOnTestSet(Core.Genes.Genome genome, int epochs, EvaluationContext context, string? saveModelTo,
-            CancellationToken cancellation) => null;
+        public FitnessResult? EvaluateOnTestSet(Core.Genes.Genome genome, int epochs, EvaluationContext context,
+            string? saveModelTo, CancellationToken cancellation) => null;
     }
 
     sealed class EventListener : ReceiveActor
@@ -45,7 +46,8 @@ public sealed class ClusterSpec : IDisposable
             $"actorevolve.state-dir = {HoconLoader.Quote(_dir)}", "akka.cluster.roles = [population]"]);
         var engine = EngineSettings.From(config);
         engine.Journal.Preflight(mustExist: false);
-        await using var coordinator = await SearchHost.StartAsync(config, engine.Journal, new FakeFitness(), TimeSpan.FromSeconds(30));
+        await using var coordinator = await SearchHost.StartAsync(config, engine.Journal, new FakeFitness(),
+            TimeSpan.FromSeconds(30));
         var address = Akka.Cluster.Cluster.Get(coordinator.System).SelfAddress;
         var listener = coordinator.System.ActorOf(Props.Create(() => new EventListener(_events)));
         var files = new RunFiles(Path.Combine(_dir, "run"));
@@ -53,18 +55,22 @@ public sealed class ClusterSpec : IDisposable
             localSlots: 0, files, RunPlan.EngineSummary(config, engine), [listener]);
 
         // The run waits for trainers; the first node (1 slot) joins, then, once it is working, the second (3 slots).
-        var small = await TrainerNodeHost.StartAsync(config, new TimedFitness(_evaluations), 1, address, TimeSpan.FromSeconds(30), CancellationToken.None);
+        var small = await TrainerNodeHost.StartAsync(config, new TimedFitness(_evaluations), 1, address,
+            TimeSpan.FromSeconds(30), CancellationToken.None);
         while (_evaluations.IsEmpty) await Task.Delay(50); // polling a test's own log, not synchronising actors
-        var large = await TrainerNodeHost.StartAsync(config, new TimedFitness(_evaluations), 3, address, TimeSpan.FromSeconds(30), CancellationToken.None);
+        var large = await TrainerNodeHost.StartAsync(config, new TimedFitness(_evaluations), 3, address,
+            TimeSpan.FromSeconds(30), CancellationToken.None);
         try
         {
             await run.WaitAsync(TimeSpan.FromMinutes(2));
-            var nodes = _evaluations.GroupBy(e => e.Trainer[..e.Trainer.LastIndexOf('/')]).ToDictionary(g => g.Key, g => g.Count());
+            var nodes = _evaluations.GroupBy(e => e.Trainer[..e.Trainer.LastIndexOf('/')])
+                .ToDictionary(g => g.Key, g => g.Count());
             Assert.Equal(2, nodes.Count); // the node that joined mid-run got work too
 
             // From generation 1 on (both nodes up), while a generation had genomes waiting, every slot of both nodes
             // trained. (How busy they were is a speed figure, measured by benchmarks, not asserted by a timed test.)
-            foreach (var generation in _events.OfType<GenerationStarted>().Where(g => g.Generation >= 1 && g.ToTrain >= 8))
+            foreach (var generation in
+                     _events.OfType<GenerationStarted>().Where(g => g.Generation >= 1 && g.ToTrain >= 8))
             {
                 var keys = _events.OfType<EvaluationRecorded>().Where(e => e.Generation == generation.Generation)
                     .Select(e => e.Genome.Key).ToHashSet();

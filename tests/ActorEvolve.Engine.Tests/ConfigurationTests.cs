@@ -5,13 +5,15 @@ namespace ActorEvolve.Engine.Tests;
 
 public sealed class ConfigurationTests
 {
-    static EngineSettings Load(params string[] overrides) => EngineSettings.From(HoconLoader.Load(overrides: overrides));
+    static EngineSettings Load(params string[] overrides) =>
+        EngineSettings.From(HoconLoader.Load(overrides: overrides));
 
     [Fact]
     public void The_shipped_defaults_are_the_seed_settings_plus_the_measured_improvements()
     {
         var settings = Load();
-        Assert.Equal(new Core.Evolution.GaSettings(20, 10, 0.4, 0.1, 0.2, AvoidDuplicates: true, Tournament: 2), settings.Ga);
+        Assert.Equal(new Core.Evolution.GaSettings(20, 10, 0.4, 0.1, 0.2, AvoidDuplicates: true, Tournament: 2),
+            settings.Ga);
         Assert.Equal(672, settings.Space.Size);
         Assert.Equal(["64", "128", "256", "512", "768", "1024"], ((ChoiceGene)settings.Space["nb_neurons"]).Values);
         Assert.Equal(new IntRangeGene("nb_layers", 1, 4), settings.Space["nb_layers"]);
@@ -23,8 +25,8 @@ public sealed class ConfigurationTests
     public void The_harvey_preset_is_exactly_the_seed_ga_and_keeps_the_sizes()
     {
         Assert.Equal(new Core.Evolution.GaSettings(20, 10, 0.4, 0.1, 0.2), Load("actorevolve.ga.preset = harvey").Ga);
-        Assert.Equal(new Core.Evolution.GaSettings(50, 3), Load("actorevolve.ga.preset = harvey", "actorevolve.ga.population = 50",
-            "actorevolve.ga.generations = 3").Ga);
+        Assert.Equal(new Core.Evolution.GaSettings(50, 3), Load("actorevolve.ga.preset = harvey",
+            "actorevolve.ga.population = 50", "actorevolve.ga.generations = 3").Ga);
         var unknown = Assert.Throws<ConfigException>(() => Load("actorevolve.ga.preset = nope"));
         Assert.Contains("unknown GA preset 'nope'", unknown.Message);
     }
@@ -46,7 +48,8 @@ public sealed class ConfigurationTests
     }
 
     [Theory]
-    [InlineData("actorevolve.search-space.activation = []", "invalid search space: gene 'activation' has an empty choice list")]
+    [InlineData("actorevolve.search-space.activation = []",
+        "invalid search space: gene 'activation' has an empty choice list")]
     [InlineData("actorevolve.search-space.nb_layers { min = 4, max = 1 }", "min 4 > max 1")]
     [InlineData("actorevolve.search-space.lr { min = 0, max = 1, scale = log }", "needs min > 0")]
     [InlineData("actorevolve.search-space.lr { min = 0.1, max = 1, scale = cubic }", "scale must be linear or log")]
@@ -90,6 +93,7 @@ public sealed class ConfigurationTests
     [Fact]
     public void A_missing_config_file_is_reported()
     {
-        Assert.Contains("configuration file not found", Assert.Throws<ConfigException>(() => HoconLoader.Load("/nonexistent/x.conf")).Message);
+        Assert.Contains("configuration file not found",
+            Assert.Throws<ConfigException>(() => HoconLoader.Load("/nonexistent/x.conf")).Message);
     }
 }

@@ -22,7 +22,9 @@ public abstract class EngineSpec(string journal = "akka.persistence.journal.inme
     }
     akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
     akka.actor.serializers.actorevolve-journal = "ActorEvolve.Engine.Persistence.JournalSerializer, ActorEvolve.Engine"
-    akka.actor.serialization-bindings { "ActorEvolve.Engine.Persistence.RunJournal+IRecord, ActorEvolve.Engine" = actorevolve-journal }
+    akka.actor.serialization-bindings {
+      "ActorEvolve.Engine.Persistence.RunJournal+IRecord, ActorEvolve.Engine" = actorevolve-journal
+    }
     """)
 {
     protected static SearchSpace Space => new([
@@ -34,7 +36,8 @@ public abstract class EngineSpec(string journal = "akka.persistence.journal.inme
 
     protected static readonly EvaluationPolicy Patient = new(TimeSpan.FromSeconds(10), 3, TimeSpan.FromSeconds(10));
 
-    /// <summary>How long to wait for one expected message: generous, as CI runs the test assemblies side by side.</summary>
+    /// <summary>How long to wait for one expected message: generous, as CI runs the test assemblies side by
+    /// side.</summary>
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     bool _trainersStarted;
@@ -51,7 +54,8 @@ public abstract class EngineSpec(string journal = "akka.persistence.journal.inme
             cluster.Join(cluster.SelfAddress);
             _trainersStarted = true;
         }
-        var settings = new RunSettings(runId ?? Guid.NewGuid().ToString("N"), seed, space ?? Space, ga, policy ?? Patient, ModelPath: null);
+        var settings = new RunSettings(runId ?? Guid.NewGuid().ToString("N"), seed, space ?? Space, ga,
+            policy ?? Patient, ModelPath: null);
         return Sys.ActorOf(RunActor.Props(settings, resume, [TestActor]));
     }
 

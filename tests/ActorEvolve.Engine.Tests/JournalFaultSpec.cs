@@ -14,7 +14,8 @@ public sealed class JournalFaultSpec() : EngineSpec("akka.persistence.journal.te
     {
         var journal = TestJournal.FromRef(Akka.Persistence.Persistence.Instance.Apply(Sys).JournalFor(null));
         var written = 0;
-        await journal.OnWrite.FailIf(p => p.Payload is RunJournal.FitnessRecorded && Interlocked.Increment(ref written) > 3);
+        await journal.OnWrite.FailIf(p =>
+            p.Payload is RunJournal.FitnessRecorded && Interlocked.Increment(ref written) > 3);
 
         var fitness = new FakeFitness();
         var ga = new GaSettings(Population: 8, Generations: 2);

@@ -39,7 +39,8 @@ public sealed class PopulationActorSpec : EngineSpec
     [Fact]
     public void A_trainer_that_throws_is_retried_and_the_generation_completes()
     {
-        var fitness = new FakeFitness((_, call) => call == 1 ? throw new InvalidOperationException("worker crashed") : null);
+        var fitness = new FakeFitness((_, call) =>
+            call == 1 ? throw new InvalidOperationException("worker crashed") : null);
         StartRun(fitness, new GaSettings(Population: 6, Generations: 1));
 
         var recorded = ReceiveRun().OfType<EvaluationRecorded>().ToArray();
@@ -101,7 +102,8 @@ public sealed class PopulationActorSpec : EngineSpec
     [Fact]
     public void A_diverged_training_scores_as_failed_without_retries()
     {
-        var fitness = new FakeFitness((g, _) => FitnessResult.Failure("diverged: loss became NaN/Inf in epoch 1", "fake"));
+        var fitness = new FakeFitness((g, _) =>
+            FitnessResult.Failure("diverged: loss became NaN/Inf in epoch 1", "fake"));
         StartRun(fitness, new GaSettings(Population: 4, Generations: 1));
         var events = ReceiveRun();
         Assert.All(events.OfType<EvaluationRecorded>(), r => Assert.True(r.Result.Failed));
@@ -112,7 +114,9 @@ public sealed class PopulationActorSpec : EngineSpec
     [Fact]
     public void Duplicate_genomes_are_never_retrained()
     {
-        var tiny = new SearchSpace([new ChoiceGene("activation", ["relu", "tanh"]), new ChoiceGene("optimizer", ["adam", "sgd", "nadam"])]);
+        var tiny = new SearchSpace([
+            new ChoiceGene("activation", ["relu", "tanh"]), new ChoiceGene("optimizer", ["adam", "sgd", "nadam"]),
+        ]);
         var fitness = new FakeFitness();
         StartRun(fitness, new GaSettings(Population: 10, Generations: 6), space: tiny);
 
@@ -204,8 +208,10 @@ public sealed class ResumeSpec : EngineSpec
         FishForMessage<RunEvent>(e => e is EvaluationRecorded, Patience);
         // (the first run goes on: the resumes below are refused before they touch anything)
         var otherSpace = new SearchSpace([new ChoiceGene("activation", ["relu", "tanh"])]);
-        StartRun(fitness, new GaSettings(Population: 4, Generations: 2), seed: 1, runId: "r", resume: true, space: otherSpace);
-        Assert.Contains("another search space", ((RunAborted)FishForMessage<RunEvent>(e => e is RunAborted, Patience)).Reason);
+        StartRun(fitness, new GaSettings(Population: 4, Generations: 2), seed: 1, runId: "r", resume: true,
+            space: otherSpace);
+        Assert.Contains("another search space",
+            ((RunAborted)FishForMessage<RunEvent>(e => e is RunAborted, Patience)).Reason);
         StartRun(fitness, new GaSettings(Population: 4, Generations: 2), seed: 2, runId: "r", resume: true);
         Assert.Contains("seed 1", ((RunAborted)FishForMessage<RunEvent>(e => e is RunAborted, Patience)).Reason);
     }

@@ -27,27 +27,35 @@ public sealed class SerializationSpec() : Akka.TestKit.Xunit2.TestKit(HoconLoade
     public void Trainer_messages_cross_nodes_through_the_trainer_serializer()
     {
         var result = new FitnessResult(0.8632, 0.3811, 6, 21.4, "127.0.0.1:4053/c1", TestAccuracy: 0.85);
-        var evaluate = (EvaluateGenome)RoundTrip(new EvaluateGenome(42, Genome, 2, new FinalEvaluation(6, SaveModel: true)), typeof(TrainerProtocolSerializer));
+        var evaluate = (EvaluateGenome)RoundTrip(new EvaluateGenome(42, Genome, 2,
+            new FinalEvaluation(6, SaveModel: true)), typeof(TrainerProtocolSerializer));
         Assert.Equal(Genome, evaluate.Genome);
-        Assert.Equal((42L, 2, new FinalEvaluation(6, SaveModel: true)), (evaluate.RunSeed, evaluate.Attempt, evaluate.Final));
-        Assert.Equal(new GenomeEvaluated(Genome.Key, 2, result), RoundTrip(new GenomeEvaluated(Genome.Key, 2, result), typeof(TrainerProtocolSerializer)));
+        Assert.Equal((42L, 2, new FinalEvaluation(6, SaveModel: true)),
+            (evaluate.RunSeed, evaluate.Attempt, evaluate.Final));
+        Assert.Equal(new GenomeEvaluated(Genome.Key, 2, result),
+            RoundTrip(new GenomeEvaluated(Genome.Key, 2, result), typeof(TrainerProtocolSerializer)));
         var failed = FitnessResult.Failure("diverged: loss became NaN/Inf in epoch 3", "t", 1.5, 3);
-        Assert.Equal(failed, ((GenomeEvaluated)RoundTrip(new GenomeEvaluated(Genome.Key, 1, failed), typeof(TrainerProtocolSerializer))).Result);
-        Assert.Equal(new EvaluationFailed(Genome.Key, 3, "boom"), RoundTrip(new EvaluationFailed(Genome.Key, 3, "boom"), typeof(TrainerProtocolSerializer)));
+        Assert.Equal(failed, ((GenomeEvaluated)RoundTrip(new GenomeEvaluated(Genome.Key, 1, failed),
+            typeof(TrainerProtocolSerializer))).Result);
+        Assert.Equal(new EvaluationFailed(Genome.Key, 3, "boom"),
+            RoundTrip(new EvaluationFailed(Genome.Key, 3, "boom"), typeof(TrainerProtocolSerializer)));
         Assert.Equal(new CancelEvaluation(Genome.Key, 2),
             RoundTrip(new CancelEvaluation(Genome.Key, 2), typeof(TrainerProtocolSerializer)));
         Assert.Equal(GetSlots.Instance, RoundTrip(GetSlots.Instance, typeof(TrainerProtocolSerializer)));
-        var offered = (SlotsOffered)RoundTrip(new SlotsOffered([TestActor, Sys.DeadLetters]), typeof(TrainerProtocolSerializer));
+        var offered = (SlotsOffered)RoundTrip(new SlotsOffered([TestActor, Sys.DeadLetters]),
+            typeof(TrainerProtocolSerializer));
         Assert.Equal([TestActor, Sys.DeadLetters], offered.Slots);
     }
 
     [Fact]
     public void Journal_records_round_trip_and_a_newer_format_is_refused_with_a_message()
     {
-        var started = new RunJournal.RunStarted("run", 7, new GaSettings(AvoidDuplicates: true, Tournament: 2), ["nb_layers: 1..4"], "actorevolve {}");
+        var started = new RunJournal.RunStarted("run", 7, new GaSettings(AvoidDuplicates: true, Tournament: 2),
+            ["nb_layers: 1..4"], "actorevolve {}");
         var recorded = new RunJournal.FitnessRecorded(3, Genome.Key, 0.86, 0.38, 6, 21.4, "t", null, 0.85);
         var back = (RunJournal.RunStarted)RoundTrip(started, typeof(JournalSerializer));
-        Assert.Equal((started.RunId, started.Seed, started.Ga, started.Config), (back.RunId, back.Seed, back.Ga, back.Config));
+        Assert.Equal((started.RunId, started.Seed, started.Ga, started.Config),
+            (back.RunId, back.Seed, back.Ga, back.Config));
         Assert.Equal(started.Space, back.Space);
         Assert.Equal(recorded, RoundTrip(recorded, typeof(JournalSerializer)));
 
@@ -61,7 +69,8 @@ public sealed class SerializationSpec() : Akka.TestKit.Xunit2.TestKit(HoconLoade
     [Fact]
     public void Format_1_records_read_as_an_accuracy_run_and_metrics_round_trip_in_format_2()
     {
-        var serializer = (JournalSerializer)Sys.Serialization.FindSerializerFor(new RunJournal.RunFinished("g", null, null));
+        var serializer =
+            (JournalSerializer)Sys.Serialization.FindSerializerFor(new RunJournal.RunFinished("g", null, null));
         // Written by ActorEvolve with journal format 1, byte for byte.
         var v1Started = """{"run_id":"r","seed":7,"ga":{"population":20},"space":["nb_layers ∈ 1..4"],"config":""}"""u8;
         var started = (RunJournal.RunStarted)serializer.FromBinary(v1Started.ToArray(), "run-started/1");
