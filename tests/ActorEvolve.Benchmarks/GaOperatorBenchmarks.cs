@@ -6,7 +6,8 @@ using BenchmarkDotNet.Attributes;
 
 namespace ActorEvolve.Benchmarks;
 
-/// <summary>The pure GA: breeding a generation, and rebuilding a long run's state from its facts (what recovery does).</summary>
+/// <summary>The pure GA: breeding a generation, and rebuilding a long run's state from its facts (what recovery
+/// does).</summary>
 public class GaOperatorBenchmarks
 {
     static readonly SearchSpace Space = new([
@@ -32,7 +33,8 @@ public class GaOperatorBenchmarks
     {
         _settings = new GaSettings(Population: Population, Generations: 100, AvoidDuplicates: true);
         _evolver = new Evolver(Space, _settings);
-        _scored = _evolver.InitialPopulation(new DeterministicRng(1)).Select(g => new ScoredGenome(g, Score(g))).ToArray();
+        _scored = _evolver.InitialPopulation(new DeterministicRng(1))
+            .Select(g => new ScoredGenome(g, Score(g))).ToArray();
         var state = new SearchState(Space, _settings, seed: 1);
         while (!state.IsFinished)
         {
@@ -43,7 +45,8 @@ public class GaOperatorBenchmarks
     }
 
     [Benchmark(Description = "NextGeneration")]
-    public IReadOnlyList<Genome> NextGeneration() => _evolver.NextGeneration(_scored, new DeterministicRng(2), _ => false);
+    public IReadOnlyList<Genome> NextGeneration() =>
+        _evolver.NextGeneration(_scored, new DeterministicRng(2), _ => false);
 
     [Benchmark(Description = "Replay 100 generations")]
     public SearchState Replay() => SearchState.Replay(Space, _settings, 1, _facts, completedGenerations: 100);
