@@ -3,8 +3,9 @@ using System.Text.RegularExpressions;
 
 namespace ActorEvolve.Examples.Tests;
 
-/// <summary>docs/examples/CustomFitness, the README's "Evolve your own .NET fitness": the README shows exactly its source,
-/// and it runs end to end (a real TorchSharp model trained in a real run, journaled, killed and resumed).</summary>
+/// <summary>docs/examples/CustomFitness, the README's "Evolve your own .NET fitness": the README shows exactly its
+/// source, and it runs end to end (a real TorchSharp model trained in a real run, journaled, killed and
+/// resumed).</summary>
 public sealed class CustomFitnessTests : IDisposable
 {
     static readonly string Repo = Path.Combine(AppContext.BaseDirectory, "repo");
