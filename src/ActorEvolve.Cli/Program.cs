@@ -15,7 +15,8 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        var root = new RootCommand("ActorEvolve: evolve neural-network hyperparameters with a genetic algorithm on actors")
+        var root = new RootCommand(
+            "ActorEvolve: evolve neural-network hyperparameters with a genetic algorithm on actors")
         {
             SearchCommand.Create(), BruteCommand.Create(), ResumeCommand.Create(), TrainerCommand.Create(),
             ReportCommand.Create(), RunsCommand.Create(), BenchCommand.Create(),

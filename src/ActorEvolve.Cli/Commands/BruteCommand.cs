@@ -17,10 +17,13 @@ public static class BruteCommand
 
     public static Command Create()
     {
-        var command = new Command("brute", "Train every network of the search space and record the grid (grid.csv)") { Samples };
+        var command = new Command("brute", "Train every network of the search space and record the grid (grid.csv)")
+        {
+            Samples,
+        };
         NewRun.AddTo(command);
-        command.SetAction((parse, cancellation) =>
-            NewRun.StartAsync(parse, [], engine => GridOverrides(engine.Space, parse.GetValue(Samples)), "brute-", cancellation));
+        command.SetAction((parse, cancellation) => NewRun.StartAsync(parse, [],
+            engine => GridOverrides(engine.Space, parse.GetValue(Samples)), "brute-", cancellation));
         return command;
     }
 
@@ -28,13 +31,14 @@ public static class BruteCommand
     {
         if (samples is < 2) throw new UsageException($"--samples must be at least 2 (got {samples})");
         var size = samples is { } n ? Math.Min(n, space.Size ?? n) : space.Size
-            ?? throw new UsageException("the search space has a float range, so it has no finite grid: pass --samples N");
+            ?? throw new UsageException(
+                "the search space has a float range, so it has no finite grid: pass --samples N");
         if (size > GaSettings.MaxPopulation)
             throw new UsageException($"the grid has {size:N0} networks, more than the {GaSettings.MaxPopulation:N0} " +
                                      "a run can hold: pass --samples N to train a sample of them");
         return [
-            $"actorevolve.ga.population = {size}", "actorevolve.ga.generations = 1", "actorevolve.ga.initial-population = grid",
-            "actorevolve.training.score-test-set = on",
+            $"actorevolve.ga.population = {size}", "actorevolve.ga.generations = 1",
+            "actorevolve.ga.initial-population = grid", "actorevolve.training.score-test-set = on",
         ];
     }
 }

@@ -10,8 +10,14 @@ namespace ActorEvolve.Cli.Commands;
 /// before it starts.</summary>
 public static class NewRun
 {
-    static readonly Option<long?> Seed = new("--seed") { Description = "Run seed: the same seed gives the same search" };
-    public static readonly Option<string> Budget = new("--budget") { Description = "Training budget preset: quick (default), grid or full" };
+    static readonly Option<long?> Seed = new("--seed")
+    {
+        Description = "Run seed: the same seed gives the same search",
+    };
+    public static readonly Option<string> Budget = new("--budget")
+    {
+        Description = "Training budget preset: quick (default), grid or full",
+    };
     public static readonly Option<string> Dataset = new("--dataset")
     {
         Description = "fashion-mnist (default), mnist, cifar10, or csv:FILE (with --target)",
@@ -52,7 +58,8 @@ public static class NewRun
             yield return $"actorevolve.dataset.target = {HoconLoader.Quote(target)}";
         if (parse.GetValue(TestData) is { } test)
             yield return $"actorevolve.dataset.test-data = {HoconLoader.Quote(test.FullName)}";
-        if (parse.GetValue(Budget) is { } budget) yield return $"actorevolve.training.budget = {HoconLoader.Quote(budget)}";
+        if (parse.GetValue(Budget) is { } budget)
+            yield return $"actorevolve.training.budget = {HoconLoader.Quote(budget)}";
         if (parse.GetValue(Fitness) is { } fitness)
             yield return $"actorevolve.fitness = {HoconLoader.Quote(AbsoluteFile(fitness, FitnessConfig.TablePrefix))}";
     }
@@ -83,7 +90,8 @@ public static class NewRun
 
         // run.conf keeps what was asked for, so `resume` continues with exactly these settings.
         var runConfig = string.Join("\n", [
-            "# The settings this run was started with, on top of hocon/actorevolve.conf. `actorevolve resume` reads them.",
+            "# The settings this run was started with, on top of hocon/actorevolve.conf. " +
+            "`actorevolve resume` reads them.",
             userFile is null ? "" : File.ReadAllText(userFile), .. overrides]);
         return await RunLauncher.RunAsync(config, engine, runConfig, files, RunLauncher.ViewOf(parse), cancellation);
     }

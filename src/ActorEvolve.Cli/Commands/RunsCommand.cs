@@ -17,7 +17,10 @@ public static class RunsCommand
 {
     public static Command Create()
     {
-        var command = new Command("runs", "List the runs in the state directory") { SharedOptions.StateDir, SharedOptions.ConfigFile };
+        var command = new Command("runs", "List the runs in the state directory")
+        {
+            SharedOptions.StateDir, SharedOptions.ConfigFile,
+        };
         command.SetAction(async (parse, _) =>
         {
             var stateDirectory = SharedOptions.StateDirectory(parse);
@@ -42,8 +45,10 @@ public static class RunsCommand
             console.MarkupLineInterpolated($"No runs in {Path.GetFullPath(stateDir)}.");
             return;
         }
-        var table = new Table().Border(TableBorder.Rounded).Title($"Runs in {Markup.Escape(Path.GetFullPath(stateDir))}")
-            .AddColumns("Run", "Status", "Started", "Generations", "Evaluations", "Best val. acc.", "Test acc.", "Best genome");
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title($"Runs in {Markup.Escape(Path.GetFullPath(stateDir))}")
+            .AddColumns("Run", "Status", "Started", "Generations", "Evaluations", "Best val. acc.", "Test acc.",
+                "Best genome");
         var newestFirst = runs.OrderByDescending(r => r.Summary?.Started ?? Directory.GetCreationTimeUtc(r.Directory));
         foreach (var (dir, status, s) in newestFirst)
         {

@@ -6,9 +6,15 @@ namespace ActorEvolve.Cli.Commands;
 /// <summary><c>actorevolve search</c>: evolve networks on this machine (a cluster of one node).</summary>
 public static class SearchCommand
 {
-    static readonly Option<int?> Population = new("--population") { Description = "Genomes per generation (default 20)" };
+    static readonly Option<int?> Population = new("--population")
+    {
+        Description = "Genomes per generation (default 20)",
+    };
     static readonly Option<int?> Generations = new("--generations") { Description = "Generations (default 10)" };
-    static readonly Option<string> GaPreset = new("--ga-preset") { Description = "GA operators from actorevolve.ga-presets (harvey: exactly the seed's GA)" };
+    static readonly Option<string> GaPreset = new("--ga-preset")
+    {
+        Description = "GA operators from actorevolve.ga-presets (harvey: exactly the seed's GA)",
+    };
 
     public static Command Create()
     {
@@ -17,7 +23,8 @@ public static class SearchCommand
             Population, Generations, GaPreset,
         };
         NewRun.AddTo(command);
-        command.SetAction((parse, cancellation) => NewRun.StartAsync(parse, Overrides(parse), _ => [], "", cancellation));
+        command.SetAction((parse, cancellation) =>
+            NewRun.StartAsync(parse, Overrides(parse), _ => [], "", cancellation));
         return command;
     }
 

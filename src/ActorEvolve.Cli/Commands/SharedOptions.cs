@@ -7,11 +7,26 @@ namespace ActorEvolve.Cli.Commands;
 /// <summary>Options every run command takes: where things are, how much of this machine to use, what to show.</summary>
 public static class SharedOptions
 {
-    public static readonly Option<FileInfo> ConfigFile = new("--config") { Description = "A HOCON file overriding hocon/actorevolve.conf" };
-    public static readonly Option<DirectoryInfo> Data = new("--data") { Description = "Folder with the four IDX files of the dataset" };
-    public static readonly Option<DirectoryInfo> StateDir = new("--state-dir") { Description = "Where runs are written (default ./runs)" };
-    static readonly Option<string> Journal = new("--journal") { Description = "sqlite:FILE or postgres://user:password@host:port/db (default: SQLite in the state dir)" };
-    public static readonly Option<int?> Slots = new("--slots") { Description = "Trainer slots on this node (default: one per core)" };
+    public static readonly Option<FileInfo> ConfigFile = new("--config")
+    {
+        Description = "A HOCON file overriding hocon/actorevolve.conf",
+    };
+    public static readonly Option<DirectoryInfo> Data = new("--data")
+    {
+        Description = "Folder with the four IDX files of the dataset",
+    };
+    public static readonly Option<DirectoryInfo> StateDir = new("--state-dir")
+    {
+        Description = "Where runs are written (default ./runs)",
+    };
+    static readonly Option<string> Journal = new("--journal")
+    {
+        Description = "sqlite:FILE or postgres://user:password@host:port/db (default: SQLite in the state dir)",
+    };
+    public static readonly Option<int?> Slots = new("--slots")
+    {
+        Description = "Trainer slots on this node (default: one per core)",
+    };
     static readonly Option<string> Device = new("--device") { Description = "cpu (default), cuda or auto" };
     public static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print only the final result" };
     public static readonly Option<string> Listen = new("--listen")
@@ -24,7 +39,8 @@ public static class SharedOptions
     };
     public static readonly Option<FileInfo> TlsCertificate = new("--tls-cert")
     {
-        Description = "PKCS#12 certificate every node of the search shares (password in ACTOREVOLVE_TLS_PASSWORD): TLS between nodes",
+        Description = "PKCS#12 certificate every node of the search shares (password in ACTOREVOLVE_TLS_PASSWORD): " +
+            "TLS between nodes",
     };
     public static readonly Option<bool> Insecure = new("--insecure")
     {
@@ -72,7 +88,8 @@ public static class SharedOptions
     /// <summary>HOCON for <c>--listen HOST:PORT</c> (or HOST alone) and <c>--tls-cert FILE</c>.</summary>
     public static IEnumerable<string> ClusterOverrides(ParseResult parse)
     {
-        if (parse.GetValue(TlsCertificate) is { } certificate) yield return $"actorevolve.tls.certificate = {HoconLoader.Quote(certificate.FullName)}";
+        if (parse.GetValue(TlsCertificate) is { } certificate)
+            yield return $"actorevolve.tls.certificate = {HoconLoader.Quote(certificate.FullName)}";
         if (parse.GetValue(Insecure)) yield return "actorevolve.tls.insecure = on";
         if (parse.GetValue(Listen) is not { } listen) yield break;
         var (host, port) = ParseEndpoint(listen, "--listen", defaultPort: 0);
@@ -88,7 +105,8 @@ public static class SharedOptions
     {
         var colon = value.LastIndexOf(':');
         var host = colon < 0 ? value : value[..colon];
-        int? port = colon < 0 ? defaultPort : int.TryParse(value[(colon + 1)..], out var p) && p is >= 0 and <= 65535 ? p : -1;
+        int? port = colon < 0 ? defaultPort
+            : int.TryParse(value[(colon + 1)..], out var p) && p is >= 0 and <= 65535 ? p : -1;
         if (host == "" || port is null or -1) throw new UsageException($"{option} '{value}' is not HOST:PORT");
         return (host, port.Value);
     }
@@ -96,21 +114,26 @@ public static class SharedOptions
     /// <summary>What any node that trains takes: where the data is and how many slots it trains in.</summary>
     public static IEnumerable<string> TrainingOverrides(ParseResult parse)
     {
-        if (parse.GetValue(Data) is { } data) yield return $"actorevolve.dataset.dir = {HoconLoader.Quote(data.FullName)}";
+        if (parse.GetValue(Data) is { } data)
+            yield return $"actorevolve.dataset.dir = {HoconLoader.Quote(data.FullName)}";
         if (parse.GetValue(Slots) is { } slots) yield return $"actorevolve.engine.trainer-slots = {slots}";
     }
 
     public static IEnumerable<string> Overrides(ParseResult parse)
     {
         foreach (var line in TrainingOverrides(parse)) yield return line;
-        if (parse.GetValue(StateDir) is { } stateDir) yield return $"actorevolve.state-dir = {HoconLoader.Quote(stateDir.FullName)}";
-        if (parse.GetValue(Journal) is { } journal) yield return $"actorevolve.journal = {HoconLoader.Quote(journal)}";
-        if (parse.GetValue(Device) is { } device) yield return $"actorevolve.training.device = {HoconLoader.Quote(device)}";
+        if (parse.GetValue(StateDir) is { } stateDir)
+            yield return $"actorevolve.state-dir = {HoconLoader.Quote(stateDir.FullName)}";
+        if (parse.GetValue(Journal) is { } journal)
+            yield return $"actorevolve.journal = {HoconLoader.Quote(journal)}";
+        if (parse.GetValue(Device) is { } device)
+            yield return $"actorevolve.training.device = {HoconLoader.Quote(device)}";
         foreach (var line in ClusterOverrides(parse)) yield return line;
         if (parse.GetValue(LocalTrainers) is { } local)
         {
             if (local < 0) throw new UsageException($"--local-trainers must be 0 or more (got {local})");
-            yield return local == 0 ? "actorevolve.engine.local-trainers = off" : $"actorevolve.engine.trainer-slots = {local}";
+            yield return local == 0 ? "actorevolve.engine.local-trainers = off"
+                : $"actorevolve.engine.trainer-slots = {local}";
         }
     }
 }

@@ -12,7 +12,10 @@ namespace ActorEvolve.Cli.Commands;
 /// is being resumed) it keeps trying to join again, so it serves the resumed run without a restart.</summary>
 public static class TrainerCommand
 {
-    static readonly Option<string> Join = new("--join") { Description = "The coordinator's HOST:PORT (printed by search)", Required = true };
+    static readonly Option<string> Join = new("--join")
+    {
+        Description = "The coordinator's HOST:PORT (printed by search)", Required = true,
+    };
     static readonly Option<TimeSpan> JoinTimeout = SharedOptions.DurationOption("--join-timeout",
         "Give up when no coordinator lets this node in within this time (first join only)", TimeSpan.FromSeconds(60));
 

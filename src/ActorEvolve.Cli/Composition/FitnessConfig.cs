@@ -34,8 +34,10 @@ public static class FitnessConfig
             yield return $"actorevolve.exec.working-directory = {HoconLoader.Quote(Directory.GetCurrentDirectory())}";
     }
 
-    /// <summary>Validates the space for the chosen fitness, then builds it (loading the dataset once for the node).</summary>
-    public static async Task<IFitnessFunction> CreateAsync(Config config, SearchSpace space, CancellationToken cancellation)
+    /// <summary>Validates the space for the chosen fitness, then builds it (loading the dataset once for the
+    /// node).</summary>
+    public static async Task<IFitnessFunction> CreateAsync(Config config, SearchSpace space,
+        CancellationToken cancellation)
     {
         var fitness = Source(config);
         if (IsTable(config))

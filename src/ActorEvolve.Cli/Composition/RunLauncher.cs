@@ -12,8 +12,8 @@ using Spectre.Console;
 
 namespace ActorEvolve.Cli.Composition;
 
-/// <summary>How a run is shown: <paramref name="Quiet"/> prints only the result; <paramref name="Dashboard"/> serves the
-/// live page on HOST:PORT.</summary>
+/// <summary>How a run is shown: <paramref name="Quiet"/> prints only the result; <paramref name="Dashboard"/> serves
+/// the live page on HOST:PORT.</summary>
 public sealed record RunView(bool Quiet, string? Dashboard);
 
 /// <summary>Starts or resumes one run on this node and shows it: shared by <c>search</c> and <c>resume</c>.</summary>
