@@ -18,7 +18,8 @@ public sealed class BadInputTests : IDisposable
 
     [Fact]
     public void Invalid_hocon() =>
-        AssertRejected(_cli.Run("search", "--config", _cli.Write("bad.conf", "actorevolve { ga { population = 20 }")), "invalid HOCON");
+        AssertRejected(_cli.Run("search", "--config", _cli.Write("bad.conf", "actorevolve { ga { population = 20 }")),
+            "invalid HOCON");
 
     [Fact]
     public void Empty_choice_list() =>
@@ -31,17 +32,18 @@ public sealed class BadInputTests : IDisposable
 
     [Fact]
     public void Retain_outside_the_unit_interval() =>
-        AssertRejected(_cli.Run("search", "--config", _cli.Write("c.conf", "actorevolve.ga.retain = 1.5")), "retain must be in (0, 1]");
+        AssertRejected(_cli.Run("search", "--config", _cli.Write("c.conf", "actorevolve.ga.retain = 1.5")),
+            "retain must be in (0, 1]");
 
     [Fact]
     public void Unknown_optimizer() =>
-        AssertRejected(_cli.Run("search", "--config", _cli.Write("c.conf", "actorevolve.search-space.optimizer = [adam, lbfgs]")),
-            "unknown optimizer 'lbfgs'");
+        AssertRejected(_cli.Run("search", "--config",
+            _cli.Write("c.conf", "actorevolve.search-space.optimizer = [adam, lbfgs]")), "unknown optimizer 'lbfgs'");
 
     [Fact]
     public void Unknown_activation() =>
-        AssertRejected(_cli.Run("search", "--config", _cli.Write("c.conf", "actorevolve.search-space.activation = [relu, swish]")),
-            "unknown activation 'swish'");
+        AssertRejected(_cli.Run("search", "--config",
+            _cli.Write("c.conf", "actorevolve.search-space.activation = [relu, swish]")), "unknown activation 'swish'");
 
     [Fact]
     public void A_gene_the_trainer_does_not_understand() =>
@@ -65,7 +67,8 @@ public sealed class BadInputTests : IDisposable
     {
         var data = Path.Combine(_cli.WorkDir, "data");
         Directory.CreateDirectory(data);
-        foreach (var file in Directory.GetFiles(CliProcess.FashionMnist)) File.Copy(file, Path.Combine(data, Path.GetFileName(file)));
+        foreach (var file in Directory.GetFiles(CliProcess.FashionMnist))
+            File.Copy(file, Path.Combine(data, Path.GetFileName(file)));
         var labels = Path.Combine(data, "train-labels-idx1-ubyte.gz");
         var bytes = File.ReadAllBytes(labels);
         File.WriteAllBytes(labels, bytes[..(bytes.Length / 2)]);

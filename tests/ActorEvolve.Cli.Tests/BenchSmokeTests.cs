@@ -23,7 +23,8 @@ public sealed class BenchSmokeTests : IDisposable
         var result = _cli.Run("bench", "journal", "--population", "10", "--generations", "3");
         Assert.True(result.ExitCode == 0, result.Stderr);
         var sqlite = Assert.Single(result.Stdout.Split('\n'), l => l.Contains("│ 10 ") && l.Contains("sqlite"));
-        Assert.Matches(@"│ [\d,]+ ms\s+│$", sqlite.TrimEnd()); // the recovery time of the finished run (1,234 ms when slow)
+        // the recovery time of the finished run (1,234 ms when slow)
+        Assert.Matches(@"│ [\d,]+ ms\s+│$", sqlite.TrimEnd());
     }
 
     [Fact]
@@ -49,11 +50,12 @@ public sealed class BenchSmokeTests : IDisposable
         var rows = result.Stdout.Split('\n').Where(l => l.Contains("│ 1x2 ")).ToArray();
         Assert.Equal(2, rows.Length);
         foreach (var (row, mode) in rows.Zip(["gener.", "steady"]))
-            Assert.Matches($@"│ 1x2\s+│ {mode}\s+│ 0\.05 s\s+│ \d+\s+│ [\d.]+\s+│ [\d.]+\s+│ [\d.]+ ?%\s+│ [\d.]+ ?%\s+" +
-                           @"│ [\d.]+ ms\s+│ -\s+│ -\s+│ \d+\s+│ \d+ MiB", row);
+            Assert.Matches($@"│ 1x2\s+│ {mode}\s+│ 0\.05 s\s+│ \d+\s+│ [\d.]+\s+│ [\d.]+\s+│ [\d.]+ ?%\s+" +
+                @"│ [\d.]+ ?%\s+│ [\d.]+ ms\s+│ -\s+│ -\s+│ \d+\s+│ \d+ MiB", row);
 
         var bad = _cli.Run("bench", "cluster", "--configurations", "8by4");
-        Assert.Equal(["actorevolve: error: '8by4' is not NODESxSLOTS with both at least 1 (e.g. 8x4)"], bad.StderrLines);
+        Assert.Equal(["actorevolve: error: '8by4' is not NODESxSLOTS with both at least 1 (e.g. 8x4)"],
+            bad.StderrLines);
     }
 
     [Fact]
@@ -78,7 +80,8 @@ public sealed class BenchSmokeTests : IDisposable
         Assert.Contains(markdown, l => l.StartsWith("| steady-state, remove oldest (3 slots) | 200 |"));
         Assert.Contains(markdown, l => l.StartsWith("| steady-state, remove worst (3 slots) | 200 |"));
         Assert.Contains(markdown, l => l.StartsWith("| steady-state, birth order, remove oldest | 200 |"));
-        Assert.Contains(markdown, l => l.StartsWith("Seconds to best: the grid's recorded training times on 3 simulated"));
+        Assert.Contains(markdown,
+            l => l.StartsWith("Seconds to best: the grid's recorded training times on 3 simulated"));
         Assert.All(markdown.Where(l => l.StartsWith("| GA") || l.StartsWith("| steady")),
             l => Assert.Matches(@"\| (\d+|never) \|$", l)); // the seconds to the best
         Assert.Contains(markdown, l => l.StartsWith("| random search"));

@@ -13,10 +13,12 @@ public sealed class BruteTests : IDisposable
     {
         var lines = File.ReadAllLines(table);
         var header = lines[0].Split(',');
-        var genes = new[] { "activation", "nb_layers", "nb_neurons", "optimizer" }.Select(g => Array.IndexOf(header, g)).ToArray();
+        var genes = new[] { "activation", "nb_layers", "nb_neurons", "optimizer" }
+            .Select(g => Array.IndexOf(header, g)).ToArray();
         var fitness = Array.IndexOf(header, "fitness");
         return lines.Skip(1).Select(l => l.Split(',')).ToDictionary(
-            cells => string.Join(",", genes.Select(i => cells[i])), cells => double.Parse(cells[fitness], CultureInfo.InvariantCulture));
+            cells => string.Join(",", genes.Select(i => cells[i])),
+            cells => double.Parse(cells[fitness], CultureInfo.InvariantCulture));
     }
 
     [Fact]
@@ -32,7 +34,8 @@ public sealed class BruteTests : IDisposable
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
 
         var run = Path.Combine(_cli.WorkDir, "runs", "grid");
-        var evaluated = File.ReadAllLines(Path.Combine(run, "results.csv")).Skip(1).Select(r => string.Join(",", r.Split(',').Skip(1).Take(4))).ToArray();
+        var evaluated = File.ReadAllLines(Path.Combine(run, "results.csv")).Skip(1)
+            .Select(r => string.Join(",", r.Split(',').Skip(1).Take(4))).ToArray();
         Assert.Equal(672, evaluated.Length);
         Assert.Equal(672, evaluated.Distinct().Count());
 
@@ -43,14 +46,16 @@ public sealed class BruteTests : IDisposable
         Assert.Contains("Grid: ", resumed.Stdout);
 
         // The grid is itself a fitness table: a search on it finds the same values.
-        var search = _cli.Run("search", "--fitness", $"table:{grid}", "--population", "6", "--generations", "2", "--run-id", "on-grid");
+        var search = _cli.Run("search", "--fitness", $"table:{grid}", "--population", "6", "--generations", "2",
+            "--run-id", "on-grid");
         Assert.True(search.ExitCode == 0, search.Stderr);
     }
 
     [Fact]
     public void A_space_with_a_float_gene_needs_a_sample_count()
     {
-        var space = _cli.Write("lr.conf", "actorevolve.search-space.learning_rate { min = 0.0001, max = 0.1, scale = log }");
+        var space = _cli.Write("lr.conf",
+            "actorevolve.search-space.learning_rate { min = 0.0001, max = 0.1, scale = log }");
         var refused = _cli.Run("brute", "--config", space);
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("pass --samples N", Assert.Single(refused.StderrLines));
@@ -70,11 +75,13 @@ public sealed class BruteTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Stderr + result.Stdout);
 
         var rows = File.ReadAllLines(Path.Combine(_cli.WorkDir, "runs", "real", "grid.csv"));
-        Assert.Equal("activation,nb_layers,nb_neurons,optimizer,fitness,validation_loss,test_accuracy,epochs,seconds,status", rows[0]);
+        Assert.Equal("activation,nb_layers,nb_neurons,optimizer,fitness,validation_loss,test_accuracy,epochs,seconds," +
+            "status", rows[0]);
         Assert.Equal(3, rows.Length);
         foreach (var cells in rows.Skip(1).Select(r => r.Split(',')))
         {
-            Assert.InRange(double.Parse(cells[4], CultureInfo.InvariantCulture), 0.2, 1.0); // real training beats chance
+            // real training beats chance
+            Assert.InRange(double.Parse(cells[4], CultureInfo.InvariantCulture), 0.2, 1.0);
             Assert.InRange(double.Parse(cells[6], CultureInfo.InvariantCulture), 0.2, 1.0);
             Assert.Equal("ok", cells[9]);
         }

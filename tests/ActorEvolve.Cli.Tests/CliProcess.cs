@@ -35,7 +35,10 @@ public sealed class CliProcess : IDisposable
     public Process Start(params string[] args)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "actorevolve.dll");
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = WorkDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = WorkDir, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
         start.ArgumentList.Add(cli);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["COLUMNS"] = "160";
@@ -46,7 +49,8 @@ public sealed class CliProcess : IDisposable
     }
 
     /// <summary>Starts the CLI and kills it with SIGKILL (no shutdown hook runs) as soon as its output has
-    /// shown a line matching <paramref name="killAfter"/> <paramref name="times"/> times. Returns what it printed.</summary>
+    /// shown a line matching <paramref name="killAfter"/> <paramref name="times"/> times. Returns what it
+    /// printed.</summary>
     public string RunAndKill(Func<string, bool> killAfter, int times, params string[] args)
     {
         using var process = Start(args);
@@ -63,7 +67,8 @@ public sealed class CliProcess : IDisposable
             }
         }
         process.WaitForExit();
-        throw new InvalidOperationException($"the run ended (exit {process.ExitCode}) before it could be killed:\n{output}{process.StandardError.ReadToEnd()}");
+        throw new InvalidOperationException($"the run ended (exit {process.ExitCode}) before it could be killed:\n" +
+            $"{output}{process.StandardError.ReadToEnd()}");
     }
 
     /// <summary>The recorded fitness table of the seed's search space on Fashion-MNIST (docs/grids), copied into
@@ -71,7 +76,8 @@ public sealed class CliProcess : IDisposable
     public string SeedGrid()
     {
         var path = Path.Combine(WorkDir, "grid.csv");
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "grids", "fashion-mnist-seed-space.csv"), path, overwrite: true);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "grids", "fashion-mnist-seed-space.csv"), path,
+            overwrite: true);
         return path;
     }
 
@@ -100,7 +106,9 @@ public sealed class CliProcess : IDisposable
 
     /// <summary>A training budget small enough for a test, still real training on real data.</summary>
     public string TinyBudgetConfig(string extra = "") => Write("tiny.conf", $$"""
-        actorevolve.training.budgets.tiny { train-samples = 600, validation-samples = 300, max-epochs = 1, patience = 1, batch-size = 64, dropout = 0.2 }
+        actorevolve.training.budgets.tiny {
+          train-samples = 600, validation-samples = 300, max-epochs = 1, patience = 1, batch-size = 64, dropout = 0.2
+        }
         actorevolve.training.budget = tiny
         actorevolve.engine.trainer-slots = 2
         {{extra}}

@@ -18,13 +18,14 @@ public sealed class ClusterTests : IDisposable
 
     string[] Search(string runId, params string[] extra) =>
     [
-        "search", "--fitness", $"table:{Grid}", "--population", "10", "--generations", "4", "--seed", "3", "--run-id", runId, .. extra,
+        "search", "--fitness", $"table:{Grid}", "--population", "10", "--generations", "4", "--seed", "3",
+        "--run-id", runId, .. extra,
     ];
 
     Process Trainer(int port, string config = "delay.conf", params string[] extra)
     {
-        var trainer = _cli.Start(["trainer", "--join", $"127.0.0.1:{port}", "--slots", "1", "--fitness", $"table:{Grid}",
-            "--config", Path.Combine(_cli.WorkDir, config), .. extra]);
+        var trainer = _cli.Start(["trainer", "--join", $"127.0.0.1:{port}", "--slots", "1", "--fitness",
+            $"table:{Grid}", "--config", Path.Combine(_cli.WorkDir, config), .. extra]);
         return trainer;
     }
 
@@ -38,19 +39,23 @@ public sealed class ClusterTests : IDisposable
         return reference;
     }
 
-    /// <summary>A coordinator that trains nothing itself, on a free loopback port, ready for trainers to join.</summary>
+    /// <summary>A coordinator that trains nothing itself, on a free loopback port, ready for trainers to
+    /// join.</summary>
     (Process Coordinator, int Port) StartCoordinator(string runId, params string[] extra)
     {
         var port = CliProcess.FreePort();
-        var coordinator = _cli.Start(Search(runId, ["--listen", $"127.0.0.1:{port}", "--local-trainers", "0", .. extra]));
+        var coordinator =
+            _cli.Start(Search(runId, ["--listen", $"127.0.0.1:{port}", "--local-trainers", "0", .. extra]));
         CliProcess.ReadUntil(coordinator, l => l.StartsWith("Trainer nodes can join with"), 1);
         return (coordinator, port);
     }
 
     static string[] Evaluations(string run) =>
-        File.ReadAllLines(Path.Combine(run, "results.csv")).Skip(1).Select(r => string.Join(",", r.Split(',').Take(6))).Order().ToArray();
+        File.ReadAllLines(Path.Combine(run, "results.csv")).Skip(1).Select(r => string.Join(",", r.Split(',').Take(6)))
+            .Order().ToArray();
 
-    static string Trainers(string run) => string.Join(" ", File.ReadAllLines(Path.Combine(run, "results.csv")).Skip(1).Select(r => r.Split(',')[10]).Distinct());
+    static string Trainers(string run) => string.Join(" ",
+        File.ReadAllLines(Path.Combine(run, "results.csv")).Skip(1).Select(r => r.Split(',')[10]).Distinct());
 
     [Fact]
     public void A_trainer_killed_mid_generation_loses_nothing_and_the_run_matches_a_single_node_run()
@@ -69,11 +74,14 @@ public sealed class ClusterTests : IDisposable
         Assert.True(coordinator.WaitForExit(TimeSpan.FromMinutes(3)), "the coordinator did not finish");
         Assert.True(coordinator.ExitCode == 0, string.Join("\n", seen) + coordinator.StandardError.ReadToEnd());
 
-        var (expected, actual) = (Path.Combine(_cli.WorkDir, "runs", "reference"), Path.Combine(_cli.WorkDir, "runs", "cluster"));
-        Assert.Equal(Evaluations(expected), Evaluations(actual)); // nothing missing, nothing twice, the same winner's path
-        Assert.Equal(2, Trainers(actual).Split(' ').Length);     // both nodes trained
+        var (expected, actual) =
+            (Path.Combine(_cli.WorkDir, "runs", "reference"), Path.Combine(_cli.WorkDir, "runs", "cluster"));
+        // nothing missing, nothing twice, the same winner's path
+        Assert.Equal(Evaluations(expected), Evaluations(actual));
+        Assert.Equal(2, Trainers(actual).Split(' ').Length); // both nodes trained
         Assert.Contains(seen, BothUp); // the live cluster state
-        Assert.Contains(seen, l => l.StartsWith("Winner: ") && reference.Stdout.Contains(l[..l.IndexOf("validation", StringComparison.Ordinal)]));
+        Assert.Contains(seen, l => l.StartsWith("Winner: ")
+            && reference.Stdout.Contains(l[..l.IndexOf("validation", StringComparison.Ordinal)]));
         Assert.False(survivor.HasExited); // the surviving trainer waits for the next search
     }
 
@@ -89,7 +97,8 @@ public sealed class ClusterTests : IDisposable
         // The same address comes back (run.conf keeps --listen); the trainer finds it again by itself.
         var resumed = _cli.Run("resume", "cluster");
         Assert.True(resumed.ExitCode == 0, resumed.Stdout + resumed.Stderr);
-        var (expected, actual) = (Path.Combine(_cli.WorkDir, "runs", "reference"), Path.Combine(_cli.WorkDir, "runs", "cluster"));
+        var (expected, actual) =
+            (Path.Combine(_cli.WorkDir, "runs", "reference"), Path.Combine(_cli.WorkDir, "runs", "cluster"));
         Assert.Equal(Evaluations(expected), Evaluations(actual));
         Assert.False(trainer.HasExited);
         var joined = CliProcess.ReadUntil(trainer, l => l.StartsWith("Trainer node "), 2);
@@ -100,8 +109,10 @@ public sealed class ClusterTests : IDisposable
     string Certificate(string name)
     {
         using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=actorevolve-test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var request =
+            new CertificateRequest("CN=actorevolve-test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate =
+            request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
         var path = Path.Combine(_cli.WorkDir, name);
         File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, "secret"));
         return path;
@@ -113,11 +124,13 @@ public sealed class ClusterTests : IDisposable
         _cli.SeedGrid();
         var (certificate, other) = (Certificate("search.pfx"), Certificate("other.pfx"));
         _cli.Write("tls.conf", "actorevolve.tls.password = secret");
-        var (coordinator, port) = StartCoordinator("tls", "--tls-cert", certificate, "--config", Path.Combine(_cli.WorkDir, "tls.conf"));
+        var (coordinator, port) =
+            StartCoordinator("tls", "--tls-cert", certificate, "--config", Path.Combine(_cli.WorkDir, "tls.conf"));
 
         string[] Join(params string[] extra) =>
             ["trainer", "--join", $"127.0.0.1:{port}", "--fitness", $"table:{Grid}", "--join-timeout", "5s", .. extra];
-        foreach (var refused in new[] { _cli.Run(Join()), _cli.Run(Join("--tls-cert", other, "--config", Path.Combine(_cli.WorkDir, "tls.conf"))) })
+        foreach (var refused in new[] { _cli.Run(Join()),
+                     _cli.Run(Join("--tls-cert", other, "--config", Path.Combine(_cli.WorkDir, "tls.conf"))) })
         {
             Assert.Equal(2, refused.ExitCode);
             Assert.Contains("cannot join the search", Assert.Single(refused.StderrLines));
@@ -141,7 +154,8 @@ public sealed class ClusterTests : IDisposable
         Assert.Equal(0, leaving.ExitCode);
         Assert.True(coordinator.WaitForExit(TimeSpan.FromMinutes(3)), "the coordinator did not finish");
         Assert.Equal(0, coordinator.ExitCode);
-        Assert.Equal(Evaluations(Path.Combine(_cli.WorkDir, "runs", "reference")), Evaluations(Path.Combine(_cli.WorkDir, "runs", "cluster")));
+        Assert.Equal(Evaluations(Path.Combine(_cli.WorkDir, "runs", "reference")),
+            Evaluations(Path.Combine(_cli.WorkDir, "runs", "cluster")));
     }
 
     [Fact]
@@ -172,6 +186,7 @@ public sealed class ClusterTests : IDisposable
         var result = _cli.Run(Search("taken", "--listen", $"127.0.0.1:{port}"));
         Assert.Equal(2, result.ExitCode);
         Assert.Contains($"cannot listen on 127.0.0.1:{port}", Assert.Single(result.StderrLines));
-        Assert.False(Directory.Exists(Path.Combine(_cli.WorkDir, "runs", "taken"))); // checked before anything is written
+        // checked before anything is written
+        Assert.False(Directory.Exists(Path.Combine(_cli.WorkDir, "runs", "taken")));
     }
 }

@@ -25,8 +25,8 @@ public sealed class DashboardTests : IDisposable
     static string Browse(string url, params string[] extra)
     {
         var start = new ProcessStartInfo(Chromium) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-                     "--disable-dev-shm-usage", "--virtual-time-budget=500", .. extra, url])
+        foreach (var arg in (string[])["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                     "--disable-extensions", "--disable-dev-shm-usage", "--virtual-time-budget=500", .. extra, url])
             start.ArgumentList.Add(arg);
         using var browser = Process.Start(start)!;
         var dom = browser.StandardOutput.ReadToEndAsync();
@@ -52,8 +52,10 @@ public sealed class DashboardTests : IDisposable
             var first = Browse(url, "--dump-dom");
             while (search.StandardOutput.ReadLine() is { } line && !line.StartsWith("generation 3 done")) { }
             var later = Browse(url, "--dump-dom");
-            Assert.True(Generation(later) > Generation(first), $"generation {Generation(first)}, then {Generation(later)}");
-            Assert.Matches("<td class=\"g\">activation=", later); // the script drew the population and evaluations tables
+            Assert.True(Generation(later) > Generation(first),
+                $"generation {Generation(first)}, then {Generation(later)}");
+            // the script drew the population and evaluations tables
+            Assert.Matches("<td class=\"g\">activation=", later);
             Assert.DoesNotMatch("(src|href)=\"https?://", later); // every asset is served by the process itself
 
             // The page's script follows the run through server-sent events: the whole state first, then only the

@@ -8,7 +8,10 @@ public sealed class ReportTests : IDisposable
     public void Dispose() => _cli.Dispose();
 
     string[] Search(string runId) =>
-        ["search", "--fitness", $"table:{_cli.SeedGrid()}", "--population", "10", "--generations", "3", "--seed", "2", "--run-id", runId];
+    [
+        "search", "--fitness", $"table:{_cli.SeedGrid()}", "--population", "10", "--generations", "3", "--seed", "2",
+        "--run-id", runId,
+    ];
 
     static void AssertDecodablePngs(string report, int atLeast)
     {
@@ -49,7 +52,8 @@ public sealed class ReportTests : IDisposable
         var report = Path.Combine(_cli.WorkDir, "runs", "cut", "report");
         var markdown = File.ReadAllText(Path.Combine(report, "summary.md"));
         Assert.Contains("Status: interrupted", markdown);
-        foreach (var png in Directory.GetFiles(report, "*.png")) Assert.Contains($"]({Path.GetFileName(png)})", markdown);
+        foreach (var png in Directory.GetFiles(report, "*.png"))
+            Assert.Contains($"]({Path.GetFileName(png)})", markdown);
         AssertDecodablePngs(report, 9);
 
         var unknown = _cli.Run("report", "nope");

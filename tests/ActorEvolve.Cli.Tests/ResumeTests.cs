@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace ActorEvolve.Cli.Tests;
 
-/// <summary>Crash and resume as a user lives it: the real CLI, killed with SIGKILL, resumed from its SQLite journal.</summary>
+/// <summary>Crash and resume as a user lives it: the real CLI, killed with SIGKILL, resumed from its SQLite
+/// journal.</summary>
 public sealed class ResumeTests : IDisposable
 {
     readonly CliProcess _cli = new();
@@ -11,7 +12,8 @@ public sealed class ResumeTests : IDisposable
 
     string[] TableSearch(string runId, params string[] extra) =>
     [
-        "search", "--fitness", $"table:{_cli.SeedGrid()}", "--config", _cli.Write("delay.conf", "actorevolve.table-delay = 100ms"),
+        "search", "--fitness", $"table:{_cli.SeedGrid()}",
+        "--config", _cli.Write("delay.conf", "actorevolve.table-delay = 100ms"),
         "--population", "12", "--generations", "5", "--seed", "9", "--slots", "2", "--run-id", runId, .. extra,
     ];
 
@@ -21,7 +23,8 @@ public sealed class ResumeTests : IDisposable
     static string[] Evaluations(string run) =>
         Rows(Path.Combine(run, "results.csv")).Select(r => string.Join(",", r.Split(',').Take(6))).Order().ToArray();
 
-    static JsonElement Summary(string run) => JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json"))).RootElement;
+    static JsonElement Summary(string run) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json"))).RootElement;
 
     /// <summary>Each generation's statistics, without its timings (which differ from run to run).</summary>
     static string[] Generations(string run) => Summary(run).GetProperty("generations").EnumerateArray()
@@ -50,20 +53,25 @@ public sealed class ResumeTests : IDisposable
         var resumed = _cli.Run("resume", "crashed");
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
 
-        var (expected, actual) = (Path.Combine(_cli.WorkDir, "runs", "reference"), Path.Combine(_cli.WorkDir, "runs", "crashed"));
+        var (expected, actual) =
+            (Path.Combine(_cli.WorkDir, "runs", "reference"), Path.Combine(_cli.WorkDir, "runs", "crashed"));
         // The same evaluations in the same generations: the same populations, generation by generation...
         Assert.Equal(Evaluations(expected), Evaluations(actual));
         // ...no genome evaluated twice, across four kills...
-        var genomes = Rows(Path.Combine(actual, "results.csv")).Select(r => string.Join(",", r.Split(',').Skip(1).Take(4))).ToArray();
+        var genomes = Rows(Path.Combine(actual, "results.csv"))
+            .Select(r => string.Join(",", r.Split(',').Skip(1).Take(4))).ToArray();
         Assert.Equal(genomes.Length, genomes.Distinct().Count());
         // ...and the same generations and winner.
         Assert.Equal(Generations(expected), Generations(actual));
-        Assert.Equal(Summary(expected).GetProperty("best").GetProperty("genes").ToString(), Summary(actual).GetProperty("best").GetProperty("genes").ToString());
-        Assert.Equal(Summary(expected).GetProperty("test_accuracy").GetDouble(), Summary(actual).GetProperty("test_accuracy").GetDouble());
+        Assert.Equal(Summary(expected).GetProperty("best").GetProperty("genes").ToString(),
+            Summary(actual).GetProperty("best").GetProperty("genes").ToString());
+        Assert.Equal(Summary(expected).GetProperty("test_accuracy").GetDouble(),
+            Summary(actual).GetProperty("test_accuracy").GetDouble());
         Assert.Equal("completed", Summary(actual).GetProperty("status").GetString());
     }
 
-    /// <summary>The same against a real PostgreSQL server: .ci/run starts one and sets ACTOREVOLVE_TEST_POSTGRES.</summary>
+    /// <summary>The same against a real PostgreSQL server: .ci/run starts one and sets
+    /// ACTOREVOLVE_TEST_POSTGRES.</summary>
     [SkippableFact]
     public void Killed_and_resumed_against_postgresql_the_run_ends_as_if_never_interrupted()
     {
@@ -76,18 +84,24 @@ public sealed class ResumeTests : IDisposable
         _cli.RunAndKill(l => l.StartsWith("generation 3 done"), 1, "resume", id, "--journal", url!);
         var resumed = _cli.Run("resume", id, "--journal", url!);
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
-        var (expected, actual) = (Path.Combine(_cli.WorkDir, "runs", "reference"), Path.Combine(_cli.WorkDir, "runs", id));
-        Assert.StartsWith("postgres://127.0.0.1:5432/", Summary(actual).GetProperty("config").GetProperty("journal").GetString());
+        var (expected, actual) =
+            (Path.Combine(_cli.WorkDir, "runs", "reference"), Path.Combine(_cli.WorkDir, "runs", id));
+        Assert.StartsWith("postgres://127.0.0.1:5432/",
+            Summary(actual).GetProperty("config").GetProperty("journal").GetString());
         Assert.False(File.Exists(Path.Combine(_cli.WorkDir, "runs", id, "actorevolve.db")));
         Assert.Equal(Evaluations(expected), Evaluations(actual));
-        Assert.Equal(Summary(expected).GetProperty("best").GetProperty("genes").ToString(), Summary(actual).GetProperty("best").GetProperty("genes").ToString());
+        Assert.Equal(Summary(expected).GetProperty("best").GetProperty("genes").ToString(),
+            Summary(actual).GetProperty("best").GetProperty("genes").ToString());
     }
 
     [Fact]
     public void A_real_training_run_killed_mid_generation_resumes_to_the_same_winner()
     {
         string[] Search(string id) =>
-            ["search", "--config", _cli.TinyBudgetConfig(), "--population", "4", "--generations", "3", "--seed", "4", "--run-id", id];
+        [
+            "search", "--config", _cli.TinyBudgetConfig(), "--population", "4", "--generations", "3", "--seed", "4",
+            "--run-id", id,
+        ];
         var reference = _cli.Run(Search("reference"));
         Assert.True(reference.ExitCode == 0, reference.Stderr);
 
@@ -99,10 +113,14 @@ public sealed class ResumeTests : IDisposable
         Assert.Matches(@"resumed in generation [12]: ", resumed.Stdout);
         Assert.Contains("evaluations recovered from the journal, none will be repeated", resumed.Stdout);
 
-        var (expected, actual) = (Summary(Path.Combine(_cli.WorkDir, "runs", "reference")), Summary(Path.Combine(_cli.WorkDir, "runs", "crashed")));
-        Assert.Equal(expected.GetProperty("best").GetProperty("genes").ToString(), actual.GetProperty("best").GetProperty("genes").ToString());
-        Assert.Equal(expected.GetProperty("best").GetProperty("validation_accuracy").GetDouble(), actual.GetProperty("best").GetProperty("validation_accuracy").GetDouble());
-        Assert.Equal(expected.GetProperty("test_accuracy").GetDouble(), actual.GetProperty("test_accuracy").GetDouble());
+        var (expected, actual) = (Summary(Path.Combine(_cli.WorkDir, "runs", "reference")),
+            Summary(Path.Combine(_cli.WorkDir, "runs", "crashed")));
+        Assert.Equal(expected.GetProperty("best").GetProperty("genes").ToString(),
+            actual.GetProperty("best").GetProperty("genes").ToString());
+        Assert.Equal(expected.GetProperty("best").GetProperty("validation_accuracy").GetDouble(),
+            actual.GetProperty("best").GetProperty("validation_accuracy").GetDouble());
+        Assert.Equal(expected.GetProperty("test_accuracy").GetDouble(),
+            actual.GetProperty("test_accuracy").GetDouble());
     }
 
     /// <summary>SIGTERM (what kill, systemd and container runtimes send) takes the same path as a first Ctrl-C.
@@ -112,7 +130,8 @@ public sealed class ResumeTests : IDisposable
     {
         using var process = _cli.Start(TableSearch("interrupted"));
         while (process.StandardOutput.ReadLine() is { } line && !line.StartsWith("generation 2/5")) { }
-        using (var stop = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString()])) stop.WaitForExit();
+        using (var stop = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString()]))
+            stop.WaitForExit();
         var stderr = process.StandardError.ReadToEnd();
         Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "the run did not stop");
         Assert.Equal(130, process.ExitCode);
@@ -120,7 +139,8 @@ public sealed class ResumeTests : IDisposable
 
         var resumed = _cli.Run("resume", "interrupted");
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
-        Assert.Equal("completed", Summary(Path.Combine(_cli.WorkDir, "runs", "interrupted")).GetProperty("status").GetString());
+        Assert.Equal("completed",
+            Summary(Path.Combine(_cli.WorkDir, "runs", "interrupted")).GetProperty("status").GetString());
     }
 
     /// <summary>A finished table-fitness run to try bad resumes against.</summary>

@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace ActorEvolve.Cli.Tests;
 
-/// <summary>The search as a user runs it: the real CLI process, real TorchSharp training on a small real subset.</summary>
+/// <summary>The search as a user runs it: the real CLI process, real TorchSharp training on a small real
+/// subset.</summary>
 public sealed class SearchEndToEndTests : IDisposable
 {
     readonly CliProcess _cli = new();
@@ -36,7 +37,8 @@ public sealed class SearchEndToEndTests : IDisposable
         Assert.True(File.Exists(Path.Combine(run, "actorevolve.log"))); // Akka's log lines, kept out of the terminal
 
         // Not a terminal: plain lines, one per evaluation, no control characters; ends with the top table.
-        Assert.Equal(rows.Length - 1, result.Stdout.Split('\n').Count(l => l.StartsWith("  evaluated") || l.StartsWith("  failed")));
+        Assert.Equal(rows.Length - 1,
+            result.Stdout.Split('\n').Count(l => l.StartsWith("  evaluated") || l.StartsWith("  failed")));
         Assert.DoesNotContain('\u001b', result.Stdout);
         Assert.Contains("Top 5 networks", result.Stdout);
         Assert.Contains("test accuracy", result.Stdout);
