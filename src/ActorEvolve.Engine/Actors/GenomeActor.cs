@@ -88,7 +88,8 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
     void Finish(FitnessResult result)
     {
         _trainer = null; // the slots actor frees our slot when we stop
-        Context.Parent.Tell(new GenomeScored(_genome, result with { FinishedAt = DateTimeOffset.UtcNow }, _final is not null));
+        var finished = result with { FinishedAt = DateTimeOffset.UtcNow };
+        Context.Parent.Tell(new GenomeScored(_genome, finished, _final is not null));
         Context.Stop(Self);
     }
 

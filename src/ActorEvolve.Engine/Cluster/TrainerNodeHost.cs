@@ -25,14 +25,15 @@ public static class TrainerNodeHost
         }
 
         protected override void PreStart() =>
-            Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
+            Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self,
+                ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
                 typeof(ClusterEvent.MemberRemoved));
     }
 
     /// <summary>Starts the node and joins <paramref name="coordinator"/>; throws <see cref="TimeoutException"/> when no
     /// coordinator let it in within <paramref name="joinTimeout"/>.</summary>
-    public static async Task<ActorSystem> StartAsync(Config config, IFitnessFunction fitness, int slots, Address coordinator,
-        TimeSpan joinTimeout, CancellationToken cancellation)
+    public static async Task<ActorSystem> StartAsync(Config config, IFitnessFunction fitness, int slots,
+        Address coordinator, TimeSpan joinTimeout, CancellationToken cancellation)
     {
         var system = ActorSystem.Create(SearchHost.SystemName,
             ClusterSecurity.Setup(ConfigurationFactory.ParseString($"akka.cluster.roles = [{TrainerHostActor.Role}]")

@@ -27,7 +27,8 @@ public sealed class TrainerProtocolSerializer : SerializerWithStringManifest
         ["training-progress/1"] = typeof(TrainingProgress),
     };
 
-    static readonly Dictionary<Type, string> ManifestsByType = TypesByManifest.ToDictionary(kv => kv.Value, kv => kv.Key);
+    static readonly Dictionary<Type, string> ManifestsByType =
+        TypesByManifest.ToDictionary(kv => kv.Value, kv => kv.Key);
 
     readonly JsonSerializerOptions _json;
 
@@ -40,19 +41,26 @@ public sealed class TrainerProtocolSerializer : SerializerWithStringManifest
     public override int Identifier => 7302;
 
     public override string Manifest(object o) =>
-        ManifestsByType.TryGetValue(o.GetType(), out var manifest) ? manifest : throw new SerializationException($"{o.GetType()} is not a trainer message");
+        ManifestsByType.TryGetValue(o.GetType(), out var manifest)
+            ? manifest
+            : throw new SerializationException($"{o.GetType()} is not a trainer message");
 
     public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), _json);
 
     public override object FromBinary(byte[] bytes, string manifest) =>
         TypesByManifest.TryGetValue(manifest, out var type)
-            ? JsonSerializer.Deserialize(bytes, type, _json) ?? throw new SerializationException($"an empty '{manifest}' message")
-            : throw new SerializationException($"a trainer message '{manifest}' that this version of ActorEvolve does not know");
+            ? JsonSerializer.Deserialize(bytes, type, _json)
+              ?? throw new SerializationException($"an empty '{manifest}' message")
+            : throw new SerializationException(
+                $"a trainer message '{manifest}' that this version of ActorEvolve does not know");
 
     sealed class GenomeAsKey : JsonConverter<Genome>
     {
-        public override Genome Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => Genome.Parse(reader.GetString()!);
-        public override void Write(Utf8JsonWriter writer, Genome value, JsonSerializerOptions options) => writer.WriteStringValue(value.Key);
+        public override Genome Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            Genome.Parse(reader.GetString()!);
+
+        public override void Write(Utf8JsonWriter writer, Genome value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.Key);
     }
 
     sealed class ActorRefAsPath(ExtendedActorSystem system) : JsonConverter<IActorRef>

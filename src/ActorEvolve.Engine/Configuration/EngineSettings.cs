@@ -63,7 +63,8 @@ public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings
     }
 
     /// <summary>The GA settings of the <c>actorevolve</c> section, with a named preset's operators
-    /// (<c>actorevolve.ga-presets.NAME</c>) over the <c>ga</c> block when <paramref name="preset"/> is not empty.</summary>
+    /// (<c>actorevolve.ga-presets.NAME</c>) over the <c>ga</c> block when <paramref name="preset"/> is not empty.
+    /// </summary>
     public static GaSettings ReadGa(SettingsReader root, string preset)
     {
         var sizes = root.Section("ga");

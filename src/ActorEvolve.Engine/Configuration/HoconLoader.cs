@@ -112,7 +112,8 @@ public static class HoconLoader
     }
 
     public static string FirstLine(string message) =>
-        message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? message;
+        message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()
+        ?? message;
 
     /// <summary>A HOCON string literal, for building overrides from flags.</summary>
     public static string Quote(string value) =>

@@ -38,7 +38,8 @@ public static class HoconSyntax
                     var expected = c == '}' ? '{' : '[';
                     if (open.Count == 0) return $"line {line}: '{c}' closes nothing";
                     var (bracket, openedAt) = open.Pop();
-                    if (bracket != expected) return $"line {line}: '{c}' closes the '{bracket}' opened on line {openedAt}";
+                    if (bracket != expected)
+                        return $"line {line}: '{c}' closes the '{bracket}' opened on line {openedAt}";
                     break;
                 // In a list, Akka's parser adds empty values forever on these, until memory runs out.
                 case '=' or ':' when InList(open) && StartsToken(text, i):

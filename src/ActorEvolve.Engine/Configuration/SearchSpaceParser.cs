@@ -44,7 +44,8 @@ public static class SearchSpaceParser
         if (range.Kind("max") == SettingKind.Missing) throw new SearchSpaceException($"gene '{name}' needs max");
         var (min, max) = (range.String("min"), range.String("max"));
         var scale = range.String("scale", "linear");
-        if (scale is not ("linear" or "log")) throw new SearchSpaceException($"gene '{name}': scale must be linear or log, got '{scale}'");
+        if (scale is not ("linear" or "log"))
+            throw new SearchSpaceException($"gene '{name}': scale must be linear or log, got '{scale}'");
         var type = range.String("type", "");
         if (type is not ("" or "int" or "float"))
             throw new SearchSpaceException($"gene '{name}': type must be int or float, got '{type}'");
@@ -52,7 +53,8 @@ public static class SearchSpaceParser
                        & int.TryParse(max, NumberStyles.Integer, CultureInfo.InvariantCulture, out var intMax);
         if (type == "int" || (type == "" && integers && scale == "linear"))
         {
-            if (!integers) throw new SearchSpaceException($"gene '{name}' is an integer range but min/max are '{min}'/'{max}'");
+            if (!integers)
+                throw new SearchSpaceException($"gene '{name}' is an integer range but min/max are '{min}'/'{max}'");
             return new IntRangeGene(name, intMin, intMax);
         }
         if (!double.TryParse(min, NumberStyles.Float, CultureInfo.InvariantCulture, out var floatMin)

@@ -43,13 +43,15 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
             ? manifest
             : throw new SerializationException($"{o.GetType()} is not a journal record");
 
-    public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), JsonFormat.Compact);
+    public override byte[] ToBinary(object obj) =>
+        JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), JsonFormat.Compact);
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
         if (!TypesByManifest.TryGetValue(manifest, out var type))
             throw new IncompatibleJournalException(
-                $"the journal holds a '{manifest}' record that this version of ActorEvolve (journal format {Version}) cannot read");
+                $"the journal holds a '{manifest}' record that this version of ActorEvolve " +
+                $"(journal format {Version}) cannot read");
         return JsonSerializer.Deserialize(bytes, type, JsonFormat.Compact)
                ?? throw new IncompatibleJournalException($"an empty '{manifest}' record in the journal");
     }

@@ -7,7 +7,8 @@ namespace ActorEvolve.Engine.Persistence;
 
 /// <summary>Where the journal and snapshots live, from <c>actorevolve.journal</c>: a SQLite file (default:
 /// state-dir/actorevolve.db; Microsoft.Data.Sqlite, one writer, WAL) or PostgreSQL (Npgsql).</summary>
-public sealed record JournalSettings(string ProviderName, string ConnectionString, string Description, string? SqliteFile)
+public sealed record JournalSettings(string ProviderName, string ConnectionString, string Description,
+    string? SqliteFile)
 {
     public const string DatabaseFile = "actorevolve.db";
 
@@ -21,7 +22,8 @@ public sealed record JournalSettings(string ProviderName, string ConnectionStrin
             var connection = new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString();
             return new JournalSettings("SQLite.MS", connection, file, file);
         }
-        if (url.StartsWith("postgres://", StringComparison.Ordinal) || url.StartsWith("postgresql://", StringComparison.Ordinal))
+        if (url.StartsWith("postgres://", StringComparison.Ordinal)
+            || url.StartsWith("postgresql://", StringComparison.Ordinal))
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Host == ""
                 || uri.AbsolutePath.Trim('/') == "")
@@ -30,10 +32,12 @@ public sealed record JournalSettings(string ProviderName, string ConnectionStrin
             var builder = new NpgsqlConnectionStringBuilder
             {
                 Host = uri.Host, Port = uri.Port > 0 ? uri.Port : 5432, Database = uri.AbsolutePath.Trim('/'),
-                Username = Uri.UnescapeDataString(user[0]), Password = user.Length > 1 ? Uri.UnescapeDataString(user[1]) : null,
+                Username = Uri.UnescapeDataString(user[0]),
+                Password = user.Length > 1 ? Uri.UnescapeDataString(user[1]) : null,
                 Timeout = 10,
             };
-            return new JournalSettings("PostgreSQL.15", builder.ToString(), $"postgres://{uri.Host}:{builder.Port}/{builder.Database}", null);
+            var description = $"postgres://{uri.Host}:{builder.Port}/{builder.Database}";
+            return new JournalSettings("PostgreSQL.15", builder.ToString(), description, null);
         }
         throw new ConfigException($"journal '{Redacted(url)}' is neither sqlite:FILE nor {PostgresSyntax}");
     }
@@ -51,8 +55,12 @@ public sealed record JournalSettings(string ProviderName, string ConnectionStrin
         // SQLite allows one writer at a time: more journal writers would only wait on its lock.
         var parallelism = SqliteFile is null ? 3 : 1;
         return ConfigurationFactory.ParseString($$"""
-            akka.persistence.journal.sql { connection-string = {{connection}}, provider-name = "{{ProviderName}}", parallelism = {{parallelism}} }
-            akka.persistence.snapshot-store.sql { connection-string = {{connection}}, provider-name = "{{ProviderName}}" }
+            akka.persistence.journal.sql {
+              connection-string = {{connection}}, provider-name = "{{ProviderName}}", parallelism = {{parallelism}}
+            }
+            akka.persistence.snapshot-store.sql {
+              connection-string = {{connection}}, provider-name = "{{ProviderName}}"
+            }
             """).WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
     }
 

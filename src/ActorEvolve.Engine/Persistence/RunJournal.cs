@@ -21,7 +21,8 @@ public static class RunJournal
 
     /// <param name="Space">The search space, one canonical line per gene (<see cref="GeneSpec.Describe"/>).</param>
     /// <param name="Config">The run's whole effective <c>actorevolve</c> configuration, as HOCON.</param>
-    /// <param name="Objective">What the run optimises; absent in format-1 journals, which all maximised accuracy.</param>
+    /// <param name="Objective">What the run optimises; absent in format-1 journals, which all maximised accuracy.
+    /// </param>
     public sealed record RunStarted(string RunId, long Seed, GaSettings Ga, IReadOnlyList<string> Space, string Config,
         Objective? Objective = null) : IRecord
     {
@@ -31,12 +32,14 @@ public static class RunJournal
 
     public sealed record GenerationStarted(int Generation, IReadOnlyList<string> Population) : IRecord;
 
-    public sealed record FitnessRecorded(int Generation, string Genome, double Accuracy, double ValidationLoss, int Epochs,
+    public sealed record FitnessRecorded(int Generation, string Genome, double Accuracy, double ValidationLoss,
+        int Epochs,
         double Seconds, string Trainer, string? Failure, double? TestAccuracy = null, DateTimeOffset? FinishedAt = null,
         IReadOnlyDictionary<string, double>? Metrics = null) : IRecord
     {
-        public static FitnessRecorded From(RecordedFitness fact) => new(fact.Generation, fact.Genome.Key, fact.Result.Accuracy,
-            fact.Result.ValidationLoss, fact.Result.Epochs, fact.Result.Seconds, fact.Result.Trainer, fact.Result.FailureReason,
+        public static FitnessRecorded From(RecordedFitness fact) => new(fact.Generation, fact.Genome.Key,
+            fact.Result.Accuracy, fact.Result.ValidationLoss, fact.Result.Epochs, fact.Result.Seconds,
+            fact.Result.Trainer, fact.Result.FailureReason,
             fact.Result.TestAccuracy, fact.Result.FinishedAt, fact.Result.Metrics);
 
         public RecordedFitness ToFact() => new(Generation, Core.Genes.Genome.Parse(Genome),

@@ -2,7 +2,8 @@ using Akka.Actor;
 
 namespace ActorEvolve.Engine.Protocol;
 
-/// <summary>Published on the event stream when trainer nodes join or leave: each node (host:port) with its slots.</summary>
+/// <summary>Published on the event stream when trainer nodes join or leave: each node (host:port) with its
+/// slots.</summary>
 public sealed record TrainerNodesChanged(IReadOnlyList<(string Node, int Slots)> Nodes);
 
 /// <summary>GenomeActor → slots: give me an idle trainer slot.</summary>

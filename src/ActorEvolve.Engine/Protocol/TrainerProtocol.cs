@@ -28,7 +28,8 @@ public sealed record CancelEvaluation(string GenomeKey, int Attempt) : ITrainerM
 
 /// <summary>Sent to the asking GenomeActor after each epoch (wherever it runs), which publishes it on the run's event
 /// stream for live views.</summary>
-public sealed record TrainingProgress(string Trainer, string GenomeKey, int Epoch, double ValidationAccuracy) : ITrainerMessage;
+public sealed record TrainingProgress(string Trainer, string GenomeKey, int Epoch, double ValidationAccuracy)
+    : ITrainerMessage;
 
 /// <summary>Slots actor → a node's trainer host: which trainer slots do you have?</summary>
 public sealed record GetSlots : ITrainerMessage

@@ -134,7 +134,8 @@ public sealed class RunFolderWriter
             ? Path.GetFileName(path) : null;
         _files.WriteSummary(new RunSummary(_settings.RunId, status, _settings.Seed, _started, finished,
             ((finished ?? DateTimeOffset.UtcNow) - _started).TotalSeconds, _config,
-            _settings.Space.Genes.Select(g => g.Describe()).ToArray(), _evaluated.Count, best is null ? null : Report(best),
+            _settings.Space.Genes.Select(g => g.Describe()).ToArray(), _evaluated.Count,
+            best is null ? null : Report(best),
             tested?.Accuracy, tested?.ValidationLoss, model,
             _generations, ranked.DistinctBy(t => t.Genome.Key).Take(10).Select(Report).ToArray()));
     }

@@ -84,7 +84,8 @@ public sealed class RunFiles(string directory)
     public void WriteSummary(RunSummary summary)
     {
         var temp = Summary + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(summary, JsonFormat.Indented)); // UTF-8 without a byte-order mark
+        // UTF-8 without a byte-order mark
+        File.WriteAllText(temp, JsonSerializer.Serialize(summary, JsonFormat.Indented));
         File.Move(temp, Summary, overwrite: true);
     }
 
@@ -103,18 +104,22 @@ public sealed class RunFiles(string directory)
     }
 
     public RunSummary? ReadSummary() =>
-        File.Exists(Summary) ? JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Summary), JsonFormat.Indented) : null;
+        File.Exists(Summary)
+            ? JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Summary), JsonFormat.Indented)
+            : null;
 }
 
 /// <param name="ValidationAccuracy">The objective's value (validation accuracy unless the run says otherwise).</param>
 /// <param name="Metrics">Everything the fitness source reported for this genome.</param>
-public sealed record GenomeReport(IReadOnlyDictionary<string, string> Genes, double ValidationAccuracy, double ValidationLoss,
+public sealed record GenomeReport(IReadOnlyDictionary<string, string> Genes, double ValidationAccuracy,
+    double ValidationLoss,
     int Epochs, double Seconds, string Trainer, IReadOnlyDictionary<string, double>? Metrics = null);
 
 /// <param name="WallSeconds">From the generation's start to its completion, when it ran in one process.</param>
 /// <param name="EngineOverheadSeconds">Wall time minus the busiest trainer slot's training time: what the engine
 /// (messages, journal, scheduling) added to the generation.</param>
-public sealed record GenerationReport(int Generation, double Best, double Mean, double Worst, int Trained, int Cached, int Failed,
+public sealed record GenerationReport(int Generation, double Best, double Mean, double Worst, int Trained,
+    int Cached, int Failed,
     double? WallSeconds = null, double? EngineOverheadSeconds = null);
 
 /// <summary>summary.json's <c>config</c>: the engine's settings, typed, and what the fitness source adds (the
