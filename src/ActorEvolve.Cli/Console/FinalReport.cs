@@ -40,10 +40,12 @@ public static class FinalReport
         }
         var took = $"Finished in {wall:hh\\:mm\\:ss}";
         console.MarkupLineInterpolated($"{took}. Results: [link]{files.Directory}[/] (results.csv, summary.json)");
-        var timed = files.ReadSummary()?.Generations.Where(g => g is { WallSeconds: not null, EngineOverheadSeconds: not null }).ToArray() ?? [];
+        var timed = files.ReadSummary()?.Generations
+            .Where(g => g is { WallSeconds: not null, EngineOverheadSeconds: not null }).ToArray() ?? [];
         if (timed.Length > 0)
         {
-            var (overhead, wallTime) = (timed.Sum(g => g.EngineOverheadSeconds!.Value), timed.Sum(g => g.WallSeconds!.Value));
+            var overhead = timed.Sum(g => g.EngineOverheadSeconds!.Value);
+            var wallTime = timed.Sum(g => g.WallSeconds!.Value);
             console.WriteLine("Engine overhead (generation time not spent training in the busiest slot): " +
                               $"{overhead:F2} s of " +
                                $"{wallTime:F1} s ({(wallTime > 0 ? overhead / wallTime : 0):P2})");

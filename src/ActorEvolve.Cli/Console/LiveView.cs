@@ -32,11 +32,11 @@ public static class LiveView
         var generation = $"Generation {m.Generation + 1}/{m.Generations}";
         rows.Add(Markup.FromInterpolated(
             $"[bold]{generation}[/]  [green]{filled}[/][grey]{empty}[/] {overall:P0}  [grey]{elapsed}[/]"));
-        var (trained, running) = ($"/{m.ToTrain} trained, ", $"{m.Slots.Count} running");
+        var (done, trained, running) = (m.Done, $"/{m.ToTrain} trained, ", $"{m.Slots.Count} running");
         var (cached, failed) = ($"{m.Cached} cached", $"{m.Failed} failed");
         var all = $"   ({m.TotalTrained} trainings in all)";
         rows.Add(Markup.FromInterpolated(
-            $"This generation: [green]{m.Done}[/]{trained}[blue]{running}[/], [grey]{cached}[/], [red]{failed}[/]{all}"));
+            $"This generation: [green]{done}[/]{trained}[blue]{running}[/], [grey]{cached}[/], [red]{failed}[/]{all}"));
         if (m.Phase is not ("evolving" or null)) rows.Add(Markup.FromInterpolated($"[yellow]{m.Phase}[/]"));
 
         var slots = new Table().Border(TableBorder.Rounded).Title("Trainer slots")
@@ -49,7 +49,8 @@ public static class LiveView
             slots.AddRow([Markup.FromInterpolated($"[grey]idle[/]"), .. Cells.Plain("", "", "", "")]);
         rows.Add(slots);
 
-        var nodes = new Table().Border(TableBorder.Rounded).Title("Trainer nodes").AddColumns("Node", "Slots", "Busy", "Idle", "Evaluations");
+        var nodes = new Table().Border(TableBorder.Rounded).Title("Trainer nodes")
+            .AddColumns("Node", "Slots", "Busy", "Idle", "Evaluations");
         foreach (var node in m.Nodes)
             nodes.AddRow(Cells.Plain(node.Node, node.Slots, node.Busy, Math.Max(0, node.Slots - node.Busy),
                 node.Evaluations));
@@ -66,7 +67,8 @@ public static class LiveView
         if (m.History.Count > 0 && m.Objective.IsPercentage)
         {
             var chart = new BarChart().Label("Best validation accuracy by generation").Width(60).WithMaxValue(100);
-            foreach (var g in m.History) chart.AddItem($"gen {g.Generation + 1}", Math.Round(g.Best * 100, 2), Color.Green);
+            foreach (var g in m.History)
+                chart.AddItem($"gen {g.Generation + 1}", Math.Round(g.Best * 100, 2), Color.Green);
             rows.Add(chart);
         }
         return new Panel(new Rows(rows)).Header("ActorEvolve").Expand();

@@ -38,7 +38,8 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
         lock (_gate) return read(this);
     }
 
-    public IReadOnlyList<(string Trainer, Slot Slot)> Slots => _slots.OrderBy(s => s.Key).Select(s => (s.Key, s.Value)).ToArray();
+    public IReadOnlyList<(string Trainer, Slot Slot)> Slots =>
+        _slots.OrderBy(s => s.Key).Select(s => (s.Key, s.Value)).ToArray();
     public IReadOnlyList<GenerationSummary> History => _history.ToArray();
 
     /// <summary>Every evaluation this process has seen (recovered ones included), in order.</summary>
@@ -61,9 +62,11 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
         }
     }
 
-    /// <summary>Each trainer node: its slots, how many are training now, evaluations it has finished in this process.</summary>
+    /// <summary>Each trainer node: its slots, how many are training now, evaluations it has finished in this
+    /// process.</summary>
     public IReadOnlyList<(string Node, int Slots, int Busy, int Evaluations)> Nodes => _nodes
-        .Select(n => (n.Node, n.Slots, _slots.Keys.Count(t => NodeOf(t) == n.Node), _evaluationsByNode.GetValueOrDefault(n.Node)))
+        .Select(n => (n.Node, n.Slots, _slots.Keys.Count(t => NodeOf(t) == n.Node),
+            _evaluationsByNode.GetValueOrDefault(n.Node)))
         .ToArray();
 
     /// <summary>Trainers are named "host:port/slot".</summary>
@@ -82,12 +85,14 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
             {
                 case RunResumed r:
                     TotalTrained = r.Facts.Count;
-                    _evaluations.AddRange(r.Facts.Select(f => new EvaluationRecorded(f.Generation, f.Genome, f.Result)));
+                    _evaluations.AddRange(
+                        r.Facts.Select(f => new EvaluationRecorded(f.Generation, f.Genome, f.Result)));
                     Best = r.Facts.Select(f => new ScoredGenome(f.Genome, f.Result)).MaxBy(s => s.Fitness.Score);
                     _history.AddRange(r.History);
                     break;
                 case GenerationStarted g:
-                    (Generation, ToTrain, Done, Cached, Failed, Phase) = (g.Generation, g.ToTrain, 0, g.Cached, 0, "evolving");
+                    (Generation, ToTrain, Done, Cached, Failed, Phase) =
+                        (g.Generation, g.ToTrain, 0, g.Cached, 0, "evolving");
                     _population = g.Population;
                     break;
                 case EvaluationRecorded r:
@@ -96,9 +101,12 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
                     TotalTrained++;
                     if (r.Result.Failed) Failed++;
                     // The slot may already report its next genome (progress travels a shorter path than results).
-                    if (_slots.TryGetValue(r.Result.Trainer, out var slot) && slot.Genome == r.Genome.Key) _slots.Remove(r.Result.Trainer);
-                    if (Best is null || r.Result.Score > Best.Fitness.Score) Best = new ScoredGenome(r.Genome, r.Result);
-                    _evaluationsByNode[NodeOf(r.Result.Trainer)] = _evaluationsByNode.GetValueOrDefault(NodeOf(r.Result.Trainer)) + 1;
+                    if (_slots.TryGetValue(r.Result.Trainer, out var slot) && slot.Genome == r.Genome.Key)
+                        _slots.Remove(r.Result.Trainer);
+                    if (Best is null || r.Result.Score > Best.Fitness.Score)
+                        Best = new ScoredGenome(r.Genome, r.Result);
+                    var node = NodeOf(r.Result.Trainer);
+                    _evaluationsByNode[node] = _evaluationsByNode.GetValueOrDefault(node) + 1;
                     break;
                 case GenerationCompleted c:
                     _history.Add(c.Summary);
@@ -119,7 +127,9 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
     {
         lock (_gate)
         {
-            var started = _slots.TryGetValue(p.Trainer, out var s) && s.Genome == p.GenomeKey ? s.Started : DateTime.UtcNow;
+            var started = _slots.TryGetValue(p.Trainer, out var s) && s.Genome == p.GenomeKey
+                ? s.Started
+                : DateTime.UtcNow;
             _slots[p.Trainer] = new Slot(p.GenomeKey, p.Epoch, p.ValidationAccuracy, started);
         }
     }

@@ -33,7 +33,8 @@ public sealed class DashboardServer(WebApplication app) : IAsyncDisposable
         app.MapGet("/", () => Results.Content(model.Read(m => Page.Html
             .Replace("{{RUN_ID}}", System.Net.WebUtility.HtmlEncode(runId))
             .Replace("{{GENERATION}}", (m.Generation + 1).ToString(CultureInfo.InvariantCulture))
-            .Replace("{{GENERATIONS}}", m.Generations.ToString(CultureInfo.InvariantCulture))), "text/html; charset=utf-8"));
+            .Replace("{{GENERATIONS}}", m.Generations.ToString(CultureInfo.InvariantCulture))),
+            "text/html; charset=utf-8"));
         app.MapGet("/api/state", () => Results.Text(model.Read(m => Snapshot(m, 0)), "application/json"));
         app.MapGet("/events", async (HttpContext context) =>
         {
@@ -67,18 +68,21 @@ public sealed class DashboardServer(WebApplication app) : IAsyncDisposable
     /// appends them to those it has).</summary>
     static string Snapshot(ProgressModel m, int from) => JsonSerializer.Serialize(new
     {
-        generation = m.Generation + 1, generations = m.Generations, done = m.Done, toTrain = m.ToTrain, cached = m.Cached,
-        failed = m.Failed, trained = m.TotalTrained, phase = m.Phase, warning = m.Warning,
+        generation = m.Generation + 1, generations = m.Generations, done = m.Done, toTrain = m.ToTrain,
+        cached = m.Cached, failed = m.Failed, trained = m.TotalTrained, phase = m.Phase, warning = m.Warning,
         best = m.Best is { } b ? new { genome = b.Genome.Key, accuracy = b.Fitness.Accuracy } : null,
         history = m.History.Select(h => new { generation = h.Generation + 1, h.Best, h.Mean, h.Worst }),
         nodes = m.Nodes.Select(n => new { n.Node, n.Slots, n.Busy, n.Evaluations }),
         slots = m.Slots.Select(s => new { s.Trainer, s.Slot.Genome, s.Slot.Epoch, s.Slot.Accuracy }),
-        population = m.Population.Select(p => new { genome = p.Genome.Key, accuracy = p.Fitness is { Failed: false } f ? f.Accuracy : (double?)null }),
+        population = m.Population.Select(p => new
+        {
+            genome = p.Genome.Key, accuracy = p.Fitness is { Failed: false } f ? f.Accuracy : (double?)null,
+        }),
         evaluationsFrom = from,
         evaluations = m.EvaluationsFrom(from).Select(e => new
         {
-            generation = e.Generation + 1, genome = e.Genome.Key, accuracy = e.Result.Failed ? (double?)null : e.Result.Accuracy,
-            e.Result.Seconds, e.Result.Trainer,
+            generation = e.Generation + 1, genome = e.Genome.Key,
+            accuracy = e.Result.Failed ? (double?)null : e.Result.Accuracy, e.Result.Seconds, e.Result.Trainer,
         }),
     }, Json);
 

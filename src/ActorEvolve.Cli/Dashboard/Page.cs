@@ -35,13 +35,20 @@ const pct = v => v == null ? '-' : (v * 100).toFixed(2) + ' %';
 const esc = s => String(s).replace(/[&<>"]/g, c => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
 function table(id, head, rows) {
   document.getElementById(id).innerHTML = '<tr>' + head.map(h => '<th>' + h + '</th>').join('') + '</tr>' +
-    rows.map(r => '<tr>' + r.map((c, i) => '<td' + (i == 0 || typeof c === 'string' && c.includes('=') ? ' class="g"' : '') + '>' + esc(c) + '</td>').join('') + '</tr>').join('');
+    rows.map(r => '<tr>' + r.map((c, i) => cell(c, i == 0 || typeof c === 'string' && c.includes('='))).join('')
+      + '</tr>').join('');
+}
+function cell(c, genome) {
+  return '<td' + (genome ? ' class="g"' : '') + '>' + esc(c) + '</td>';
 }
 function chart(history) {
   const svg = document.getElementById('chart'), w = 640, h = 260, pad = 34;
-  const n = Math.max(history.length, 2), x = i => pad + i * (w - 2 * pad) / (n - 1), y = v => h - pad - v * (h - 2 * pad);
+  const n = Math.max(history.length, 2);
+  const x = i => pad + i * (w - 2 * pad) / (n - 1), y = v => h - pad - v * (h - 2 * pad);
   let out = '';
-  for (let t = 0; t <= 1.0001; t += 0.25) out += `<line x1="${pad}" x2="${w - pad}" y1="${y(t)}" y2="${y(t)}" stroke="#eee"/><text x="2" y="${y(t) + 4}" font-size="10">${t * 100}%</text>`;
+  for (let t = 0; t <= 1.0001; t += 0.25)
+    out += `<line x1="${pad}" x2="${w - pad}" y1="${y(t)}" y2="${y(t)}" stroke="#eee"/>` +
+      `<text x="2" y="${y(t) + 4}" font-size="10">${t * 100}%</text>`;
   [['best', '#2e8b57'], ['mean', '#4682b4'], ['worst', '#cd5c5c']].forEach(([k, color]) => {
     const pts = history.map((g, i) => x(i) + ',' + y(g[k])).join(' ');
     out += `<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts}"/>`;
@@ -56,14 +63,18 @@ function render(s) {
   document.getElementById('generation').textContent = s.generation;
   document.getElementById('generations').textContent = s.generations;
   const share = s.toTrain ? s.done / s.toTrain : 0;
-  document.getElementById('progress').style.width = (100 * Math.min(1, (s.generation - 1 + share) / s.generations)) + '%';
-  document.getElementById('counts').textContent = `${s.done}/${s.toTrain} trained this generation, ${s.cached} cached, ${s.failed} failed, ${s.trained} trainings in all`;
+  const done = Math.min(1, (s.generation - 1 + share) / s.generations);
+  document.getElementById('progress').style.width = (100 * done) + '%';
+  document.getElementById('counts').textContent = `${s.done}/${s.toTrain} trained this generation, ` +
+    `${s.cached} cached, ${s.failed} failed, ${s.trained} trainings in all`;
   document.getElementById('phase').textContent = s.phase && s.phase !== 'evolving' ? s.phase : '';
   document.getElementById('warning').textContent = s.warning || '';
   document.getElementById('best').textContent = s.best ? pct(s.best.accuracy) + '  ' + s.best.genome : '-';
   chart(s.history);
-  table('nodes', ['Node', 'Slots', 'Busy', 'Idle', 'Evaluations'], s.nodes.map(n => [n.node, n.slots, n.busy, Math.max(0, n.slots - n.busy), n.evaluations]));
-  table('slots', ['Trainer', 'Genome', 'Epoch', 'Val. acc.'], s.slots.map(t => [t.trainer, t.genome, t.epoch, pct(t.accuracy)]));
+  table('nodes', ['Node', 'Slots', 'Busy', 'Idle', 'Evaluations'],
+    s.nodes.map(n => [n.node, n.slots, n.busy, Math.max(0, n.slots - n.busy), n.evaluations]));
+  table('slots', ['Trainer', 'Genome', 'Epoch', 'Val. acc.'],
+    s.slots.map(t => [t.trainer, t.genome, t.epoch, pct(t.accuracy)]));
   table('population', ['Genome', 'Val. acc.'], s.population.map(p => [p.genome, pct(p.accuracy)]));
   table('evaluations', ['Gen.', 'Genome', 'Val. acc.', 'Seconds', 'Trainer'],
     evaluations.slice().reverse().map(e => [e.generation, e.genome, pct(e.accuracy), e.seconds.toFixed(1), e.trainer]));

@@ -53,10 +53,13 @@ public static class ReportWriter
         Save(FitnessByGeneration(report), "fitness-by-generation.png", "Validation accuracy per generation");
         foreach (var gene in report.GeneNames)
         {
-            Save(GeneFrequency(report, gene), $"genes-{gene}.png", $"{gene}: share of each value among the generation's new networks");
-            Save(FitnessByValue(report, gene), $"fitness-by-{gene}.png", $"{gene}: validation accuracy by value (mean and best)");
+            Save(GeneFrequency(report, gene), $"genes-{gene}.png",
+                $"{gene}: share of each value among the generation's new networks");
+            Save(FitnessByValue(report, gene), $"fitness-by-{gene}.png",
+                $"{gene}: validation accuracy by value (mean and best)");
         }
-        if (report.Evaluations.Any(e => e.FinishedAt is not null)) Save(Timeline(report), "timeline.png", "Evaluations per trainer slot over time");
+        if (report.Evaluations.Any(e => e.FinishedAt is not null))
+            Save(Timeline(report), "timeline.png", "Evaluations per trainer slot over time");
         return charts;
     }
 
@@ -66,9 +69,15 @@ public static class ReportWriter
         var generations = report.Summary?.Generations is { Count: > 0 } g
             ? g.Select(x => (x.Generation + 1.0, x.Best, x.Mean, x.Worst)).ToArray()
             : report.Evaluations.GroupBy(e => e.Generation).OrderBy(x => x.Key)
-                .Select(x => (x.Key + 1.0, x.Max(e => e.Fitness), x.Average(e => e.Fitness), x.Min(e => e.Fitness))).ToArray();
+                .Select(x => (x.Key + 1.0, x.Max(e => e.Fitness), x.Average(e => e.Fitness), x.Min(e => e.Fitness)))
+                .ToArray();
         var xs = generations.Select(x => x.Item1).ToArray();
-        foreach (var (label, ys) in new[] { ("best", generations.Select(x => x.Item2)), ("mean", generations.Select(x => x.Item3)), ("worst", generations.Select(x => x.Item4)) })
+        (string, IEnumerable<double>)[] series =
+        [
+            ("best", generations.Select(x => x.Item2)), ("mean", generations.Select(x => x.Item3)),
+            ("worst", generations.Select(x => x.Item4)),
+        ];
+        foreach (var (label, ys) in series)
         {
             var line = plot.Add.Scatter(xs, ys.ToArray());
             line.LegendText = label;
@@ -86,7 +95,8 @@ public static class ReportWriter
         var xs = byGeneration.Select(g => g.Key + 1.0).ToArray();
         foreach (var value in Values(report, gene))
         {
-            var line = plot.Add.Scatter(xs, byGeneration.Select(g => g.Count(e => e.Genes[gene] == value) / (double)g.Count()).ToArray());
+            var shares = byGeneration.Select(g => g.Count(e => e.Genes[gene] == value) / (double)g.Count());
+            var line = plot.Add.Scatter(xs, shares.ToArray());
             line.LegendText = value;
         }
         plot.XLabel("Generation");
@@ -100,10 +110,12 @@ public static class ReportWriter
     {
         var plot = new ScottPlot.Plot();
         var values = Values(report, gene);
-        var scores = values.Select(v => report.Evaluations.Where(e => e.Genes[gene] == v && !e.Failed).Select(e => e.Fitness).DefaultIfEmpty(0).ToArray()).ToArray();
-        var mean = plot.Add.Bars(Enumerable.Range(0, values.Count).Select(i => i - 0.2).ToArray(), scores.Select(s => s.Average()).ToArray());
+        var scores = values.Select(v => report.Evaluations.Where(e => e.Genes[gene] == v && !e.Failed)
+            .Select(e => e.Fitness).DefaultIfEmpty(0).ToArray()).ToArray();
+        double[] Positions(double offset) => Enumerable.Range(0, values.Count).Select(i => i + offset).ToArray();
+        var mean = plot.Add.Bars(Positions(-0.2), scores.Select(s => s.Average()).ToArray());
         mean.LegendText = "mean";
-        var best = plot.Add.Bars(Enumerable.Range(0, values.Count).Select(i => i + 0.2).ToArray(), scores.Select(s => s.Max()).ToArray());
+        var best = plot.Add.Bars(Positions(0.2), scores.Select(s => s.Max()).ToArray());
         best.LegendText = "best";
         foreach (var bar in mean.Bars.Concat(best.Bars)) bar.Size = 0.38;
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, values.Count).Select(i => (double)i).ToArray(), values.ToArray());
@@ -135,7 +147,8 @@ public static class ReportWriter
 
     static IReadOnlyList<string> Values(RunReport report, string gene) =>
         report.Evaluations.Select(e => e.Genes[gene]).Distinct()
-            .OrderBy(v => double.TryParse(v, CultureInfo.InvariantCulture, out var n) ? n : double.MaxValue).ThenBy(v => v, StringComparer.Ordinal).ToArray();
+            .OrderBy(v => double.TryParse(v, CultureInfo.InvariantCulture, out var n) ? n : double.MaxValue)
+            .ThenBy(v => v, StringComparer.Ordinal).ToArray();
 
     static string Pct(double v) => v.ToString("0.00%", CultureInfo.InvariantCulture);
 
@@ -144,15 +157,18 @@ public static class ReportWriter
         var s = report.Summary;
         yield return $"Status: {s?.Status ?? "unknown (no summary.json yet)"}";
         if (s is null) yield break;
-        yield return $"Seed {s.Seed}, {report.Evaluations.Count} evaluations in {s.Generations.Count} generations, {TimeSpan.FromSeconds(s.WallSeconds):hh\\:mm\\:ss} of run time";
+        yield return $"Seed {s.Seed}, {report.Evaluations.Count} evaluations in {s.Generations.Count} generations, " +
+                     $"{TimeSpan.FromSeconds(s.WallSeconds):hh\\:mm\\:ss} of run time";
         if (s.Best is { } best)
-            yield return $"Winner: {string.Join(", ", best.Genes.Select(g => $"{g.Key} {g.Value}"))}: validation {Pct(best.ValidationAccuracy)}" +
+            yield return $"Winner: {string.Join(", ", best.Genes.Select(g => $"{g.Key} {g.Value}"))}: " +
+                         $"validation {Pct(best.ValidationAccuracy)}" +
                          (s.TestAccuracy is { } test ? $", test {Pct(test)}" : "");
     }
 
     static IReadOnlyList<string[]> TopRows(RunReport report) =>
         (report.Summary?.Top ?? []).Select((t, i) => (string[])[(i + 1).ToString(CultureInfo.InvariantCulture),
-            .. report.GeneNames.Select(g => t.Genes.GetValueOrDefault(g, "")), Pct(t.ValidationAccuracy), t.Epochs.ToString(CultureInfo.InvariantCulture),
+            .. report.GeneNames.Select(g => t.Genes.GetValueOrDefault(g, "")), Pct(t.ValidationAccuracy),
+            t.Epochs.ToString(CultureInfo.InvariantCulture),
             t.Seconds.ToString("0.0", CultureInfo.InvariantCulture), ModelSize(report, t.Genes),
             .. OtherMetrics(report).Select(m => t.Metrics?.TryGetValue(m, out var v) == true
                 ? v.ToString("G4", CultureInfo.InvariantCulture) : "")]).ToArray();
@@ -186,20 +202,24 @@ public static class ReportWriter
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
         var html = new StringBuilder();
-        html.Append($"<!doctype html><html><head><meta charset=\"utf-8\"><title>ActorEvolve report: {E(report.RunId)}</title><style>" +
-                    "body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}table{border-collapse:collapse}" +
-                    "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}img{max-width:100%;margin:1em 0}</style></head><body>");
+        html.Append("<!doctype html><html><head><meta charset=\"utf-8\">" +
+                    $"<title>ActorEvolve report: {E(report.RunId)}</title><style>" +
+                    "body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}" +
+                    "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}" +
+                    "img{max-width:100%;margin:1em 0}</style></head><body>");
         html.Append($"<h1>ActorEvolve run {E(report.RunId)}</h1><ul>");
         foreach (var fact in Facts(report)) html.Append($"<li>{E(fact)}</li>");
         html.Append("</ul><h2>Top networks</h2><table><tr>");
         foreach (var h in TopHeader(report)) html.Append($"<th>{E(h)}</th>");
         html.Append("</tr>");
-        foreach (var row in TopRows(report)) html.Append("<tr>" + string.Concat(row.Select(c => $"<td>{E(c)}</td>")) + "</tr>");
+        foreach (var row in TopRows(report))
+            html.Append("<tr>" + string.Concat(row.Select(c => $"<td>{E(c)}</td>")) + "</tr>");
         html.Append("</table>");
         foreach (var chart in charts)
         {
             var data = Convert.ToBase64String(File.ReadAllBytes(Path.Combine(directory, chart.File)));
-            html.Append($"<h2>{E(chart.Title)}</h2><img alt=\"{E(chart.Title)}\" src=\"data:image/png;base64,{data}\">");
+            html.Append($"<h2>{E(chart.Title)}</h2>" +
+                        $"<img alt=\"{E(chart.Title)}\" src=\"data:image/png;base64,{data}\">");
         }
         return html.Append("</body></html>").ToString();
     }
@@ -208,7 +228,9 @@ public static class ReportWriter
     {
         var md = new StringBuilder($"# ActorEvolve run {report.RunId}\n\n");
         foreach (var fact in Facts(report)) md.Append($"- {fact}\n");
-        md.Append("\n## Top networks\n\n| " + string.Join(" | ", TopHeader(report)) + " |\n|" + string.Concat(TopHeader(report).Select(_ => "---|")) + "\n");
+        var header = TopHeader(report);
+        md.Append("\n## Top networks\n\n| " + string.Join(" | ", header) + " |\n|" +
+                  string.Concat(header.Select(_ => "---|")) + "\n");
         foreach (var row in TopRows(report)) md.Append("| " + string.Join(" | ", row) + " |\n");
         foreach (var chart in charts) md.Append($"\n## {chart.Title}\n\n![{chart.Title}]({chart.File})\n");
         return md.ToString();
