@@ -34,7 +34,8 @@ public static class EngineBench
             {
                 results.Add(await MeasureAsync(population, generations, slots, scratch, "inmem", null));
                 results.Add(await MeasureAsync(population, generations, slots, scratch, "sqlite", ""));
-                if (journalUrl is not null) results.Add(await MeasureAsync(population, generations, slots, scratch, "postgres", journalUrl));
+                if (journalUrl is not null)
+                    results.Add(await MeasureAsync(population, generations, slots, scratch, "postgres", journalUrl));
             }
             return results;
         }
@@ -44,13 +45,18 @@ public static class EngineBench
         }
     }
 
-    static async Task<Result> MeasureAsync(int population, int generations, int slots, string scratch, string label, string? url)
+    static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(30);
+
+    static async Task<Result> MeasureAsync(int population, int generations, int slots, string scratch, string label,
+        string? url)
     {
         var runId = $"bench-{Guid.NewGuid():N}";
         var config = HoconLoader.Load(overrides: [
             $"actorevolve.ga.population = {population}", $"actorevolve.ga.generations = {generations}",
-            $"actorevolve.state-dir = {HoconLoader.Quote(scratch)}", $"actorevolve.journal = {HoconLoader.Quote(url ?? "")}",
-            // Continuous genes and certain mutation make most children new, so the cache does not hide the engine's cost.
+            $"actorevolve.state-dir = {HoconLoader.Quote(scratch)}",
+            $"actorevolve.journal = {HoconLoader.Quote(url ?? "")}",
+            // Continuous genes and certain mutation make most children new, so the cache does not hide the engine's
+            // cost.
             "actorevolve.search-space.learning_rate { min = 0.0001, max = 0.1, scale = log }",
             "actorevolve.search-space.dropout { min = 0.0, max = 0.5 }", "actorevolve.ga.mutate-chance = 1.0",
         ]);
@@ -68,7 +74,7 @@ public static class EngineBench
         var meta = RunPlan.EngineSummary(config, engine);
         var watch = Stopwatch.StartNew();
         double seconds;
-        await using (var host = await SearchHost.StartAsync(config, journal, new HashFitness(), TimeSpan.FromSeconds(30)))
+        await using (var host = await SearchHost.StartAsync(config, journal, new HashFitness(), JoinTimeout))
         {
             watch.Restart();
             await host.RunAsync(settings, resume: false, slots, files, meta, []);
@@ -79,11 +85,12 @@ public static class EngineBench
 
         // Recovery, in a fresh actor system as after a crash: a resume of the finished run reads the snapshot
         // and the events after it, replays the state, then refuses to go on.
-        await using var recovery = await SearchHost.StartAsync(config, journal, new HashFitness(), TimeSpan.FromSeconds(30));
+        await using var recovery = await SearchHost.StartAsync(config, journal, new HashFitness(), JoinTimeout);
         watch.Restart();
         try
         {
-            await recovery.RunAsync(settings, resume: true, slots, new RunFiles(Path.Combine(scratch, runId + "-recovery")), meta, []);
+            var recoveryFiles = new RunFiles(Path.Combine(scratch, runId + "-recovery"));
+            await recovery.RunAsync(settings, resume: true, slots, recoveryFiles, meta, []);
         }
         catch (RunAbortedException e) when (e.Message.Contains("already finished"))
         {
@@ -100,7 +107,8 @@ public static class EngineBench
         foreach (var r in results)
         {
             var baseline = results.First(b => b.Population == r.Population); // the in-memory run of that size
-            var cost = ReferenceEquals(r, baseline) ? "-" : $"{(r.Seconds / r.Evaluations - baseline.Seconds / baseline.Evaluations) * 1e3:F3} ms";
+            var perEvaluation = r.Seconds / r.Evaluations - baseline.Seconds / baseline.Evaluations;
+            var cost = ReferenceEquals(r, baseline) ? "-" : $"{perEvaluation * 1e3:F3} ms";
             table.AddRow(Cells.Plain(r.Population.ToString("N0"), r.Journal, r.Evaluations.ToString("N0"),
                 $"{r.Seconds:F2}",
                 $"{r.PerSecond:N0}", $"{r.Seconds / r.Evaluations * 1e3:F3} ms", cost,

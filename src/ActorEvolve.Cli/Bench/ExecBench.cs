@@ -48,7 +48,8 @@ public static class ExecBench
         {
             Time(genomes[0]); // warm-up
             var times = genomes.Select(Time).Order().ToArray();
-            return new Measurement(name, times.Length, times.Average(), times[(int)Math.Ceiling(0.95 * times.Length) - 1]);
+            var p95 = times[(int)Math.Ceiling(0.95 * times.Length) - 1];
+            return new Measurement(name, times.Length, times.Average(), p95);
         }
         catch (EvaluationException e)
         {

@@ -23,7 +23,8 @@ public static class TrainingBench
         "activation=sigmoid;nb_layers=4;nb_neurons=1024;optimizer=sgd",
     ];
 
-    public sealed record Result(string Genome, int Threads, int Samples, double EpochSeconds, double GFlops, double ShareOfPeak);
+    public sealed record Result(string Genome, int Threads, int Samples, double EpochSeconds, double GFlops,
+        double ShareOfPeak);
 
     /// <summary>Dense matrix product throughput with <paramref name="threads"/> intra-op threads.</summary>
     public static double GemmGFlops(int threads, int size = 1024, int repeats = 20)
@@ -40,7 +41,8 @@ public static class TrainingBench
     public static IReadOnlyList<(int Threads, double Peak)> Peaks(IEnumerable<int> threadCounts) =>
         threadCounts.Select(t => (t, GemmGFlops(t))).ToArray();
 
-    public static IEnumerable<Result> Run(string dataDirectory, int samples, IReadOnlyList<(int Threads, double Peak)> peaks)
+    public static IEnumerable<Result> Run(string dataDirectory, int samples,
+        IReadOnlyList<(int Threads, double Peak)> peaks)
     {
         // One epoch of `samples` training images; a 1,000-image validation pass is part of every epoch.
         var budget = new TrainingBudget("bench", samples, 1000, MaxEpochs: 1, Patience: 1, BatchSize: 64, Dropout: 0.2);
@@ -62,7 +64,8 @@ public static class TrainingBench
         torch.set_num_threads(1);
     }
 
-    public static void Print(IAnsiConsole console, IReadOnlyList<(int Threads, double Peak)> peaks, IEnumerable<Result> results)
+    public static void Print(IAnsiConsole console, IReadOnlyList<(int Threads, double Peak)> peaks,
+        IEnumerable<Result> results)
     {
         foreach (var (threads, peak) in peaks)
             console.MarkupLineInterpolated($"GEMM 1024x1024, {threads} thread(s): [bold]{peak:F1} GFLOP/s[/]");

@@ -2,10 +2,11 @@ namespace ActorEvolve.Core.Fitness;
 
 /// <summary>What one evaluation of a genome produced. A failed evaluation (diverged, crashed, timed out every
 /// attempt) keeps the run going and ranks below every successful one. <paramref name="TestAccuracy"/> is only
-/// measured where asked for (brute force records it per genome); selection never looks at it. <paramref name="FinishedAt"/>
-/// is when the run received it (for the report's timeline), never used by the search. <paramref name="Accuracy"/> is
-/// the value of the run's <see cref="Objective"/> metric (validation accuracy by default); <paramref name="Metrics"/>
-/// holds everything the source measured, by name; <paramref name="Minimize"/>: the objective is minimised.</summary>
+/// measured where asked for (brute force records it per genome); selection never looks at it.
+/// <paramref name="FinishedAt"/> is when the run received it (for the report's timeline), never used by the search.
+/// <paramref name="Accuracy"/> is the value of the run's <see cref="Objective"/> metric (validation accuracy by
+/// default); <paramref name="Metrics"/> holds everything the source measured, by name; <paramref name="Minimize"/>:
+/// the objective is minimised.</summary>
 public sealed record FitnessResult(
     double Accuracy,
     double ValidationLoss,

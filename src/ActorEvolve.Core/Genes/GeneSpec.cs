@@ -31,7 +31,8 @@ public sealed record ChoiceGene : GeneSpec
     {
         Values = values.ToArray();
         if (Values.Count == 0) throw new SearchSpaceException($"gene '{name}' has an empty choice list");
-        if (Values.Distinct().Count() != Values.Count) throw new SearchSpaceException($"gene '{name}' lists a value twice");
+        if (Values.Distinct().Count() != Values.Count)
+            throw new SearchSpaceException($"gene '{name}' lists a value twice");
     }
 
     public override string Sample(DeterministicRng rng) => rng.Pick(Values);

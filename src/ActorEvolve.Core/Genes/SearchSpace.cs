@@ -34,7 +34,8 @@ public sealed class SearchSpace
         foreach (var gene in Genes)
         {
             var g = gene;
-            partials = partials.SelectMany(p => g.Enumerate().Select(v => new Dictionary<string, string>(p) { [g.Name] = v }));
+            partials = partials.SelectMany(p =>
+                g.Enumerate().Select(v => new Dictionary<string, string>(p) { [g.Name] = v }));
         }
         return partials.Select(p => new Genome(p));
     }
