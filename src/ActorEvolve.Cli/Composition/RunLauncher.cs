@@ -200,7 +200,8 @@ public static class RunLauncher
         console.MarkupLineInterpolated($"Trainer nodes can join with: [bold]{join}[/]");
         var warning = InsecureWarning(config, address);
         if (warning is not null) console.MarkupLineInterpolated($"[bold red]{warning}[/]");
-        return new ProgressModel(engine.Ga.Generations, new ObjectiveText(engine.Goal)) { Warning = warning };
+        var steps = engine.Ga.Mode == Core.Evolution.GaMode.SteadyState ? engine.Ga.Rounds() : engine.Ga.Generations;
+        return new ProgressModel(steps, new ObjectiveText(engine.Goal)) { Warning = warning };
     }
 
     static async Task<int> Interrupted(string runId)

@@ -1,3 +1,4 @@
+using ActorEvolve.Engine.Protocol;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -29,14 +30,14 @@ public static class LiveView
         var eta = m.Eta() is { } t ? $"ETA {t:hh\\:mm\\:ss}" : "ETA --:--:--";
         var elapsed = $"{eta}, elapsed {DateTime.UtcNow - m.Started:hh\\:mm\\:ss}";
         var (filled, empty) = Bar(overall, 30);
-        var generation = $"Generation {m.Generation + 1}/{m.Generations}";
+        var generation = $"{char.ToUpperInvariant(m.Step[0])}{m.Step[1..]} {m.Generation + 1}/{m.Generations}";
         rows.Add(Markup.FromInterpolated(
             $"[bold]{generation}[/]  [green]{filled}[/][grey]{empty}[/] {overall:P0}  [grey]{elapsed}[/]"));
         var (done, trained, running) = (m.Done, $"/{m.ToTrain} trained, ", $"{m.Slots.Count} running");
         var (cached, failed) = ($"{m.Cached} cached", $"{m.Failed} failed");
         var all = $"   ({m.TotalTrained} trainings in all)";
         rows.Add(Markup.FromInterpolated(
-            $"This generation: [green]{done}[/]{trained}[blue]{running}[/], [grey]{cached}[/], [red]{failed}[/]{all}"));
+            $"This {m.Step}: [green]{done}[/]{trained}[blue]{running}[/], [grey]{cached}[/], [red]{failed}[/]{all}"));
         if (m.Phase is not ("evolving" or null)) rows.Add(Markup.FromInterpolated($"[yellow]{m.Phase}[/]"));
 
         var slots = new Table().Border(TableBorder.Rounded).Title("Trainer slots")
@@ -67,8 +68,9 @@ public static class LiveView
         if (m.History.Count > 0 && m.Objective.IsPercentage)
         {
             var chart = new BarChart().Label("Best validation accuracy by generation").Width(60).WithMaxValue(100);
+            var label = m.Step == RunStep.Round ? "round" : "gen";
             foreach (var g in m.History)
-                chart.AddItem($"gen {g.Generation + 1}", Math.Round(g.Best * 100, 2), Color.Green);
+                chart.AddItem($"{label} {g.Generation + 1}", Math.Round(g.Best * 100, 2), Color.Green);
             rows.Add(chart);
         }
         return new Panel(new Rows(rows)).Header("ActorEvolve").Expand();

@@ -22,6 +22,8 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
 
     public int Generations { get; } = generations;
     public int Generation { get; private set; }
+    /// <summary>What the run's steps are called: generations, or a steady-state run's rounds.</summary>
+    public string Step { get; private set; } = RunStep.Generation;
     public int ToTrain { get; private set; }
     public int Done { get; private set; }
     public int Cached { get; private set; }
@@ -89,10 +91,12 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
                         r.Facts.Select(f => new EvaluationRecorded(f.Generation, f.Genome, f.Result)));
                     Best = r.Facts.Select(f => new ScoredGenome(f.Genome, f.Result)).MaxBy(s => s.Fitness.Score);
                     _history.AddRange(r.History);
+                    Step = r.Step;
                     break;
                 case GenerationStarted g:
                     (Generation, ToTrain, Done, Cached, Failed, Phase) =
                         (g.Generation, g.ToTrain, 0, g.Cached, 0, "evolving");
+                    Step = g.Step;
                     _population = g.Population;
                     break;
                 case EvaluationRecorded r:
