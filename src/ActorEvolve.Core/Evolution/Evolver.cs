@@ -12,6 +12,8 @@ public sealed class Evolver(SearchSpace space, GaSettings settings)
     {
         Evolution.InitialPopulation.Grid when settings.Population >= space.Size => space.Enumerate().ToArray(),
         Evolution.InitialPopulation.Grid => DistinctSamples(rng),
+        Evolution.InitialPopulation.Spread when settings.Population >= space.Size => space.Enumerate().ToArray(),
+        Evolution.InitialPopulation.Spread => SpreadSamples(rng),
         _ => Enumerable.Range(0, settings.Population).Select(_ => space.Sample(rng)).ToArray(),
     };
 
@@ -27,6 +29,34 @@ public sealed class Evolver(SearchSpace space, GaSettings settings)
         return samples;
     }
 
+    /// <summary>Each gene's values dealt in rounds (a fresh permutation per round, so every value appears before any
+    /// appears twice), each gene's column shuffled on its own; a genome dealt twice gets one gene re-drawn.
+    /// </summary>
+    IReadOnlyList<Genome> SpreadSamples(DeterministicRng rng)
+    {
+        var columns = space.Genes.Select(gene => Dealt(gene, rng)).ToArray();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var samples = new List<Genome>(settings.Population);
+        for (var i = 0; i < settings.Population; i++)
+        {
+            var dealt = new Genome(space.Genes.Select((gene, g) => KeyValuePair.Create(gene.Name, columns[g][i])));
+            var genome = Redraw(dealt, g => !seen.Contains(g.Key), g => Mutate(g, rng));
+            seen.Add(genome.Key);
+            samples.Add(genome);
+        }
+        return samples;
+    }
+
+    string[] Dealt(GeneSpec gene, DeterministicRng rng)
+    {
+        if (gene.Cardinality is not { } count)
+            return Enumerable.Range(0, settings.Population).Select(_ => gene.Sample(rng)).ToArray();
+        var values = gene.Enumerate().ToArray();
+        var rounds = new List<string>(settings.Population + count);
+        while (rounds.Count < settings.Population) rounds.AddRange(rng.Permutation(count).Select(i => values[i]));
+        return rng.Permutation(settings.Population).Select(i => rounds[i]).ToArray();
+    }
+
     /// <summary>Best first; ties broken by genome key so the order never depends on arrival order.</summary>
     public static IReadOnlyList<ScoredGenome> Rank(IEnumerable<ScoredGenome> scored) =>
         scored.OrderByDescending(s => s.Fitness.Score).ThenBy(s => s.Genome.Key, StringComparer.Ordinal).ToArray();
@@ -36,8 +66,10 @@ public sealed class Evolver(SearchSpace space, GaSettings settings)
 
     /// <param name="isEvaluated">Whether a genome key was evaluated earlier in the run (for avoid-duplicates).</param>
     /// <param name="stagnantGenerations">Generations since the run's best last improved (for adaptive mutation).</param>
+    /// <param name="measured">Every genome measured so far in the run (for guidance; without it, none).</param>
     public IReadOnlyList<Genome> NextGeneration(IEnumerable<ScoredGenome> scored, DeterministicRng rng,
-        Func<string, bool>? isEvaluated = null, int stagnantGenerations = 0)
+        Func<string, bool>? isEvaluated = null, int stagnantGenerations = 0,
+        IReadOnlyCollection<ScoredGenome>? measured = null)
     {
         var ranked = Rank(scored);
         var graded = (settings.SharingRadius > 0 ? RankShared(ranked) : ranked).Select(s => s.Genome).ToList();
@@ -53,6 +85,16 @@ public sealed class Evolver(SearchSpace space, GaSettings settings)
         bool IsNew(Genome g) => !taken.Contains(g.Key) && isEvaluated?.Invoke(g.Key) != true;
         var immigrants = Math.Min(settings.Population - next.Count, (int)Math.Round(settings.Immigrants * settings.Population));
         var children = settings.Population - next.Count - immigrants;
+        if (Surrogate.Fit(space, settings.Guidance, measured ?? []) is { } surrogate)
+        {
+            var pool = CandidatePool(children * settings.Candidates, parents, rng, mutateChance, IsNew);
+            foreach (var child in Guided(pool, children, surrogate, rng))
+            {
+                next.Add(child);
+                taken.Add(child.Key);
+                children--;
+            }
+        }
         while (children > 0)
         {
             var (mother, father) = PickPair(parents, rng);
@@ -87,6 +129,34 @@ public sealed class Evolver(SearchSpace space, GaSettings settings)
         var (mother, father) = PickPair(parents, rng);
         var child = Breed(mother, father, rng, settings.MutateChance);
         return settings.AvoidDuplicates ? Redraw(child, isNew, g => Mutate(g, rng)) : child;
+    }
+
+    /// <summary>Up to <paramref name="size"/> distinct new children, bred as usual (duplicates re-drawn); fewer
+    /// when the space is nearly exhausted.</summary>
+    List<Genome> CandidatePool(int size, IReadOnlyList<Genome> parents, DeterministicRng rng, double mutateChance,
+        Func<Genome, bool> isNew)
+    {
+        var pool = new List<Genome>(size);
+        var pooled = new HashSet<string>(StringComparer.Ordinal);
+        bool IsCandidate(Genome g) => isNew(g) && !pooled.Contains(g.Key);
+        for (var attempt = 0; pool.Count < size && attempt < 2 * size; attempt++)
+        {
+            var (mother, father) = PickPair(parents, rng);
+            var child = Redraw(Breed(mother, father, rng, mutateChance), IsCandidate, g => Mutate(g, rng));
+            if (IsCandidate(child) && pooled.Add(child.Key)) pool.Add(child);
+        }
+        return pool;
+    }
+
+    /// <summary>The surrogate's best candidates, then an exploration share drawn at random from the rest, so a
+    /// wrong model cannot steer the search away from a region for good. At most <paramref name="count"/>.</summary>
+    IEnumerable<Genome> Guided(List<Genome> pool, int count, Surrogate surrogate, DeterministicRng rng)
+    {
+        var ranked = pool.OrderByDescending(surrogate.Predict).ThenBy(g => g.Key, StringComparer.Ordinal).ToArray();
+        var exploit = Math.Min(ranked.Length, count - (int)Math.Round(count * settings.Exploration));
+        var rest = ranked.Skip(exploit).ToArray();
+        var explore = Math.Min(rest.Length, count - exploit);
+        return ranked.Take(exploit).Concat(rng.Permutation(rest.Length).Take(explore).Select(i => rest[i]));
     }
 
     static Genome Redraw(Genome genome, Func<Genome, bool> isNew, Func<Genome, Genome> redraw)

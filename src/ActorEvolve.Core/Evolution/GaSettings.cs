@@ -8,6 +8,9 @@ public enum InitialPopulation
     /// <summary>Distinct genomes: the whole space in a stable order when the population covers it, otherwise a
     /// sample without replacement. With one generation this is brute force (<c>actorevolve brute</c>).</summary>
     Grid,
+    /// <summary>Space-filling: each gene's values dealt out evenly (every value appears before any appears twice),
+    /// paired at random across genes, genomes distinct; float genes drawn at random.</summary>
+    Spread,
 }
 
 /// <summary>How the population moves on.</summary>
@@ -43,6 +46,9 @@ public enum Removal
 /// 0: population × generations, the generational run's budget.</param>
 /// <param name="BirthOrder">Steady state, deterministic: results join in birth order and child k is bred from the
 /// population as it stood after births 0 … k − population joined, whatever order results arrive in.</param>
+/// <param name="Guidance">Model-guided breeding: a surrogate fitted to every genome measured so far ranks
+/// <c>Candidates</c> new children per child needed; the best are sent, except an <c>Exploration</c> share drawn at
+/// random from the other candidates. Off: children are sent as bred.</param>
 public sealed record GaSettings(
     int Population = 20,
     int Generations = 10,
@@ -58,7 +64,10 @@ public sealed record GaSettings(
     GaMode Mode = GaMode.Generational,
     int Evaluations = 0,
     Removal Removal = Removal.Oldest,
-    bool BirthOrder = false)
+    bool BirthOrder = false,
+    Guidance Guidance = Guidance.Off,
+    int Candidates = 10,
+    double Exploration = 0.25)
 {
     /// <summary>The largest population: every genome of a generation is an actor, and two billion of them exhaust
     /// memory (the run then restarts its actors forever instead of failing).</summary>
@@ -80,6 +89,9 @@ public sealed record GaSettings(
         if (Evaluations != 0 && Evaluations < Population)
             throw new ArgumentException(
                 $"evaluations must be 0 (population x generations) or at least the population (got {Evaluations})");
+        if (Candidates < 1) throw new ArgumentException($"candidates must be at least 1 (got {Candidates})");
+        if (!(Exploration >= 0 && Exploration <= 1))
+            throw new ArgumentException($"exploration must be in [0, 1] (got {Exploration})");
         return this;
     }
 

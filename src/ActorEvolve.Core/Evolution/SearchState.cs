@@ -98,7 +98,8 @@ public sealed class SearchState
         if (!IsFinished)
         {
             var breeding = DeterministicRng.Derive(Seed, "breed", Generation + 1);
-            Population = _evolver.NextGeneration(RankedPopulation, breeding, _evaluated.ContainsKey, StagnantGenerations());
+            Population = _evolver.NextGeneration(RankedPopulation, breeding, _evaluated.ContainsKey,
+                StagnantGenerations(), _evaluated.Values);
             Generation++;
             _trainedThisGeneration.Clear();
             CountCacheHits();

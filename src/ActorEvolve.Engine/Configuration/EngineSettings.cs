@@ -71,13 +71,15 @@ public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings
         var ga = preset == "" ? sizes : root.Section("ga-presets").OptionalSection(preset)?.Over(sizes)
             ?? throw new ConfigException($"unknown GA preset '{preset}' (define it under actorevolve.ga-presets)");
         var initial = ga.Choice("initial-population", ("random", InitialPopulation.Random),
-            ("grid", InitialPopulation.Grid));
+            ("grid", InitialPopulation.Grid), ("spread", InitialPopulation.Spread));
         var mode = ga.Choice("mode", ("generational", GaMode.Generational), ("steady-state", GaMode.SteadyState));
         var removal = ga.Choice("removal", ("oldest", Removal.Oldest), ("worst", Removal.Worst));
+        var guidance = ga.Choice("guidance", ("off", Guidance.Off), ("knn", Guidance.Knn), ("tpe", Guidance.Tpe));
         return Validated(() => new GaSettings(ga.Int("population"), ga.Int("generations"), ga.Double("retain"),
             ga.Double("random-select"), ga.Double("mutate-chance"), initial, ga.Bool("avoid-duplicates"),
             ga.Double("immigrants"), ga.Int("tournament"), ga.Int("sharing-radius"), ga.Bool("adaptive-mutation"),
-            mode, ga.Int("evaluations"), removal, ga.Bool("birth-order")).Validated());
+            mode, ga.Int("evaluations"), removal, ga.Bool("birth-order"), guidance, ga.Int("candidates"),
+            ga.Double("exploration")).Validated());
     }
 
     /// <summary>Builds a value whose own check (a record's <c>Validated</c>) throws <see cref="ArgumentException"/>,
