@@ -47,10 +47,13 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
 
     /// <summary>A generational search; each generation's trainings are spread over <paramref name="slots"/>
     /// simulated slots (each to the first free one) and the next generation starts when the last one ends.</summary>
-    public SearchTrace Evolve(GaSettings ga, long seed, int slots, Func<Genome, double> seconds)
+    /// <param name="evaluationCap">Instead of the configured generations, breed on (up to this many generations)
+    /// until this many unique evaluations: the GA on the peers' budget.</param>
+    public SearchTrace Evolve(GaSettings ga, long seed, int slots, Func<Genome, double> seconds,
+        int? evaluationCap = null)
     {
         var trace = new TraceRecorder(GridBest, nearBand);
-        var state = new SearchState(space, ga, seed);
+        var state = new SearchState(space, evaluationCap is { } cap ? ga with { Generations = cap } : ga, seed);
         var clock = new SlotClock(slots);
         while (true)
         {
@@ -59,6 +62,7 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
                 var result = fitness(genome);
                 state.RecordFitness(genome, result);
                 trace.Add(result, clock.Train(seconds(genome)));
+                if (trace.Count == evaluationCap) return trace.ToTrace();
             }
             clock.Barrier();
             state.CompleteGeneration();
@@ -137,6 +141,8 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
         readonly List<double> _bestSoFar = [];
         int? _toBest, _toNear;
         double? _secondsToBest;
+
+        public int Count => _bestSoFar.Count;
 
         /// <param name="at">When the training ended, in simulated seconds.</param>
         public void Add(FitnessResult result, double at)

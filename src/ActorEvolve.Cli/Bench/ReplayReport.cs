@@ -17,23 +17,29 @@ public sealed record MethodTraces(string Name, IReadOnlyList<SearchTrace> Traces
     public double[] MeanCurve(int length) =>
         Enumerable.Range(0, length).Select(k => Traces.Average(t => t.BestSoFar[Math.Min(k, t.Evaluations - 1)])).ToArray();
 
+    /// <summary>Share of seeds that had not found the grid's best genome within k unique evaluations.</summary>
+    public double NeverFoundWithin(int k) => Traces.Count(t => !(t.EvaluationsToBest <= k)) / (double)Traces.Count;
+
     /// <summary>Share of seeds that had found the grid's best genome after k unique evaluations.</summary>
-    public double[] FoundCurve(int length) =>
-        Enumerable.Range(1, length).Select(k => Traces.Count(t => t.EvaluationsToBest <= k) / (double)Traces.Count).ToArray();
+    public double[] FoundCurve(int length) => Enumerable.Range(1, length).Select(k => 1 - NeverFoundWithin(k)).ToArray();
 }
 
 /// <summary><c>bench replay</c>'s outputs: a markdown table (also printed) and two PNGs: best fitness found, and the
 /// share of seeds that found the grid's best, against unique evaluations.</summary>
 public static class ReplayReport
 {
+    static string N(double? v) => v is { } x ? x.ToString("0", CultureInfo.InvariantCulture) : "never";
+    static string P(double v) => v.ToString("0.0%", CultureInfo.InvariantCulture);
+
+    static StringBuilder Header(string table, int gridSize, double gridBest, double nearBand, int seeds) =>
+        new StringBuilder().AppendLine(CultureInfo.InvariantCulture,
+            $"Grid `{table}`: {gridSize} genomes, best fitness {gridBest:0.0000}; " +
+            $"near = within {nearBand * 100:0.##} pp; {seeds} seeds.");
+
     public static string Markdown(string table, int gridSize, double gridBest, double nearBand, int seeds, int slots,
         IReadOnlyList<MethodTraces> methods)
     {
-        static string N(double? v) => v is { } x ? x.ToString("0", CultureInfo.InvariantCulture) : "never";
-        static string P(double v) => v.ToString("0.0%", CultureInfo.InvariantCulture);
-        var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture,
-            $"Grid `{table}`: {gridSize} genomes, best fitness {gridBest:0.0000}; near = within {nearBand * 100:0.##} pp; {seeds} seeds.");
+        var text = Header(table, gridSize, gridBest, nearBand, seeds);
         text.AppendLine(CultureInfo.InvariantCulture,
             $"Seconds to best: the grid's recorded training times on {slots} simulated trainer slots (median).");
         text.AppendLine();
@@ -44,9 +50,38 @@ public static class ReplayReport
         {
             var (best, near) = (m.ToBest, m.ToNear);
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {m.Name} | {m.MedianEvaluations:0} | {N(best.Median)} | {N(best.P10)} | {N(best.P90)} | {P(best.NeverShare)} | " +
-                $"{N(near.Median)} | {N(near.P10)} | {N(near.P90)} | {P(near.NeverShare)} | " +
+                $"| {m.Name} | {m.MedianEvaluations:0} | {N(best.Median)} | {N(best.P10)} | {N(best.P90)} | " +
+                $"{P(best.NeverShare)} | {N(near.Median)} | {N(near.P10)} | {N(near.P90)} | {P(near.NeverShare)} | " +
                 $"{m.MeanFinalBest:0.0000} | {N(m.SecondsToBest.Median)} |");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Evaluations after which the peers' table reports the best found, and the budgets whose "never"
+    /// share it reports (117: what the defaults spend in 20 x 10).</summary>
+    public static readonly int[] BestAfter = [20, 50, 100], NeverWithin = [117, 300];
+
+    /// <summary>The table docs/bench/peers.py prints too (same columns, same percentiles), for searches run up to
+    /// <paramref name="cap"/> unique evaluations.</summary>
+    public static string PeersMarkdown(string table, int gridSize, double gridBest, double nearBand, int seeds, int cap,
+        IReadOnlyList<MethodTraces> methods)
+    {
+        var text = Header(table, gridSize, gridBest, nearBand, seeds).AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Searches run to {cap} unique evaluations.").AppendLine();
+        text.AppendLine("| Search | To best: median | p10 | p90 | To near: median | " +
+            string.Join(" | ", NeverWithin.Select(k => $"never within {k}")) + " | " +
+            string.Join(" | ", BestAfter.Select(k => $"best after {k}")) + " |");
+        text.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---|", 4 + NeverWithin.Length + BestAfter.Length)));
+        foreach (var m in methods)
+        {
+            var best = m.ToBest;
+            var curve = m.MeanCurve(BestAfter.Max());
+            string[] cells = [
+                m.Name, N(best.Median), N(best.P10), N(best.P90), N(m.ToNear.Median),
+                .. NeverWithin.Select(k => P(m.NeverFoundWithin(k))),
+                .. BestAfter.Select(k => curve[k - 1].ToString("0.0000", CultureInfo.InvariantCulture)),
+            ];
+            text.AppendLine($"| {string.Join(" | ", cells)} |");
         }
         return text.ToString();
     }

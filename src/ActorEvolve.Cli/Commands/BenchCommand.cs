@@ -200,10 +200,16 @@ public static class BenchCommand
                           "results)",
             DefaultValueFactory = _ => 4,
         };
+        var cap = new Option<int?>("--evaluations")
+        {
+            Description = "Also run the configured GA and the presets to this many unique evaluations (breeding on " +
+                          "past their generations) and random search as far, and print the peers' table " +
+                          "(docs/bench/peers.py)",
+        };
         var output = new Option<DirectoryInfo>("--out") { Description = "Where replay.md and the plots go", DefaultValueFactory = _ => new DirectoryInfo("bench-replay") };
         var command = new Command("replay", "The GA and random search against a recorded grid: evaluations until the best is found")
         {
-            table, space, seeds, near, compare, steady, slots, output, SharedOptions.ConfigFile,
+            table, space, seeds, near, compare, steady, slots, cap, output, SharedOptions.ConfigFile,
         };
         command.SetAction(parse =>
         {
@@ -212,6 +218,7 @@ public static class BenchCommand
             var engine = EngineSettings.From(config);
             if (engine.Space.Size is null) throw new UsageException("replay needs a finite search space (no float ranges)");
             if (parse.GetValue(seeds) < 1) throw new UsageException("--seeds must be at least 1");
+            if (parse.GetValue(cap) is < 1) throw new UsageException("--evaluations must be at least 1");
             var path = parse.GetValue(table)!.FullName;
             var grid = new TableFitness(path, engine.Space, TimeSpan.Zero);
             var context = new EvaluationContext(0, "replay");
@@ -219,10 +226,12 @@ public static class BenchCommand
 
             if (parse.GetValue(slots) < 1) throw new UsageException("--slots must be at least 1");
             var seconds = ReplayBench.RecordedSeconds(path, engine.Space);
-            SearchTrace[] Evolve(GaSettings ga) => Enumerable.Range(1, parse.GetValue(seeds))
+            // With a cap, a steady-state GA runs as many births (a cached birth spends no evaluation: it may end short).
+            SearchTrace[] Evolve(GaSettings ga, int? evaluations = null) => Enumerable.Range(1, parse.GetValue(seeds))
                 .Select(s => ga.Mode == GaMode.SteadyState
-                    ? bench.EvolveSteadyState(ga, s, parse.GetValue(slots), seconds)
-                    : bench.Evolve(ga, s, parse.GetValue(slots), seconds)).ToArray();
+                    ? bench.EvolveSteadyState(evaluations is { } n ? ga with { Evaluations = n } : ga, s,
+                        parse.GetValue(slots), seconds)
+                    : bench.Evolve(ga, s, parse.GetValue(slots), seconds, evaluations)).ToArray();
             var steadyState = engine.Ga with { Mode = GaMode.SteadyState };
             var slotCount = $"{parse.GetValue(slots)} slots";
             var steadyVariants = parse.GetValue(steady) ? new (string Name, GaSettings Ga)[]
@@ -231,11 +240,13 @@ public static class BenchCommand
                 ($"steady-state, remove worst ({slotCount})", steadyState with { Removal = Removal.Worst }),
                 ("steady-state, birth order, remove oldest", steadyState with { BirthOrder = true }),
             } : [];
-            MethodTraces[] gas = [
-                new($"GA as configured ({Describe(engine.Ga)})", Evolve(engine.Ga)),
+            (string Name, GaSettings Ga)[] configured = [
+                ($"GA as configured ({Describe(engine.Ga)})", engine.Ga),
                 .. (parse.GetValue(compare) ?? []).Select(name =>
-                    new MethodTraces($"GA, preset {name}",
-                        Evolve(EngineSettings.ReadGa(SettingsReader.Of(config, "actorevolve"), name)))),
+                    ($"GA, preset {name}", EngineSettings.ReadGa(SettingsReader.Of(config, "actorevolve"), name))),
+            ];
+            MethodTraces[] gas = [
+                .. configured.Select(c => new MethodTraces(c.Name, Evolve(c.Ga))),
                 .. steadyVariants.Select(v => new MethodTraces(v.Name, Evolve(v.Ga))),
             ];
             // Random search gets, per seed, as many evaluations as the most spending GA: never the smaller budget.
@@ -250,6 +261,18 @@ public static class BenchCommand
             File.WriteAllText(Path.Combine(outDir, "replay.md"), markdown);
             ReplayReport.Plot(outDir, bench.GridBest, methods);
             System.Console.Write(markdown);
+            if (parse.GetValue(cap) is { } evaluations)
+            {
+                MethodTraces[] capped = [
+                    .. configured.Select(c => new MethodTraces(c.Name, Evolve(c.Ga, evaluations))),
+                    new("random search", [.. Enumerable.Range(1, random.Length)
+                        .Select(s => bench.RandomSearch(evaluations, s, parse.GetValue(slots), seconds))]),
+                ];
+                var peers = ReplayReport.PeersMarkdown(Path.GetFileName(path), bench.GridSize, bench.GridBest,
+                    parse.GetValue(near), random.Length, evaluations, capped);
+                File.WriteAllText(Path.Combine(outDir, "peers.md"), peers);
+                System.Console.Write(Environment.NewLine + peers);
+            }
             System.Console.WriteLine($"Written: replay.md, {ReplayReport.BestFoundPng} and {ReplayReport.ShareFoundPng} in {outDir}");
             return 0;
         });
