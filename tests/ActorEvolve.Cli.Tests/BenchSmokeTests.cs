@@ -92,4 +92,24 @@ public sealed class BenchSmokeTests : IDisposable
             Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png.Take(4));
         }
     }
+
+    [Fact]
+    public void Bench_replay_with_an_evaluation_cap_writes_the_peers_table()
+    {
+        var result = _cli.Run("bench", "replay", "--table", _cli.SeedGrid(), "--seeds", "3", "--evaluations", "150",
+            "--compare", "harvey", "--out", "replay");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var peers = File.ReadAllLines(Path.Combine(_cli.WorkDir, "replay", "peers.md"));
+        Assert.Contains("Searches run to 150 unique evaluations.", peers);
+        Assert.Contains("| Search | To best: median | p10 | p90 | To near: median | never within 117 | " +
+                        "never within 300 | best after 20 | best after 50 | best after 100 |", peers);
+        const string share = @"\d+\.\d%", best = @"0\.\d{4}", count = @"(\d+|never)";
+        var cells = string.Concat(new[] { count, count, count, count, share, share, best, best, best }
+            .Select(cell => $@" \| {cell}")) + @" \|$";
+        foreach (var name in new[] { @"GA as configured \(20 x 10\)", "GA, preset harvey", "random search" })
+            Assert.Contains(peers, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^\| {name}{cells}"));
+
+        var bad = _cli.Run("bench", "replay", "--table", _cli.SeedGrid(), "--evaluations", "0");
+        Assert.Equal(["actorevolve: error: --evaluations must be at least 1"], bad.StderrLines);
+    }
 }
