@@ -145,6 +145,39 @@ public sealed class GuidedBreedingTests
     }
 
     [Fact]
+    public void A_guided_steady_state_run_rebuilt_from_its_facts_breeds_the_same_next_child()
+    {
+        var settings = new GaSettings(Population: 10, Evaluations: 60, Mode: GaMode.SteadyState, AvoidDuplicates: true,
+            Tournament: 2, Guidance: Guidance.Tpe, Initial: InitialPopulation.Spread);
+        IReadOnlyList<Genome> Children(GaSettings ga, Action<SteadyStateSearch> atBirth40)
+        {
+            var state = new SteadyStateSearch(Space, ga, 5);
+            var training = new Queue<Genome>();
+            while (state.CanBreed || training.Count > 0)
+            {
+                // Two slots: a result comes back whenever both are busy, oldest first.
+                if (state.CanBreed && training.Count < 2)
+                {
+                    if (state.Births == 40) atBirth40(state);
+                    var child = state.Breed();
+                    if (child.Evaluate) training.Enqueue(child.Genome);
+                }
+                else if (training.TryDequeue(out var done)) state.RecordResult(done, AdamLandscape(done));
+                else break;
+            }
+            return state.Facts.OfType<SteadyBirth>().Select(b => b.Genome).ToArray();
+        }
+        Genome? resumed = null;
+        // A run resumed at birth 40 from its journaled facts breeds what the uninterrupted run bred.
+        var guided = Children(settings, state => resumed ??= SteadyStateSearch.Replay(Space, settings, 5, state.Facts)
+            .Breed().Genome);
+        Assert.Equal(guided[40], resumed);
+        var unguided = Children(settings with { Guidance = Guidance.Off }, _ => { });
+        Assert.True(guided.Skip(10).Count(g => g.Get("optimizer") == "adam") >
+                    unguided.Skip(10).Count(g => g.Get("optimizer") == "adam"));
+    }
+
+    [Fact]
     public void A_spread_generation_0_holds_every_value_of_every_gene_and_distinct_genomes()
     {
         var settings = new GaSettings(Initial: InitialPopulation.Spread);

@@ -122,10 +122,16 @@ public sealed class Evolver(SearchSpace space, GaSettings settings)
 
     /// <summary>One steady-state child of the evaluated <paramref name="members"/>: two parents picked as for a
     /// generation (tournament, or uniform), the seed's crossover and mutation, genes re-drawn while the child is not
-    /// new when avoid-duplicates is on.</summary>
-    public Genome Child(IEnumerable<ScoredGenome> members, DeterministicRng rng, Func<Genome, bool> isNew)
+    /// new when avoid-duplicates is on. With guidance, the surrogate's pick of <c>Candidates</c> new children (a
+    /// random one of them with chance <c>Exploration</c>).</summary>
+    /// <param name="measured">Every genome measured so far in the run (for guidance; without it, none).</param>
+    public Genome Child(IEnumerable<ScoredGenome> members, DeterministicRng rng, Func<Genome, bool> isNew,
+        IReadOnlyCollection<ScoredGenome>? measured = null)
     {
         var parents = Rank(members).Select(s => s.Genome).ToList();
+        if (Surrogate.Fit(space, settings.Guidance, measured ?? []) is { } surrogate &&
+            CandidatePool(settings.Candidates, parents, rng, settings.MutateChance, isNew) is { Count: > 0 } pool)
+            return rng.NextDouble() < settings.Exploration ? rng.Pick(pool) : Ranked(pool, surrogate)[0];
         var (mother, father) = PickPair(parents, rng);
         var child = Breed(mother, father, rng, settings.MutateChance);
         return settings.AvoidDuplicates ? Redraw(child, isNew, g => Mutate(g, rng)) : child;
@@ -152,12 +158,16 @@ public sealed class Evolver(SearchSpace space, GaSettings settings)
     /// wrong model cannot steer the search away from a region for good. At most <paramref name="count"/>.</summary>
     IEnumerable<Genome> Guided(List<Genome> pool, int count, Surrogate surrogate, DeterministicRng rng)
     {
-        var ranked = pool.OrderByDescending(surrogate.Predict).ThenBy(g => g.Key, StringComparer.Ordinal).ToArray();
+        var ranked = Ranked(pool, surrogate);
         var exploit = Math.Min(ranked.Length, count - (int)Math.Round(count * settings.Exploration));
         var rest = ranked.Skip(exploit).ToArray();
         var explore = Math.Min(rest.Length, count - exploit);
         return ranked.Take(exploit).Concat(rng.Permutation(rest.Length).Take(explore).Select(i => rest[i]));
     }
+
+    /// <summary>Most promising first; ties by key, so the order never depends on how the pool was bred.</summary>
+    static Genome[] Ranked(List<Genome> pool, Surrogate surrogate) =>
+        pool.OrderByDescending(surrogate.Predict).ThenBy(g => g.Key, StringComparer.Ordinal).ToArray();
 
     static Genome Redraw(Genome genome, Func<Genome, bool> isNew, Func<Genome, Genome> redraw)
     {

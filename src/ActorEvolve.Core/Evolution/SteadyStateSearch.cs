@@ -133,7 +133,7 @@ public sealed class SteadyStateSearch
         var immigrant = rng.NextDouble() < Settings.Immigrants;
         return _members.Count < Size || immigrant
             ? _evolver.Immigrant(rng, IsNew)
-            : _evolver.Child(_members.Select(m => m.Scored), rng, IsNew);
+            : _evolver.Child(_members.Select(m => m.Scored), rng, IsNew, _evaluated.Values);
     }
 
     /// <summary>Records a genome's result as the objective sees it (idempotent: a genome's second result is ignored).
