@@ -178,6 +178,33 @@ public sealed class GuidedBreedingTests
     }
 
     [Fact]
+    public void With_birth_order_a_guided_steady_state_run_breeds_the_same_children_in_any_arrival_order()
+    {
+        var settings = new GaSettings(Population: 10, Evaluations: 60, Mode: GaMode.SteadyState, AvoidDuplicates: true,
+            Tournament: 2, Guidance: Guidance.Tpe, BirthOrder: true);
+        Genome[] Births(int slots, ulong arrivalSeed)
+        {
+            var state = new SteadyStateSearch(Space, settings, 8);
+            var arrival = new DeterministicRng(arrivalSeed);
+            var training = new List<Genome>();
+            while (true)
+            {
+                while (training.Count < slots && state.CanBreed)
+                    if (state.Breed() is { Evaluate: true } child) training.Add(child.Genome);
+                if (state.IsFinished || training.Count == 0) break;
+                var done = training[arrival.NextInt(training.Count)];
+                training.Remove(done);
+                state.RecordResult(done, AdamLandscape(done));
+            }
+            return state.Facts.OfType<SteadyBirth>().Select(b => b.Genome).ToArray();
+        }
+        var reference = Births(1, 1);
+        Assert.Equal(60, reference.Length);
+        Assert.Equal(reference, Births(4, 2));
+        Assert.Equal(reference, Births(7, 3));
+    }
+
+    [Fact]
     public void A_spread_generation_0_holds_every_value_of_every_gene_and_distinct_genomes()
     {
         var settings = new GaSettings(Initial: InitialPopulation.Spread);

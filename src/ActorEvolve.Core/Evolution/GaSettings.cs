@@ -66,8 +66,8 @@ public sealed record GaSettings(
     Removal Removal = Removal.Oldest,
     bool BirthOrder = false,
     Guidance Guidance = Guidance.Off,
-    int Candidates = 10,
-    double Exploration = 0.25)
+    int Candidates = 20,
+    double Exploration = 0.1)
 {
     /// <summary>The largest population: every genome of a generation is an actor, and two billion of them exhaust
     /// memory (the run then restarts its actors forever instead of failing).</summary>

@@ -45,6 +45,9 @@ public sealed class SteadyStateSearch
     /// <summary>Births with a result that have not joined yet (birth order holds them back).</summary>
     readonly SortedSet<int> _arrived = [];
     readonly List<Member> _members = [];
+    /// <summary>Every genome that has joined the population (once each): what guidance models. With birth order it
+    /// depends on the births alone, not on the order results arrived in.</summary>
+    readonly Dictionary<string, ScoredGenome> _joinedGenomes = new(StringComparer.Ordinal);
     readonly List<SteadyFact> _facts = [];
     /// <summary>With birth order: births 0 … this − 1 have joined.</summary>
     int _joinedPrefix;
@@ -133,7 +136,7 @@ public sealed class SteadyStateSearch
         var immigrant = rng.NextDouble() < Settings.Immigrants;
         return _members.Count < Size || immigrant
             ? _evolver.Immigrant(rng, IsNew)
-            : _evolver.Child(_members.Select(m => m.Scored), rng, IsNew, _evaluated.Values);
+            : _evolver.Child(_members.Select(m => m.Scored), rng, IsNew, _joinedGenomes.Values);
     }
 
     /// <summary>Records a genome's result as the objective sees it (idempotent: a genome's second result is ignored).
@@ -165,7 +168,9 @@ public sealed class SteadyStateSearch
                 _joinedPrefix++;
             }
             _arrived.Remove(birth);
-            _members.Add(new Member(birth, _evaluated[_births[birth].Key]));
+            var scored = _evaluated[_births[birth].Key];
+            _members.Add(new Member(birth, scored));
+            _joinedGenomes.TryAdd(scored.Genome.Key, scored);
             if (_members.Count > Size) Remove();
             if (++_joined % Size == 0 || _joined == Settings.Births()) CloseRound();
         }
