@@ -122,6 +122,24 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact]
+    public void A_folder_is_rebuilt_with_the_journaled_ga_settings_when_the_settings_around_the_run_changed()
+    {
+        Assert.Equal(0, _cli.Run(TableSearch("drift")).ExitCode);
+        // As if this version shipped other GA defaults than the one that ran it; the folder must be rebuilt.
+        File.AppendAllText(Path.Combine(Run("drift"), "run.conf"), "\nactorevolve.ga.tournament = 3\n");
+        File.Delete(Path.Combine(Run("drift"), "summary.json"));
+
+        var runs = _cli.Run("runs");
+        Assert.True(runs.ExitCode == 0, runs.Stderr);
+        Assert.Contains("completed", runs.Stdout);
+        AssertFolderMatchesJournal("drift");
+        var ga = JsonDocument.Parse(File.ReadAllText(Path.Combine(Run("drift"), "summary.json"))).RootElement
+            .GetProperty("config").GetProperty("ga");
+        Assert.Equal(2, ga.GetProperty("tournament").GetInt32()); // the run's own, from its journal
+        AssertRefused(_cli.Run("resume", "drift"), "run 'drift' has already finished");
+    }
+
+    [Fact]
     public void Of_two_resumes_started_together_one_runs_and_the_other_refuses_in_one_line()
     {
         KillWhen(() => JournalHas("twice", "generation-completed"), TableSearch("twice"));

@@ -107,12 +107,13 @@ public sealed class RunFolder : IDisposable
                || run.IsFinished && !File.Exists(Report.ReportWriter.HtmlPath(Files));
     }
 
-    /// <summary>Rebuilds the folder with the run's own settings (its run.conf alone: what it was started
-    /// with).</summary>
+    /// <summary>Rebuilds the folder with the run's own settings: its run.conf alone, with the GA settings and the
+    /// objective it journaled (a later version's shipped defaults may differ; the folder shows the run as it ran).
+    /// </summary>
     void Repair(JournaledRun run)
     {
         var config = HoconLoader.Load([Files.Config], null);
-        var engine = EngineSettings.From(config);
+        var engine = EngineSettings.From(config) with { Ga = run.Started!.Ga, Objective = run.Started.Goal };
         if (!run.Started!.Space.SequenceEqual(RunJournal.Describe(engine.Space)) || run.Started.Seed != engine.Seed)
             throw new ConfigException(
                 $"run '{RunId}': its run.conf no longer matches its journal (seed or search space)");
