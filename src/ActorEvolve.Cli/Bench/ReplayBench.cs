@@ -27,7 +27,8 @@ public sealed record FindingStats(double? Median, double? P10, double? P90, doub
             var value = sorted[(int)Math.Round(p * (sorted.Length - 1), MidpointRounding.AwayFromZero)];
             return value == int.MaxValue ? null : value;
         }
-        return new FindingStats(Percentile(0.5), Percentile(0.1), Percentile(0.9), evaluations.Count(e => e is null) / (double)evaluations.Count);
+        var never = evaluations.Count(e => e is null) / (double)evaluations.Count;
+        return new FindingStats(Percentile(0.5), Percentile(0.1), Percentile(0.9), never);
     }
 }
 

@@ -13,15 +13,18 @@ public sealed record MethodTraces(string Name, IReadOnlyList<SearchTrace> Traces
     public double MedianEvaluations => Traces.Select(t => (double)t.Evaluations).Order().ElementAt(Traces.Count / 2);
     public double MeanFinalBest => Traces.Average(t => t.BestSoFar[^1]);
 
-    /// <summary>Mean over seeds of the best fitness found after k unique evaluations (a finished search keeps its best).</summary>
+    /// <summary>Mean over seeds of the best fitness found after k unique evaluations (a finished search keeps its
+    /// best).</summary>
     public double[] MeanCurve(int length) =>
-        Enumerable.Range(0, length).Select(k => Traces.Average(t => t.BestSoFar[Math.Min(k, t.Evaluations - 1)])).ToArray();
+        Enumerable.Range(0, length)
+            .Select(k => Traces.Average(t => t.BestSoFar[Math.Min(k, t.Evaluations - 1)])).ToArray();
 
     /// <summary>Share of seeds that had not found the grid's best genome within k unique evaluations.</summary>
     public double NeverFoundWithin(int k) => Traces.Count(t => !(t.EvaluationsToBest <= k)) / (double)Traces.Count;
 
     /// <summary>Share of seeds that had found the grid's best genome after k unique evaluations.</summary>
-    public double[] FoundCurve(int length) => Enumerable.Range(1, length).Select(k => 1 - NeverFoundWithin(k)).ToArray();
+    public double[] FoundCurve(int length) =>
+        Enumerable.Range(1, length).Select(k => 1 - NeverFoundWithin(k)).ToArray();
 }
 
 /// <summary><c>bench replay</c>'s outputs: a markdown table (also printed) and two PNGs: best fitness found, and the
@@ -91,19 +94,23 @@ public static class ReplayReport
     public static void Plot(string directory, double gridBest, IReadOnlyList<MethodTraces> methods)
     {
         var length = methods.Max(m => m.Traces.Max(t => t.Evaluations));
-        var best = Chart(methods, length, m => m.MeanCurve(length), "Best fitness found (mean over seeds)", "Best validation accuracy found");
+        var best = Chart(methods, length, m => m.MeanCurve(length), "Best fitness found (mean over seeds)",
+            "Best validation accuracy found");
         var target = best.Add.HorizontalLine(gridBest);
         target.LinePattern = ScottPlot.LinePattern.Dashed;
         target.LegendText = "grid best";
-        best.Axes.SetLimitsY(gridBest - 0.04, gridBest + 0.005); // the race is at the top; the first evaluations are noise
+        // The race is at the top; the first evaluations are noise.
+        best.Axes.SetLimitsY(gridBest - 0.04, gridBest + 0.005);
         best.SavePng(Path.Combine(directory, BestFoundPng), 900, 550);
 
-        var found = Chart(methods, length, m => m.FoundCurve(length), "Seeds that have found the grid's best genome", "Share of seeds");
+        var found = Chart(methods, length, m => m.FoundCurve(length), "Seeds that have found the grid's best genome",
+            "Share of seeds");
         found.Axes.SetLimitsY(0, 1);
         found.SavePng(Path.Combine(directory, ShareFoundPng), 900, 550);
     }
 
-    static ScottPlot.Plot Chart(IReadOnlyList<MethodTraces> methods, int length, Func<MethodTraces, double[]> curve, string title, string yLabel)
+    static ScottPlot.Plot Chart(IReadOnlyList<MethodTraces> methods, int length, Func<MethodTraces, double[]> curve,
+        string title, string yLabel)
     {
         var plot = new ScottPlot.Plot();
         var xs = Enumerable.Range(1, length).Select(x => (double)x).ToArray();

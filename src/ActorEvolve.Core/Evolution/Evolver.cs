@@ -65,7 +65,8 @@ public sealed class Evolver(SearchSpace space, GaSettings settings)
     const int MaxRedraws = 20;
 
     /// <param name="isEvaluated">Whether a genome key was evaluated earlier in the run (for avoid-duplicates).</param>
-    /// <param name="stagnantGenerations">Generations since the run's best last improved (for adaptive mutation).</param>
+    /// <param name="stagnantGenerations">Generations since the run's best last improved (for adaptive mutation).
+    /// </param>
     /// <param name="measured">Every genome measured so far in the run (for guidance; without it, none).</param>
     public IReadOnlyList<Genome> NextGeneration(IEnumerable<ScoredGenome> scored, DeterministicRng rng,
         Func<string, bool>? isEvaluated = null, int stagnantGenerations = 0,
@@ -83,7 +84,8 @@ public sealed class Evolver(SearchSpace space, GaSettings settings)
         var next = parents.Take(settings.Population).ToList();
         var taken = next.Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         bool IsNew(Genome g) => !taken.Contains(g.Key) && isEvaluated?.Invoke(g.Key) != true;
-        var immigrants = Math.Min(settings.Population - next.Count, (int)Math.Round(settings.Immigrants * settings.Population));
+        var immigrants = Math.Min(settings.Population - next.Count,
+            (int)Math.Round(settings.Immigrants * settings.Population));
         var children = settings.Population - next.Count - immigrants;
         if (Surrogate.Fit(space, settings.Guidance, measured ?? []) is { } surrogate)
         {
@@ -98,7 +100,8 @@ public sealed class Evolver(SearchSpace space, GaSettings settings)
         while (children > 0)
         {
             var (mother, father) = PickPair(parents, rng);
-            foreach (var baby in new[] { Breed(mother, father, rng, mutateChance), Breed(mother, father, rng, mutateChance) })
+            Genome[] babies = [Breed(mother, father, rng, mutateChance), Breed(mother, father, rng, mutateChance)];
+            foreach (var baby in babies)
             {
                 if (children == 0) break;
                 var child = settings.AvoidDuplicates ? Redraw(baby, IsNew, g => Mutate(g, rng)) : baby;
@@ -176,7 +179,8 @@ public sealed class Evolver(SearchSpace space, GaSettings settings)
     }
 
     /// <summary>Uniform crossover: each gene from either parent; then, with mutate-chance, one gene re-drawn.</summary>
-    public Genome Breed(Genome mother, Genome father, DeterministicRng rng) => Breed(mother, father, rng, settings.MutateChance);
+    public Genome Breed(Genome mother, Genome father, DeterministicRng rng) =>
+        Breed(mother, father, rng, settings.MutateChance);
 
     Genome Breed(Genome mother, Genome father, DeterministicRng rng, double mutateChance)
     {
@@ -223,7 +227,8 @@ public sealed class Evolver(SearchSpace space, GaSettings settings)
     }
 
     /// <summary>The best (lowest index) of <c>Tournament</c> uniform draws from <paramref name="count"/> ranked
-    /// parents, indexes at or above <paramref name="skip"/> shifted past it so the pair is two distinct parents.</summary>
+    /// parents, indexes at or above <paramref name="skip"/> shifted past it so the pair is two distinct parents.
+    /// </summary>
     int Tournament(int count, DeterministicRng rng, int skip = int.MaxValue)
     {
         var winner = Enumerable.Range(0, settings.Tournament).Min(_ => rng.NextInt(count));

@@ -32,7 +32,8 @@ public enum Removal
 }
 
 /// <summary>Genetic-algorithm parameters. The record's defaults are exactly Matt Harvey's 2017 GA (also a journal
-/// written without a newer field reads as the seed's behaviour); hocon/actorevolve.conf adds the measured improvements.</summary>
+/// written without a newer field reads as the seed's behaviour); hocon/actorevolve.conf adds the measured
+/// improvements.</summary>
 /// <param name="AvoidDuplicates">A child that is already evaluated (or already in the next generation) gets genes
 /// re-drawn until it is new, so every generation spends its trainings on new networks instead of cache hits.</param>
 /// <param name="Immigrants">Share of each new generation filled with new random genomes, for diversity.</param>
@@ -81,11 +82,15 @@ public sealed record GaSettings(
             throw new ArgumentException($"population must be at most {MaxPopulation} (got {Population})");
         if (Generations < 1) throw new ArgumentException($"generations must be at least 1 (got {Generations})");
         if (!(Retain > 0 && Retain <= 1)) throw new ArgumentException($"retain must be in (0, 1] (got {Retain})");
-        if (!(RandomSelect >= 0 && RandomSelect <= 1)) throw new ArgumentException($"random-select must be in [0, 1] (got {RandomSelect})");
-        if (!(MutateChance >= 0 && MutateChance <= 1)) throw new ArgumentException($"mutate-chance must be in [0, 1] (got {MutateChance})");
-        if (SharingRadius < 0) throw new ArgumentException($"sharing-radius must be 0 (off) or more (got {SharingRadius})");
+        if (!(RandomSelect >= 0 && RandomSelect <= 1))
+            throw new ArgumentException($"random-select must be in [0, 1] (got {RandomSelect})");
+        if (!(MutateChance >= 0 && MutateChance <= 1))
+            throw new ArgumentException($"mutate-chance must be in [0, 1] (got {MutateChance})");
+        if (SharingRadius < 0)
+            throw new ArgumentException($"sharing-radius must be 0 (off) or more (got {SharingRadius})");
         if (Tournament < 0) throw new ArgumentException($"tournament must be 0 (off) or more (got {Tournament})");
-        if (!(Immigrants >= 0 && Immigrants < 1)) throw new ArgumentException($"immigrants must be in [0, 1) (got {Immigrants})");
+        if (!(Immigrants >= 0 && Immigrants < 1))
+            throw new ArgumentException($"immigrants must be in [0, 1) (got {Immigrants})");
         if (Evaluations != 0 && Evaluations < Population)
             throw new ArgumentException(
                 $"evaluations must be 0 (population x generations) or at least the population (got {Evaluations})");

@@ -129,7 +129,8 @@ public sealed class SearchState
             trained, cached, ranked.Count(r => r.Fitness.Failed));
     }
 
-    /// <summary>Completed generations, counted from the last, whose best did not beat every generation before them.</summary>
+    /// <summary>Completed generations, counted from the last, whose best did not beat every generation before
+    /// them.</summary>
     int StagnantGenerations()
     {
         var stagnant = 0;
