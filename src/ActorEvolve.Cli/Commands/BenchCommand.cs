@@ -13,23 +13,32 @@ namespace ActorEvolve.Cli.Commands;
 /// <summary><c>actorevolve bench</c>: measurements, not tests. Figures go to docs/benchmarks.md.</summary>
 public static class BenchCommand
 {
-    static readonly Option<int> Slots = new("--slots") { Description = "Trainer slots", DefaultValueFactory = _ => Environment.ProcessorCount };
-    static readonly Option<string> Journal = new("--journal") { Description = "Also measure this journal (e.g. postgres://user:password@host/db)" };
+    static readonly Option<int> Slots = new("--slots")
+    {
+        Description = "Trainer slots", DefaultValueFactory = _ => Environment.ProcessorCount,
+    };
+    static readonly Option<string> Journal = new("--journal")
+    {
+        Description = "Also measure this journal (e.g. postgres://user:password@host/db)",
+    };
 
-    public static Command Create() => new("bench", "Measure the engine and the trainer (figures for docs/benchmarks.md)")
+    public static Command Create() => new("bench",
+        "Measure the engine and the trainer (figures for docs/benchmarks.md)")
     {
         Engine(), JournalCommand(), Train(), Replay(), Exec(), Cluster(), ClusterNodes(),
     };
 
     static readonly Option<double> EvaluationSeconds = new("--evaluation-seconds")
     {
-        Description = "Mean time of one evaluation (the recorded training times, scaled)", DefaultValueFactory = _ => 1.0,
+        Description = "Mean time of one evaluation (the recorded training times, scaled)",
+        DefaultValueFactory = _ => 1.0,
     };
 
     static readonly Option<FileInfo> Grid = new("--grid")
     {
         Description = "A recorded grid whose seconds column gives the evaluation times",
-        DefaultValueFactory = _ => new FileInfo(Path.Combine(AppContext.BaseDirectory, "grids", "fashion-mnist-seed-space.csv")),
+        DefaultValueFactory = _ => new FileInfo(Path.Combine(AppContext.BaseDirectory, "grids",
+            "fashion-mnist-seed-space.csv")),
     };
 
     static Command Cluster()
@@ -40,8 +49,14 @@ public static class BenchCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var nodes = new Option<int?>("--nodes") { Description = "Measure only this many trainer nodes (with --slots)" };
-        var slots = new Option<int>("--slots") { Description = "Slots per node, with --nodes", DefaultValueFactory = _ => 4 };
-        var generations = new Option<int>("--generations") { Description = "Generations per run", DefaultValueFactory = _ => 5 };
+        var slots = new Option<int>("--slots")
+        {
+            Description = "Slots per node, with --nodes", DefaultValueFactory = _ => 4,
+        };
+        var generations = new Option<int>("--generations")
+        {
+            Description = "Generations per run", DefaultValueFactory = _ => 5,
+        };
         var perSlot = new Option<int>("--genomes-per-slot")
         {
             Description = "Population size per trainer slot (genomes wait for slots)", DefaultValueFactory = _ => 4,
@@ -52,7 +67,8 @@ public static class BenchCommand
             DefaultValueFactory = _ => "generational",
         };
         var command = new Command("cluster",
-            "Trainer nodes on loopback (some joining, some killed) with recorded training times: utilisation, latencies")
+            "Trainer nodes on loopback (some joining, some killed) with recorded training times: " +
+                "utilisation, latencies")
         {
             configurations, nodes, slots, EvaluationSeconds, generations, perSlot, Grid, modes,
         };
@@ -70,7 +86,8 @@ public static class BenchCommand
                 var other => throw new UsageException(
                     $"--mode must be generational, steady-state or both, got '{other}'"),
             };
-            var setups = (parse.GetValue(nodes) is { } n ? [$"{n}x{parse.GetValue(slots)}"] : parse.GetValue(configurations)!)
+            var setups = (parse.GetValue(nodes) is { } n ? [$"{n}x{parse.GetValue(slots)}"]
+                    : parse.GetValue(configurations)!)
                 .Select(c => ParseConfiguration(c) is var (count, perNode)
                     ? new ClusterBench.Setup(count, perNode, seconds, parse.GetValue(generations),
                         Math.Max(8, count * perNode * parse.GetValue(perSlot)), parse.GetValue(Grid)!.FullName)
@@ -111,8 +128,8 @@ public static class BenchCommand
         var command = new Command("cluster-nodes") { join, nodes, slots, EvaluationSeconds, Grid, log };
         command.Hidden = true;
         command.SetAction((parse, cancellation) => NodesProcess.RunAsync(parse.GetValue(join)!, parse.GetValue(nodes),
-            parse.GetValue(slots), parse.GetValue(EvaluationSeconds), parse.GetValue(Grid)!.FullName, parse.GetValue(log)!,
-            cancellation));
+            parse.GetValue(slots), parse.GetValue(EvaluationSeconds), parse.GetValue(Grid)!.FullName,
+            parse.GetValue(log)!, cancellation));
         return command;
     }
 
@@ -146,16 +163,22 @@ public static class BenchCommand
     {
         var populations = new Option<int[]>("--populations")
         {
-            Description = "Population sizes to measure", DefaultValueFactory = _ => [20, 200, 2000], AllowMultipleArgumentsPerToken = true,
+            Description = "Population sizes to measure", DefaultValueFactory = _ => [20, 200, 2000],
+            AllowMultipleArgumentsPerToken = true,
         };
-        var generations = new Option<int>("--generations") { Description = "Generations per run", DefaultValueFactory = _ => 10 };
-        var command = new Command("engine", "Evaluations per second of the actor machinery with a zero-cost fitness, journal off and on")
+        var generations = new Option<int>("--generations")
+        {
+            Description = "Generations per run", DefaultValueFactory = _ => 10,
+        };
+        var command = new Command("engine",
+            "Evaluations per second of the actor machinery with a zero-cost fitness, journal off and on")
         {
             populations, generations, Slots, Journal,
         };
         command.SetAction(async parse =>
         {
-            var results = await EngineBench.RunAsync(parse.GetValue(populations)!, parse.GetValue(generations), parse.GetValue(Slots), parse.GetValue(Journal));
+            var results = await EngineBench.RunAsync(parse.GetValue(populations)!, parse.GetValue(generations),
+                parse.GetValue(Slots), parse.GetValue(Journal));
             EngineBench.Print(AnsiConsole.Console, parse.GetValue(generations), results);
             return 0;
         });
@@ -164,15 +187,22 @@ public static class BenchCommand
 
     static Command JournalCommand()
     {
-        var population = new Option<int>("--population") { Description = "Genomes per generation", DefaultValueFactory = _ => 50 };
-        var generations = new Option<int>("--generations") { Description = "Generations", DefaultValueFactory = _ => 100 };
+        var population = new Option<int>("--population")
+        {
+            Description = "Genomes per generation", DefaultValueFactory = _ => 50,
+        };
+        var generations = new Option<int>("--generations")
+        {
+            Description = "Generations", DefaultValueFactory = _ => 100,
+        };
         var command = new Command("journal", "Journaling cost per evaluation and recovery time of a long run")
         {
             population, generations, Slots, Journal,
         };
         command.SetAction(async parse =>
         {
-            var results = await EngineBench.RunAsync([parse.GetValue(population)], parse.GetValue(generations), parse.GetValue(Slots), parse.GetValue(Journal));
+            var results = await EngineBench.RunAsync([parse.GetValue(population)], parse.GetValue(generations),
+                parse.GetValue(Slots), parse.GetValue(Journal));
             EngineBench.Print(AnsiConsole.Console, parse.GetValue(generations), results);
             return 0;
         });
@@ -181,13 +211,26 @@ public static class BenchCommand
 
     static Command Replay()
     {
-        var table = new Option<FileInfo>("--table") { Description = "A recorded grid (brute's grid.csv)", Required = true };
-        var space = new Option<FileInfo>("--space") { Description = "A HOCON file with the search space (and GA settings) to replay" };
-        var seeds = new Option<int>("--seeds") { Description = "Searches per method, one per seed", DefaultValueFactory = _ => 50 };
-        var near = new Option<double>("--near") { Description = "The near-best band, in fitness units", DefaultValueFactory = _ => 0.003 };
+        var table = new Option<FileInfo>("--table")
+        {
+            Description = "A recorded grid (brute's grid.csv)", Required = true,
+        };
+        var space = new Option<FileInfo>("--space")
+        {
+            Description = "A HOCON file with the search space (and GA settings) to replay",
+        };
+        var seeds = new Option<int>("--seeds")
+        {
+            Description = "Searches per method, one per seed", DefaultValueFactory = _ => 50,
+        };
+        var near = new Option<double>("--near")
+        {
+            Description = "The near-best band, in fitness units", DefaultValueFactory = _ => 0.003,
+        };
         var compare = new Option<string[]>("--compare")
         {
-            Description = "GA presets (actorevolve.ga-presets) to replay beside the configured GA, e.g. harvey", AllowMultipleArgumentsPerToken = true,
+            Description = "GA presets (actorevolve.ga-presets) to replay beside the configured GA, e.g. harvey",
+            AllowMultipleArgumentsPerToken = true,
         };
         var steady = new Option<bool>("--steady-state")
         {
@@ -206,27 +249,36 @@ public static class BenchCommand
                           "past their generations) and random search as far, and print the peers' table " +
                           "(docs/bench/peers.py)",
         };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Where replay.md and the plots go", DefaultValueFactory = _ => new DirectoryInfo("bench-replay") };
-        var command = new Command("replay", "The GA and random search against a recorded grid: evaluations until the best is found")
+        var output = new Option<DirectoryInfo>("--out")
+        {
+            Description = "Where replay.md and the plots go",
+            DefaultValueFactory = _ => new DirectoryInfo("bench-replay"),
+        };
+        var command = new Command("replay",
+            "The GA and random search against a recorded grid: evaluations until the best is found")
         {
             table, space, seeds, near, compare, steady, slots, cap, output, SharedOptions.ConfigFile,
         };
         command.SetAction(parse =>
         {
-            var files = new[] { parse.GetValue(SharedOptions.ConfigFile), parse.GetValue(space) }.OfType<FileInfo>().Select(f => f.FullName);
+            var files = new[] { parse.GetValue(SharedOptions.ConfigFile), parse.GetValue(space) }
+                .OfType<FileInfo>().Select(f => f.FullName);
             var config = HoconLoader.Load(files, []);
             var engine = EngineSettings.From(config);
-            if (engine.Space.Size is null) throw new UsageException("replay needs a finite search space (no float ranges)");
+            if (engine.Space.Size is null) throw new UsageException(
+                "replay needs a finite search space (no float ranges)");
             if (parse.GetValue(seeds) < 1) throw new UsageException("--seeds must be at least 1");
             if (parse.GetValue(cap) is < 1) throw new UsageException("--evaluations must be at least 1");
             var path = parse.GetValue(table)!.FullName;
             var grid = new TableFitness(path, engine.Space, TimeSpan.Zero);
             var context = new EvaluationContext(0, "replay");
-            var bench = new ReplayBench(engine.Space, g => grid.Evaluate(g, context, CancellationToken.None), parse.GetValue(near));
+            var bench = new ReplayBench(engine.Space, g => grid.Evaluate(g, context, CancellationToken.None),
+                parse.GetValue(near));
 
             if (parse.GetValue(slots) < 1) throw new UsageException("--slots must be at least 1");
             var seconds = ReplayBench.RecordedSeconds(path, engine.Space);
-            // With a cap, a steady-state GA runs as many births (a cached birth spends no evaluation: it may end short).
+            // With a cap, a steady-state GA runs as many births (a cached birth spends no evaluation: it may end
+            // short).
             SearchTrace[] Evolve(GaSettings ga, int? evaluations = null) => Enumerable.Range(1, parse.GetValue(seeds))
                 .Select(s => ga.Mode == GaMode.SteadyState
                     ? bench.EvolveSteadyState(evaluations is { } n ? ga with { Evaluations = n } : ga, s,
@@ -273,7 +325,8 @@ public static class BenchCommand
                 File.WriteAllText(Path.Combine(outDir, "peers.md"), peers);
                 System.Console.Write(Environment.NewLine + peers);
             }
-            System.Console.WriteLine($"Written: replay.md, {ReplayReport.BestFoundPng} and {ReplayReport.ShareFoundPng} in {outDir}");
+            System.Console.WriteLine($"Written: replay.md, {ReplayReport.BestFoundPng} and " +
+                $"{ReplayReport.ShareFoundPng} in {outDir}");
             return 0;
         });
         return command;
@@ -284,22 +337,30 @@ public static class BenchCommand
 
     static Command Train()
     {
-        var samples = new Option<int>("--samples") { Description = "Training images per epoch", DefaultValueFactory = _ => 59_000 };
+        var samples = new Option<int>("--samples")
+        {
+            Description = "Training images per epoch", DefaultValueFactory = _ => 59_000,
+        };
         var threads = new Option<int[]>("--threads")
         {
-            Description = "Intra-op thread counts to measure", DefaultValueFactory = _ => [1, Environment.ProcessorCount], AllowMultipleArgumentsPerToken = true,
+            Description = "Intra-op thread counts to measure",
+            DefaultValueFactory = _ => [1, Environment.ProcessorCount],
+            AllowMultipleArgumentsPerToken = true,
         };
-        var command = new Command("train", "TorchSharp epoch time of reference genomes against the machine's GEMM GFLOP/s")
+        var command = new Command("train",
+            "TorchSharp epoch time of reference genomes against the machine's GEMM GFLOP/s")
         {
             samples, SharedOptions.Data, threads,
         };
         command.SetAction(async (parse, cancellation) =>
         {
             TorchRuntime.Initialize();
-            var directory = await new DatasetLocator(DatasetSource.FashionMnist(), parse.GetValue(SharedOptions.Data)?.FullName,
+            var directory = await new DatasetLocator(DatasetSource.FashionMnist(),
+                parse.GetValue(SharedOptions.Data)?.FullName,
                 DatasetLocator.DefaultCacheDirectory).LocateAsync(cancellation);
             var peaks = TrainingBench.Peaks(parse.GetValue(threads)!.Distinct());
-            TrainingBench.Print(AnsiConsole.Console, peaks, TrainingBench.Run(directory, parse.GetValue(samples), peaks).ToArray());
+            TrainingBench.Print(AnsiConsole.Console, peaks,
+                TrainingBench.Run(directory, parse.GetValue(samples), peaks).ToArray());
             return 0;
         });
         return command;
