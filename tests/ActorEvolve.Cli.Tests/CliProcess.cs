@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace ActorEvolve.Cli.Tests;
 
@@ -81,6 +82,18 @@ public sealed class CliProcess : IDisposable
         return path;
     }
 
+    /// <summary>Starts a search that listens on a port of the system's choosing and returns it with the port it
+    /// prints for trainers to join: a port picked beforehand can be taken by another process's connection before
+    /// the search binds it.</summary>
+    public (Process Coordinator, int Port) StartCoordinator(params string[] args)
+    {
+        var coordinator = Start(args);
+        var join = ReadUntil(coordinator, l => l.StartsWith("Trainer nodes can join with"), 1)[^1];
+        return (coordinator, int.Parse(join[(join.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>A port that was free a moment ago, for a search that must listen on the same one again (its
+    /// resume).</summary>
     public static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

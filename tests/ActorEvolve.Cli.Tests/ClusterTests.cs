@@ -39,16 +39,9 @@ public sealed class ClusterTests : IDisposable
         return reference;
     }
 
-    /// <summary>A coordinator that trains nothing itself, on a free loopback port, ready for trainers to
-    /// join.</summary>
-    (Process Coordinator, int Port) StartCoordinator(string runId, params string[] extra)
-    {
-        var port = CliProcess.FreePort();
-        var coordinator =
-            _cli.Start(Search(runId, ["--listen", $"127.0.0.1:{port}", "--local-trainers", "0", .. extra]));
-        CliProcess.ReadUntil(coordinator, l => l.StartsWith("Trainer nodes can join with"), 1);
-        return (coordinator, port);
-    }
+    /// <summary>A coordinator that trains nothing itself, on loopback, ready for trainers to join.</summary>
+    (Process Coordinator, int Port) StartCoordinator(string runId, params string[] extra) =>
+        _cli.StartCoordinator(Search(runId, ["--local-trainers", "0", .. extra]));
 
     static string[] Evaluations(string run) =>
         File.ReadAllLines(Path.Combine(run, "results.csv")).Skip(1).Select(r => string.Join(",", r.Split(',').Take(6)))
@@ -89,7 +82,9 @@ public sealed class ClusterTests : IDisposable
     public void When_the_coordinator_dies_its_trainer_serves_the_resumed_run_without_a_restart()
     {
         RunReference();
-        var (coordinator, port) = StartCoordinator("cluster", "--config", Path.Combine(_cli.WorkDir, "delay.conf"));
+        // A fixed port: the resumed run listens on it again (run.conf keeps --listen).
+        var (coordinator, port) = StartCoordinator("cluster", "--listen", $"127.0.0.1:{CliProcess.FreePort()}",
+            "--config", Path.Combine(_cli.WorkDir, "delay.conf"));
         var trainer = Trainer(port);
         CliProcess.ReadUntil(coordinator, l => l.StartsWith("  evaluated"), 5);
         coordinator.Kill(entireProcessTree: true); // SIGKILL: the resume case

@@ -68,10 +68,8 @@ public sealed class ExecTests : IDisposable
             print(json.dumps({"result": {"accuracy": {{{accuracy}}}}}))
             """);
         var (coordinatorProgram, trainerProgram) = (Program("coordinator.py", 0.1), Program("trainer.py", 0.9));
-        var port = CliProcess.FreePort();
-        var coordinator = _cli.Start(Search($"exec:/usr/bin/python3 {coordinatorProgram}", "own", [.. Small, "--listen",
-            $"127.0.0.1:{port}", "--local-trainers", "0"]));
-        CliProcess.ReadUntil(coordinator, l => l.StartsWith("Trainer nodes can join with"), 1);
+        var (coordinator, port) = _cli.StartCoordinator(
+            Search($"exec:/usr/bin/python3 {coordinatorProgram}", "own", [.. Small, "--local-trainers", "0"]));
         _cli.Start(["trainer", "--join", $"127.0.0.1:{port}", "--slots", "1", "--fitness",
             $"exec:/usr/bin/python3 {trainerProgram}"]);
 
@@ -134,9 +132,7 @@ public sealed class ExecTests : IDisposable
         Assert.True(reference.ExitCode == 0, reference.Stderr);
         Assert.Contains(" test accuracy", reference.Stdout);
 
-        var port = CliProcess.FreePort();
-        var coordinator = _cli.Start(search("cluster", "--listen", $"127.0.0.1:{port}", "--local-trainers", "0"));
-        CliProcess.ReadUntil(coordinator, l => l.StartsWith("Trainer nodes can join with"), 1);
+        var (coordinator, port) = _cli.StartCoordinator(search("cluster", "--local-trainers", "0"));
         Process trainer() => _cli.Start(["trainer", "--join", $"127.0.0.1:{port}", "--slots", "1", "--fitness", fitness,
             "--config", config]);
         var (victim, survivor) = (trainer(), trainer());
