@@ -67,6 +67,7 @@ public sealed class DashboardTests : IDisposable
                 Assert.StartsWith("data: {\"generation\":", snapshot);
                 var whole = System.Text.Json.JsonDocument.Parse(snapshot["data: ".Length..]).RootElement;
                 Assert.Equal(0, whole.GetProperty("evaluationsFrom").GetInt32());
+                Assert.Equal("generation", whole.GetProperty("step").GetString());
                 var all = whole.GetProperty("evaluations").GetArrayLength();
                 Assert.True(all > 0);
                 events.ReadLine(); // the blank line ending the event

@@ -42,6 +42,18 @@ public sealed class ReportTests : IDisposable
     }
 
     [Fact]
+    public void A_steady_state_run_s_report_counts_rounds_not_generations()
+    {
+        var steady = _cli.Write("steady.conf", "actorevolve.ga.mode = steady-state");
+        var result = _cli.Run([.. Search("steady"), "--config", steady]);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var html = File.ReadAllText(Path.Combine(_cli.WorkDir, "runs", "steady", "report", "index.html"));
+        Assert.Contains("Validation accuracy per round", html);
+        Assert.Contains(" rounds, ", html);
+        Assert.DoesNotContain("generation", html);
+    }
+
+    [Fact]
     public void An_interrupted_run_gets_a_markdown_report_on_demand()
     {
         // Counted once the run folder has its summary: the live lines can run ahead of the results writer.

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using ActorEvolve.Cli.Commands;
 using ActorEvolve.Cli.Console;
+using ActorEvolve.Engine.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -33,7 +34,8 @@ public sealed class DashboardServer(WebApplication app) : IAsyncDisposable
         app.MapGet("/", () => Results.Content(model.Read(m => Page.Html
             .Replace("{{RUN_ID}}", System.Net.WebUtility.HtmlEncode(runId))
             .Replace("{{GENERATION}}", (m.Generation + 1).ToString(CultureInfo.InvariantCulture))
-            .Replace("{{GENERATIONS}}", m.Generations.ToString(CultureInfo.InvariantCulture))),
+            .Replace("{{GENERATIONS}}", m.Generations.ToString(CultureInfo.InvariantCulture))
+            .Replace("{{STEP}}", m.Step == RunStep.Round ? "Round" : "Generation")),
             "text/html; charset=utf-8"));
         app.MapGet("/api/state", () => Results.Text(model.Read(m => Snapshot(m, 0)), "application/json"));
         app.MapGet("/events", async (HttpContext context) =>
@@ -69,7 +71,8 @@ public sealed class DashboardServer(WebApplication app) : IAsyncDisposable
     static string Snapshot(ProgressModel m, int from) => JsonSerializer.Serialize(new
     {
         generation = m.Generation + 1, generations = m.Generations, done = m.Done, toTrain = m.ToTrain,
-        cached = m.Cached, failed = m.Failed, trained = m.TotalTrained, phase = m.Phase, warning = m.Warning,
+        cached = m.Cached, failed = m.Failed, step = m.Step, trained = m.TotalTrained, phase = m.Phase,
+        warning = m.Warning,
         best = m.Best is { } b ? new { genome = b.Genome.Key, accuracy = b.Fitness.Accuracy } : null,
         history = m.History.Select(h => new { generation = h.Generation + 1, h.Best, h.Mean, h.Worst }),
         nodes = m.Nodes.Select(n => new { n.Node, n.Slots, n.Busy, n.Evaluations }),

@@ -19,11 +19,12 @@ svg{background:#fff;border:1px solid #ccc}
 <body>
 <h1>ActorEvolve run {{RUN_ID}}</h1>
 <p id="warning" style="color:#b22222;font-weight:bold"></p>
-<p>Generation <b><span id="generation">{{GENERATION}}</span>/<span id="generations">{{GENERATIONS}}</span></b>
+<p><span id="step">{{STEP}}</span>
+  <b><span id="generation">{{GENERATION}}</span>/<span id="generations">{{GENERATIONS}}</span></b>
   <span class="bar"><span id="progress" style="width:0"></span></span>
   <span id="counts"></span> <i id="phase"></i></p>
 <p>Best so far: <b id="best">-</b></p>
-<h2>Validation accuracy per generation (best, mean, worst)</h2>
+<h2 id="chart-title">Validation accuracy per generation (best, mean, worst)</h2>
 <svg id="chart" width="640" height="260"></svg>
 <div class="cols">
 <div><h2>Trainer nodes</h2><table id="nodes"></table><h2>Trainer slots</h2><table id="slots"></table></div>
@@ -65,7 +66,10 @@ function render(s) {
   const share = s.toTrain ? s.done / s.toTrain : 0;
   const done = Math.min(1, (s.generation - 1 + share) / s.generations);
   document.getElementById('progress').style.width = (100 * done) + '%';
-  document.getElementById('counts').textContent = `${s.done}/${s.toTrain} trained this generation, ` +
+  // A steady-state run's steps are rounds of population-size joins.
+  document.getElementById('step').textContent = s.step === 'round' ? 'Round' : 'Generation';
+  document.getElementById('chart-title').textContent = `Validation accuracy per ${s.step} (best, mean, worst)`;
+  document.getElementById('counts').textContent = `${s.done}/${s.toTrain} trained this ${s.step}, ` +
     `${s.cached} cached, ${s.failed} failed, ${s.trained} trainings in all`;
   document.getElementById('phase').textContent = s.phase && s.phase !== 'evolving' ? s.phase : '';
   document.getElementById('warning').textContent = s.warning || '';

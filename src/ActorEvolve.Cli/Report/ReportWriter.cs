@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.Json;
+using ActorEvolve.Engine.Protocol;
 using ActorEvolve.Engine.Results;
 using ActorEvolve.Training.Torch;
 
@@ -50,11 +50,11 @@ public static class ReportWriter
             charts.Add(new Chart(file, title));
         }
 
-        Save(FitnessByGeneration(report), "fitness-by-generation.png", "Validation accuracy per generation");
+        Save(FitnessByGeneration(report), "fitness-by-generation.png", $"Validation accuracy per {Step(report)}");
         foreach (var gene in report.GeneNames)
         {
             Save(GeneFrequency(report, gene), $"genes-{gene}.png",
-                $"{gene}: share of each value among the generation's new networks");
+                $"{gene}: share of each value among the {Step(report)}'s new networks");
             Save(FitnessByValue(report, gene), $"fitness-by-{gene}.png",
                 $"{gene}: validation accuracy by value (mean and best)");
         }
@@ -82,7 +82,7 @@ public static class ReportWriter
             var line = plot.Add.Scatter(xs, ys.ToArray());
             line.LegendText = label;
         }
-        plot.XLabel("Generation");
+        plot.XLabel(Capitalized(Step(report)));
         plot.YLabel("Validation accuracy");
         plot.ShowLegend(ScottPlot.Alignment.LowerRight);
         return plot;
@@ -99,7 +99,7 @@ public static class ReportWriter
             var line = plot.Add.Scatter(xs, shares.ToArray());
             line.LegendText = value;
         }
-        plot.XLabel("Generation");
+        plot.XLabel(Capitalized(Step(report)));
         plot.YLabel("Share of evaluated networks");
         plot.Axes.SetLimitsY(0, 1);
         plot.ShowLegend(ScottPlot.Alignment.UpperRight);
@@ -150,6 +150,13 @@ public static class ReportWriter
             .OrderBy(v => double.TryParse(v, CultureInfo.InvariantCulture, out var n) ? n : double.MaxValue)
             .ThenBy(v => v, StringComparer.Ordinal).ToArray();
 
+    /// <summary>What the run's steps are: generations, or a steady-state run's rounds of population-size joins.
+    /// </summary>
+    static string Step(RunReport report) =>
+        report.Summary?.Config.Ga.Mode == Core.Evolution.GaMode.SteadyState ? RunStep.Round : RunStep.Generation;
+
+    static string Capitalized(string word) => char.ToUpperInvariant(word[0]) + word[1..];
+
     static string Pct(double v) => v.ToString("0.00%", CultureInfo.InvariantCulture);
 
     static IEnumerable<string> Facts(RunReport report)
@@ -157,7 +164,8 @@ public static class ReportWriter
         var s = report.Summary;
         yield return $"Status: {s?.Status ?? "unknown (no summary.json yet)"}";
         if (s is null) yield break;
-        yield return $"Seed {s.Seed}, {report.Evaluations.Count} evaluations in {s.Generations.Count} generations, " +
+        var steps = $"{s.Generations.Count} {Step(report)}s";
+        yield return $"Seed {s.Seed}, {report.Evaluations.Count} evaluations in {steps}, " +
                      $"{TimeSpan.FromSeconds(s.WallSeconds):hh\\:mm\\:ss} of run time";
         if (s.Best is { } best)
             yield return $"Winner: {string.Join(", ", best.Genes.Select(g => $"{g.Key} {g.Value}"))}: " +
