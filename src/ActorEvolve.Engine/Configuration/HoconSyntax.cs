@@ -12,6 +12,7 @@ public static class HoconSyntax
     {
         var open = new Stack<(char Bracket, int Line)>();
         var line = 1;
+        var inValue = false; // after a key's = or :, until the entry ends
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
@@ -19,6 +20,7 @@ public static class HoconSyntax
             {
                 case '\n':
                     line++;
+                    inValue = false;
                     break;
                 case '#':
                 case '/' when i + 1 < text.Length && text[i + 1] == '/':
@@ -26,6 +28,12 @@ public static class HoconSyntax
                     break;
                 case '"':
                     var triple = string.CompareOrdinal(text, i, "\"\"\"", 0, 3) == 0;
+                    // Akka reads a key's """ as quoted strings, and what this scan takes for the text inside as
+                    // HOCON: the two would disagree about what is a list.
+                    if (triple && !inValue && !InList(open))
+                        return $"line {line}: a key cannot be a triple-quoted string";
+                    if (string.CompareOrdinal(text, i, "\"\"\"\"", 0, 4) == 0)
+                        return $"line {line}: four quotes in a row: write the quote inside the string as \\\"";
                     var end = triple ? text.IndexOf("\"\"\"", i + 3, StringComparison.Ordinal) : QuotedEnd(text, i);
                     if (end < 0) return $"line {line}: unterminated string";
                     line += text.AsSpan(i, end - i).Count('\n');
@@ -33,6 +41,7 @@ public static class HoconSyntax
                     break;
                 case '{' or '[':
                     open.Push((c, line));
+                    inValue &= c == '[';
                     break;
                 case '}' or ']':
                     var expected = c == '}' ? '{' : '[';
@@ -40,6 +49,7 @@ public static class HoconSyntax
                     var (bracket, openedAt) = open.Pop();
                     if (bracket != expected)
                         return $"line {line}: '{c}' closes the '{bracket}' opened on line {openedAt}";
+                    inValue &= c == ']';
                     break;
                 // In a list, Akka's parser adds empty values forever on these, until memory runs out.
                 case '=' or ':' when InList(open) && StartsToken(text, i):
@@ -47,8 +57,22 @@ public static class HoconSyntax
                 case '\\' or '^' or '?' or '!' or '@' or '*' or '&' or '`' or '$' when InList(open) &&
                                                                                  !IsSubstitution(text, i):
                     return $"line {line}: '{c}' inside a list [ ... ] must be inside quotes";
+                case '$' when IsSubstitution(text, i):
+                    var close = text.IndexOf('}', i);
+                    if (close < 0 || !SubstitutionPath.IsMatch(text[(i + 2)..close]))
+                        return $"line {line}: ${{...}} must name a setting, such as ${{actorevolve.seed}}";
+                    i = close;
+                    break;
                 case '=' or ':' when MissingValue(text, i):
                     return $"line {line}: a key has no value";
+                case '=' or ':' when !inValue && !InList(open) && NoKeyBefore(text, i):
+                    return $"line {line}: '{c}' has no key before it";
+                case '=' or ':':
+                    inValue = true;
+                    break;
+                case ',' when !InList(open):
+                    inValue = false;
+                    break;
             }
         }
         return open.Count > 0 ? $"line {open.Peek().Line}: '{open.Peek().Bracket}' is never closed" : null;
@@ -63,6 +87,20 @@ public static class HoconSyntax
             else if (text[i] == '\n') return -1;
         }
         return -1;
+    }
+
+    /// <summary>What may stand between ${ and }: a path, optionally marked ? (an environment variable or a setting
+    /// that may be missing). Anything else, in a list, is another text Akka's parser loops on.</summary>
+    static readonly System.Text.RegularExpressions.Regex SubstitutionPath =
+        new(@"^\??[A-Za-z0-9_.\-]+$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>Whether nothing but blanks stands between the entry's start (a line, a brace, a comma) and
+    /// <paramref name="index"/>.</summary>
+    static bool NoKeyBefore(string text, int index)
+    {
+        var before = index - 1;
+        while (before >= 0 && text[before] is ' ' or '\t' or '\r') before--;
+        return before < 0 || text[before] is '\n' or '{' or ',';
     }
 
     static bool InList(Stack<(char Bracket, int Line)> open) => open.Count > 0 && open.Peek().Bracket == '[';
