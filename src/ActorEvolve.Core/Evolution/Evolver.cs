@@ -5,8 +5,9 @@ using ActorEvolve.Core.Randomness;
 namespace ActorEvolve.Core.Evolution;
 
 /// <summary>The seed's evolve(): keep the top <c>retain</c> share, let some losers survive for diversity, fill the
-/// rest with uniform-crossover children of random surviving pairs, each child mutated with some chance.</summary>
-public sealed class Evolver(SearchSpace space, GaSettings settings)
+/// rest with uniform-crossover children of random surviving pairs, each child mutated with some chance. With a
+/// two-objective <paramref name="objective"/>, "best" is NSGA-II's order (<see cref="Pareto.Rank"/>).</summary>
+public sealed class Evolver(SearchSpace space, GaSettings settings, Objective? objective = null)
 {
     public IReadOnlyList<Genome> InitialPopulation(DeterministicRng rng) => settings.Initial switch
     {
@@ -61,6 +62,11 @@ public sealed class Evolver(SearchSpace space, GaSettings settings)
     public static IReadOnlyList<ScoredGenome> Rank(IEnumerable<ScoredGenome> scored) =>
         scored.OrderByDescending(s => s.Fitness.Score).ThenBy(s => s.Genome.Key, StringComparer.Ordinal).ToArray();
 
+    /// <summary>Best first as the run's objective sees it: by score, or with two objectives by Pareto front and
+    /// crowding.</summary>
+    public IReadOnlyList<ScoredGenome> Order(IEnumerable<ScoredGenome> scored) =>
+        objective is { IsPareto: true } pareto ? Pareto.Rank(scored, pareto) : Rank(scored);
+
     /// <summary>Re-draws of a duplicate child before it is kept anyway (a nearly exhausted space).</summary>
     const int MaxRedraws = 20;
 
@@ -72,7 +78,7 @@ public sealed class Evolver(SearchSpace space, GaSettings settings)
         Func<string, bool>? isEvaluated = null, int stagnantGenerations = 0,
         IReadOnlyCollection<ScoredGenome>? measured = null)
     {
-        var ranked = Rank(scored);
+        var ranked = Order(scored);
         var graded = (settings.SharingRadius > 0 ? RankShared(ranked) : ranked).Select(s => s.Genome).ToList();
         var mutateChance = settings.AdaptiveMutation
             ? Math.Min(1, settings.MutateChance * Math.Pow(2, stagnantGenerations)) : settings.MutateChance;
@@ -131,7 +137,7 @@ public sealed class Evolver(SearchSpace space, GaSettings settings)
     public Genome Child(IEnumerable<ScoredGenome> members, DeterministicRng rng, Func<Genome, bool> isNew,
         IReadOnlyCollection<ScoredGenome>? measured = null)
     {
-        var parents = Rank(members).Select(s => s.Genome).ToList();
+        var parents = Order(members).Select(s => s.Genome).ToList();
         if (Surrogate.Fit(space, settings.Guidance, measured ?? []) is { } surrogate &&
             CandidatePool(settings.Candidates, parents, rng, settings.MutateChance, isNew) is { Count: > 0 } pool)
             return rng.NextDouble() < settings.Exploration ? rng.Pick(pool) : Ranked(pool, surrogate)[0];

@@ -41,11 +41,11 @@ public sealed class SearchState
 
     public SearchState(SearchSpace space, GaSettings settings, long seed, Objective? objective = null)
     {
-        Objective = objective ?? Objective.Default;
         Space = space;
         Settings = settings.Validated();
+        Objective = (objective ?? Objective.Default).Validated(Settings);
         Seed = seed;
-        _evolver = new Evolver(space, Settings);
+        _evolver = new Evolver(space, Settings, Objective);
         Population = _evolver.InitialPopulation(DeterministicRng.Derive(seed, "initial-population"));
         CountCacheHits();
     }
@@ -82,10 +82,11 @@ public sealed class SearchState
     }
 
     public IReadOnlyList<ScoredGenome> RankedPopulation =>
-        Evolver.Rank(Population.Select(g => _evaluated[g.Key]));
+        _evolver.Order(Population.Select(g => _evaluated[g.Key]));
 
-    /// <summary>Every evaluated genome of the run, best first.</summary>
-    public IReadOnlyList<ScoredGenome> Ranking => Evolver.Rank(_evaluated.Values);
+    /// <summary>Every evaluated genome of the run, best first (with two objectives: the Pareto front first).
+    /// </summary>
+    public IReadOnlyList<ScoredGenome> Ranking => _evolver.Order(_evaluated.Values);
 
     /// <summary>The best genome evaluated so far in the whole run.</summary>
     public ScoredGenome Best => Ranking[0];

@@ -65,8 +65,8 @@ public sealed class SteadyStateSearch
         Space = space;
         Settings = settings.Validated();
         Seed = seed;
-        Objective = objective ?? Objective.Default;
-        _evolver = new Evolver(space, Settings);
+        Objective = (objective ?? Objective.Default).Validated(Settings);
+        _evolver = new Evolver(space, Settings, Objective);
         _initial = _evolver.InitialPopulation(DeterministicRng.Derive(seed, "initial-population"));
     }
 
@@ -103,8 +103,12 @@ public sealed class SteadyStateSearch
     public int Round => _rounds.Count;
     public int Rounds => Settings.Rounds();
 
-    /// <summary>Every evaluated genome of the run, best first.</summary>
-    public IReadOnlyList<ScoredGenome> Ranking => Evolver.Rank(_evaluated.Values);
+    /// <summary>Every evaluated genome of the run, best first (with two objectives: the Pareto front first).
+    /// </summary>
+    public IReadOnlyList<ScoredGenome> Ranking => _evolver.Order(_evaluated.Values);
+
+    /// <summary>The current population's members, best first as the objective sees it.</summary>
+    public IReadOnlyList<ScoredGenome> RankedPopulation => _evolver.Order(_members.Select(m => m.Scored));
 
     public ScoredGenome Best => Ranking[0];
 
@@ -178,18 +182,20 @@ public sealed class SteadyStateSearch
 
     void CloseRound()
     {
-        var ranked = Evolver.Rank(_members.Select(m => m.Scored));
-        _rounds.Add(SearchState.Summarize(Round, ranked, Objective, _trainedThisRound, _cachedThisRound));
+        _rounds.Add(SearchState.Summarize(Round, RankedPopulation, Objective, _trainedThisRound, _cachedThisRound));
         (_trainedThisRound, _cachedThisRound) = (0, 0);
     }
 
     void Remove()
     {
         var leaving = Settings.Removal == Removal.Oldest ? _members[0]
+            : Objective.IsPareto ? Oldest(RankedPopulation[^1].Genome.Key) // NSGA-II's last: worst front, crowded
             : _members.MinBy(m => m.Scored.Fitness.Score)!; // MinBy keeps the first (oldest) of equals
         _members.Remove(leaving);
         _facts.Add(new SteadyRemoval(leaving.Birth, leaving.Scored.Genome));
     }
+
+    Member Oldest(string genomeKey) => _members.First(m => m.Scored.Genome.Key == genomeKey);
 
     /// <summary>Rebuilds a state from its journaled facts (births and results drive it; removals are checked), so
     /// a resumed run continues exactly. A fact the seed and settings do not produce throws

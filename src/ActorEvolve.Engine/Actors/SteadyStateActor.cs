@@ -135,7 +135,7 @@ public sealed class SteadyStateActor : RunActor
         _journaledFacts = _state.Facts.Count;
         var closed = _state.History.Skip(_publishedRounds).ToArray();
         _publishedRounds = _state.History.Count;
-        var ranked = Evolver.Rank(_state.Population.Select(m => m.Scored));
+        var ranked = _state.RankedPopulation;
         var finished = _state.IsFinished;
         var written = 0;
         PersistAllAsync(facts.Select(f => RunJournal.From(f, round)), _ =>
