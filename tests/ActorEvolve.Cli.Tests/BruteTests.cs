@@ -76,8 +76,10 @@ public sealed class BruteTests : IDisposable
 
         var rows = File.ReadAllLines(Path.Combine(_cli.WorkDir, "runs", "real", "grid.csv"));
         Assert.Equal("activation,nb_layers,nb_neurons,optimizer,fitness,validation_loss,test_accuracy,epochs,seconds," +
-            "status", rows[0]);
+            "status,accuracy_curve,loss_curve", rows[0]);
         Assert.Equal(3, rows.Length);
+        // Each row ends with its learning curve, two JSON arrays (quoted when they hold a comma).
+        Assert.All(rows.Skip(1), row => Assert.Matches(@",""?\[[^\]]+\]""?,""?\[[^\]]+\]""?$", row));
         foreach (var cells in rows.Skip(1).Select(r => r.Split(',')))
         {
             // real training beats chance

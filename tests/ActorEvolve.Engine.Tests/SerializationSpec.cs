@@ -81,5 +81,16 @@ public sealed class SerializationSpec() : Akka.TestKit.Xunit2.TestKit(HoconLoade
         var recorded = new RunJournal.FitnessRecorded(1, Genome.Key, 0.9, 0.3, 2, 1.5, "t", null, Metrics: metrics);
         var back = (RunJournal.FitnessRecorded)RoundTrip(recorded, typeof(JournalSerializer));
         Assert.Equal(metrics, back.Metrics);
+        Assert.Null(back.Curve);
+    }
+
+    [Fact]
+    public void A_learning_curve_round_trips_in_the_journal_and_over_the_wire()
+    {
+        EpochScore[] curve = [new(0.7, 0.9), new(0.8, 0.6)];
+        var recorded = new RunJournal.FitnessRecorded(1, Genome.Key, 0.8, 0.6, 2, 1.5, "t", null, Curve: curve);
+        Assert.Equal(curve, ((RunJournal.FitnessRecorded)RoundTrip(recorded, typeof(JournalSerializer))).Curve);
+        var evaluated = new GenomeEvaluated(Genome.Key, 1, recorded.ToFact().Result);
+        Assert.Equal(curve, ((GenomeEvaluated)RoundTrip(evaluated, typeof(TrainerProtocolSerializer))).Result.Curve);
     }
 }

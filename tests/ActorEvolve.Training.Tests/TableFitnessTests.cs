@@ -101,6 +101,34 @@ public sealed class TableFitnessTests : IDisposable
         Assert.Equal(path + expected, refused.Message[..(path.Length + expected.Length)]);
     }
 
+    /// <summary>A table covering <see cref="Space"/> with learning-curve columns, empty but for the last genome's.
+    /// </summary>
+    static string CurveTable(string lastCurves) =>
+        $"{Header},accuracy_curve,loss_curve\nrelu,1,0.8,0.3,0.79,ok,,\nrelu,2,0.85,0.25,,ok,,\n" +
+        $"tanh,1,0,NaN,,failed,,\ntanh,2,0.7,0.4,0.69,ok,{lastCurves}\n";
+
+    [Fact]
+    public void A_recorded_learning_curve_comes_with_the_result()
+    {
+        var table = new TableFitness(Write(CurveTable("\"[0.6,0.7]\",\"[0.5,0.4]\"")), Space, TimeSpan.Zero);
+        Assert.Equal([new EpochScore(0.6, 0.5), new EpochScore(0.7, 0.4)], Score(table, "tanh", 2).Curve);
+        Assert.Null(Score(table, "relu", 1).Curve);
+    }
+
+    [Theory]
+    [InlineData("\"[0.6,0.7]\",\"[0.5]\"", ":5: column 'loss_curve': has 1 epochs, accuracy_curve 2")]
+    [InlineData("\"[0.6,1.7]\",\"[0.5,0.4]\"", ":5: column 'accuracy_curve': holds a value outside [0, 1]")]
+    [InlineData("[],[]", ":5: column 'accuracy_curve': '[]' is not a learning curve")]
+    [InlineData("0.6,0.5", ":5: column 'accuracy_curve': '0.6' is not a learning curve")]
+    [InlineData("\"[0.6]\",", ":5: column 'loss_curve': '' is not a learning curve")]
+    public void A_bad_learning_curve_is_refused_in_one_line(string curveCells, string expected)
+    {
+        var path = Write(CurveTable(curveCells));
+        var refused = Assert.Throws<DatasetException>(() => new TableFitness(path, Space, TimeSpan.Zero));
+        Assert.Contains(expected, refused.Message);
+        Assert.DoesNotContain('\n', refused.Message);
+    }
+
     [Fact]
     public void A_missing_file_and_a_float_space_are_refused_in_one_line()
     {

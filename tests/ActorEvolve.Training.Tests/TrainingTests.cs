@@ -55,6 +55,21 @@ public sealed class TrainingTests
     }
 
     [Fact]
+    public void The_learning_curve_replays_what_the_training_reported_at_every_budget()
+    {
+        var genome = G("1", "64", "tanh", "adam");
+        var full = Fitness().Evaluate(genome, new EvaluationContext(5, "t"), CancellationToken.None);
+        var curve = Assert.IsAssignableFrom<IReadOnlyList<EpochScore>>(full.Curve);
+        var replayed = LearningCurve.At(curve, Tiny.MaxEpochs, Tiny.Patience);
+        Assert.Equal((full.Accuracy, full.ValidationLoss), (replayed.Accuracy, replayed.Loss));
+        Assert.Equal(curve.Count, replayed.Epochs);
+        // A one-epoch budget trains the first epoch of the same training.
+        var oneEpoch = new MlpFitnessFunction(TestData.Small(), Tiny with { MaxEpochs = 1 },
+            TorchRuntime.ResolveDevice("cpu")).Evaluate(genome, new EvaluationContext(5, "t"), CancellationToken.None);
+        Assert.Equal(curve[0], Assert.Single(oneEpoch.Curve!));
+    }
+
+    [Fact]
     public void A_diverging_network_scores_as_failed_instead_of_throwing()
     {
         var result = Fitness().Evaluate(G("2", "256", "relu", "sgd", lr: "1e30"), new EvaluationContext(1, "test"),

@@ -6,7 +6,8 @@ namespace ActorEvolve.Core.Fitness;
 /// <paramref name="FinishedAt"/> is when the run received it (for the report's timeline), never used by the search.
 /// <paramref name="Accuracy"/> is the value of the run's <see cref="Objective"/> metric (validation accuracy by
 /// default); <paramref name="Metrics"/> holds everything the source measured, by name; <paramref name="Minimize"/>:
-/// the objective is minimised.</summary>
+/// the objective is minimised; <paramref name="Curve"/>: the validation scores of every epoch, where the source
+/// measured them (the MLP trainer), for multi-fidelity replays of a recorded grid.</summary>
 public sealed record FitnessResult(
     double Accuracy,
     double ValidationLoss,
@@ -17,7 +18,8 @@ public sealed record FitnessResult(
     double? TestAccuracy = null,
     DateTimeOffset? FinishedAt = null,
     IReadOnlyDictionary<string, double>? Metrics = null,
-    bool Minimize = false)
+    bool Minimize = false,
+    IReadOnlyList<EpochScore>? Curve = null)
 {
     public bool Failed => FailureReason is not null;
 

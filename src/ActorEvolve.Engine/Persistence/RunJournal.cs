@@ -7,7 +7,8 @@ namespace ActorEvolve.Engine.Persistence;
 /// <summary>
 /// What a run journals, one record type per fact (nested here so no name is shared with the
 /// run events of <see cref="Protocol"/>). Version 2 of the schema (each record's manifest carries its version, see
-/// <see cref="JournalSerializer"/>): version 2 added the run's objective and every metric of a result; version-1
+/// <see cref="JournalSerializer"/>): version 2 added the run's objective and every metric of a result (later, with
+/// the format unchanged, a result's optional learning curve); version-1
 /// records read as the same types with those absent (an accuracy-maximising run). Records hold plain values (keys,
 /// numbers), never live objects, so the schema stays stable as code changes.
 /// </summary>
@@ -35,16 +36,16 @@ public static class RunJournal
     public sealed record FitnessRecorded(int Generation, string Genome, double Accuracy, double ValidationLoss,
         int Epochs,
         double Seconds, string Trainer, string? Failure, double? TestAccuracy = null, DateTimeOffset? FinishedAt = null,
-        IReadOnlyDictionary<string, double>? Metrics = null) : IRecord
+        IReadOnlyDictionary<string, double>? Metrics = null, IReadOnlyList<EpochScore>? Curve = null) : IRecord
     {
         public static FitnessRecorded From(RecordedFitness fact) => new(fact.Generation, fact.Genome.Key,
             fact.Result.Accuracy, fact.Result.ValidationLoss, fact.Result.Epochs, fact.Result.Seconds,
             fact.Result.Trainer, fact.Result.FailureReason,
-            fact.Result.TestAccuracy, fact.Result.FinishedAt, fact.Result.Metrics);
+            fact.Result.TestAccuracy, fact.Result.FinishedAt, fact.Result.Metrics, fact.Result.Curve);
 
         public RecordedFitness ToFact() => new(Generation, Core.Genes.Genome.Parse(Genome),
             new FitnessResult(Accuracy, ValidationLoss, Epochs, Seconds, Trainer, Failure, TestAccuracy, FinishedAt,
-                Metrics));
+                Metrics, Curve: Curve));
     }
 
     public sealed record GenerationCompleted(int Generation, double Best, double Mean, double Worst, string BestGenome)

@@ -64,19 +64,25 @@ public sealed class RunFiles(string directory)
         r.Metrics is { Count: > 0 } metrics ? JsonSerializer.Serialize(metrics, JsonFormat.Compact) : "";
 
     /// <summary>Writes every evaluation, best first, in the fitness-table format: gene columns, <c>fitness</c>,
-    /// <c>validation_loss</c>, <c>test_accuracy</c>, <c>epochs</c>, <c>seconds</c>, <c>status</c>.</summary>
+    /// <c>validation_loss</c>, <c>test_accuracy</c>, <c>epochs</c>, <c>seconds</c>, <c>status</c>, and the learning
+    /// curve where the fitness measured one: <c>accuracy_curve</c> and <c>loss_curve</c>, JSON arrays by epoch.
+    /// </summary>
     public void WriteGrid(SearchSpace space, IEnumerable<ScoredGenome> evaluated)
     {
         string[] header = [.. space.Genes.Select(g => g.Name), "fitness", "validation_loss", "test_accuracy", "epochs",
-            "seconds", "status"];
+            "seconds", "status", "accuracy_curve", "loss_curve"];
         var rows = Evolver.Rank(evaluated).Select(s => (IReadOnlyList<string>)
         [
             .. space.Genes.Select(g => s.Genome.Get(g.Name)), F(s.Fitness.Accuracy), F(s.Fitness.ValidationLoss),
             s.Fitness.TestAccuracy is { } test ? F(test) : "", s.Fitness.Epochs.ToString(CultureInfo.InvariantCulture),
             F(s.Fitness.Seconds), s.Fitness.Failed ? "failed" : "ok",
+            CurveCell(s.Fitness.Curve, e => e.Accuracy), CurveCell(s.Fitness.Curve, e => e.Loss),
         ]);
         CsvRecords.WriteAll(Grid, [header, .. rows]);
     }
+
+    static string CurveCell(IReadOnlyList<EpochScore>? curve, Func<EpochScore, double> value) =>
+        curve is { Count: > 0 } ? JsonSerializer.Serialize(curve.Select(e => Math.Round(value(e), 6))) : "";
 
     static string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
 using ActorEvolve.Training.Data;
@@ -7,10 +8,10 @@ namespace ActorEvolve.Training.Tables;
 
 /// <summary>
 /// Fitness looked up in a recorded table (CSV: one column per gene, named as in the search space, and a
-/// <c>fitness</c> column; optionally <c>validation_loss</c>, <c>test_accuracy</c> and <c>status</c>, where
-/// "failed" marks a genome that failed to train; brute force's grid.csv is such a table) instead of trained: for
-/// benchmarking the search on a known landscape, and for testing the engine cheaply. An optional delay per
-/// evaluation stands in for training time.
+/// <c>fitness</c> column; optionally <c>validation_loss</c>, <c>test_accuracy</c>, <c>status</c>, where
+/// "failed" marks a genome that failed to train, and a learning curve; brute force's grid.csv is such a table)
+/// instead of trained: for benchmarking the search on a known landscape, and for testing the engine cheaply. An
+/// optional delay per evaluation stands in for training time.
 /// The table is checked whole before a run starts, and refused with one line naming the file, line and column: a
 /// fitness or test accuracy that is not a finite number in [0, 1] (a percentage such as 85.3 included), a loss that
 /// is not finite, an unknown status, a genome listed twice with different values, and a table that does not cover
@@ -18,7 +19,14 @@ namespace ActorEvolve.Training.Tables;
 /// </summary>
 public sealed class TableFitness : IFitnessFunction
 {
-    sealed record Row(double Fitness, double Loss, double? Test, bool Failed);
+    sealed record Row(double Fitness, double Loss, double? Test, bool Failed, IReadOnlyList<EpochScore>? Curve)
+    {
+        public bool Equals(Row? other) => other is not null && (Fitness, Loss, Test, Failed)
+            .Equals((other.Fitness, other.Loss, other.Test, other.Failed))
+            && (Curve ?? []).SequenceEqual(other.Curve ?? []);
+
+        public override int GetHashCode() => HashCode.Combine(Fitness, Loss, Test, Failed);
+    }
 
     readonly Dictionary<string, Row> _rows = new(StringComparer.Ordinal);
     readonly TimeSpan _delay;
@@ -33,7 +41,10 @@ public sealed class TableFitness : IFitnessFunction
         var genes = space.Genes.Select(g => (g.Name, Index: table.RequiredColumn(g.Name, "a gene of the search space")))
             .ToArray();
         var columns = new Columns(table.RequiredColumn("fitness", "the score of each genome"),
-            table.Column("validation_loss"), table.Column("test_accuracy"), table.Column("status"));
+            table.Column("validation_loss"), table.Column("test_accuracy"), table.Column("status"),
+            table.Column("accuracy_curve"), table.Column("loss_curve"));
+        if ((columns.AccuracyCurve < 0) != (columns.LossCurve < 0))
+            throw new DatasetException($"{path}: a learning curve needs both columns, accuracy_curve and loss_curve");
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         var covered = 0L;
         foreach (var line in table.Rows)
@@ -53,7 +64,7 @@ public sealed class TableFitness : IFitnessFunction
         RefuseGaps(path, space, covered);
     }
 
-    readonly record struct Columns(int Fitness, int Loss, int Test, int Status);
+    readonly record struct Columns(int Fitness, int Loss, int Test, int Status, int AccuracyCurve, int LossCurve);
 
     static Row Read(CsvTableRow line, Columns columns)
     {
@@ -61,13 +72,44 @@ public sealed class TableFitness : IFitnessFunction
         if (status is not ("" or "ok" or "failed"))
             throw line.Error(columns.Status, $"{CsvTableRow.Shown(status)} is not a status (ok or failed)");
         // A failed genome's numbers are what the run wrote for a failure (0, NaN): nothing to check.
-        if (status == "failed") return new Row(0, double.NaN, null, true);
+        if (status == "failed") return new Row(0, double.NaN, null, true, null);
         var loss = columns.Loss >= 0 ? line.Number(columns.Loss) : double.NaN;
         if (columns.Loss >= 0 && !double.IsFinite(loss))
             throw line.Error(columns.Loss, $"{CsvTableRow.Shown(line[columns.Loss])} is not a finite loss " +
                                            "(mark a genome that failed to train with status = failed)");
         double? test = columns.Test >= 0 && line[columns.Test] != "" ? Accuracy(line, columns.Test) : null;
-        return new Row(Accuracy(line, columns.Fitness), loss, test, false);
+        return new Row(Accuracy(line, columns.Fitness), loss, test, false, Curve(line, columns));
+    }
+
+    /// <summary>A learning curve (brute force records one for the MLP): two JSON arrays of the same length, the
+    /// validation accuracy (in [0, 1]) and the finite validation loss of each epoch; both cells empty: none.</summary>
+    static IReadOnlyList<EpochScore>? Curve(CsvTableRow line, Columns columns)
+    {
+        if (columns.AccuracyCurve < 0 || (line[columns.AccuracyCurve] == "" && line[columns.LossCurve] == ""))
+            return null;
+        var accuracies = Numbers(line, columns.AccuracyCurve);
+        var losses = Numbers(line, columns.LossCurve);
+        if (accuracies.Length != losses.Length)
+            throw line.Error(columns.LossCurve, $"has {losses.Length} epochs, accuracy_curve {accuracies.Length}");
+        if (accuracies.Any(a => a is < 0 or > 1 || !double.IsFinite(a)))
+            throw line.Error(columns.AccuracyCurve, "holds a value outside [0, 1]");
+        if (losses.Any(l => !double.IsFinite(l)))
+            throw line.Error(columns.LossCurve, "holds a loss that is not finite");
+        return accuracies.Zip(losses, (a, l) => new EpochScore(a, l)).ToArray();
+    }
+
+    static double[] Numbers(CsvTableRow line, int column)
+    {
+        try
+        {
+            if (JsonSerializer.Deserialize<double[]>(line[column]) is { Length: > 0 } numbers) return numbers;
+        }
+        catch (JsonException)
+        {
+            // refused below, with the cell shown
+        }
+        throw line.Error(column, $"{CsvTableRow.Shown(line[column])} is not a learning curve: a JSON array of " +
+                                 "numbers, one per epoch, e.g. [0.71,0.78,0.8]");
     }
 
     /// <summary>An accuracy: a finite fraction in [0, 1], not a percentage.</summary>
@@ -109,7 +151,8 @@ public sealed class TableFitness : IFitnessFunction
             return FitnessResult.Failure("genome not in the fitness table", context.Trainer);
         return row.Failed
             ? FitnessResult.Failure("failed when the table was recorded", context.Trainer, _delay.TotalSeconds)
-            : new FitnessResult(row.Fitness, row.Loss, 1, _delay.TotalSeconds, context.Trainer, TestAccuracy: row.Test);
+            : new FitnessResult(row.Fitness, row.Loss, 1, _delay.TotalSeconds, context.Trainer, TestAccuracy: row.Test,
+                Curve: row.Curve);
     }
 
     public FitnessResult? EvaluateOnTestSet(Genome genome, int epochs, EvaluationContext context, string? saveModelTo,

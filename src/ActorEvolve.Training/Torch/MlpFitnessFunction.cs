@@ -77,6 +77,7 @@ public sealed class MlpFitnessFunction : IFitnessFunction
         double? reportAccuracy = null;
 
         var best = (Loss: double.PositiveInfinity, Accuracy: 0.0, Epoch: 0);
+        var curve = new List<EpochScore>();
         var epoch = 0;
         while (epoch < maxEpochs)
         {
@@ -90,6 +91,7 @@ public sealed class MlpFitnessFunction : IFitnessFunction
                 return TrainingOutcome.Diverged(epoch, stopwatch.Elapsed.TotalSeconds);
             }
             context.Progress?.Invoke(epoch, accuracy);
+            curve.Add(new EpochScore(accuracy, loss));
             if (loss < best.Loss)
             {
                 best = (loss, accuracy, epoch);
@@ -98,10 +100,11 @@ public sealed class MlpFitnessFunction : IFitnessFunction
             else if (patience is { } p && epoch - best.Epoch >= p) break; // Keras EarlyStopping(patience)
         }
         // Fitness is the accuracy at the best validation loss (early stopping with best weights).
-        // Without patience (the final training) the last epoch is what the model is.
+        // Without patience (the final training, measured on the test set) the last epoch is what the model is, and
+        // its curve is not reported: only validation curves describe the search's landscape.
         var reported = patience is null ? Measure(network, evalX, evalY) : (best.Loss, best.Accuracy);
         return new TrainingOutcome(reported.Item2, reported.Item1, patience is null ? epoch : best.Epoch,
-            stopwatch.Elapsed.TotalSeconds, null, network, reportAccuracy);
+            stopwatch.Elapsed.TotalSeconds, null, network, reportAccuracy, patience is null ? null : curve);
     }
 
     static double RunEpoch(Mlp network, optim.Optimizer optimizer, Tensor x, Tensor y, int batchSize,
@@ -137,7 +140,7 @@ public sealed class MlpFitnessFunction : IFitnessFunction
     }
 
     sealed record TrainingOutcome(double Accuracy, double Loss, int Epochs, double Seconds, string? Failure,
-        Mlp? Network, double? TestAccuracy = null)
+        Mlp? Network, double? TestAccuracy = null, IReadOnlyList<EpochScore>? Curve = null)
     {
         public static TrainingOutcome Diverged(int epoch, double seconds) =>
             new(0, double.NaN, epoch, seconds, $"diverged: loss became NaN/Inf in epoch {epoch}", null);
@@ -146,7 +149,8 @@ public sealed class MlpFitnessFunction : IFitnessFunction
         {
             if (Failure is not null) return FitnessResult.Failure(Failure, trainer, Seconds, Epochs);
             return new FitnessResult(Accuracy, Loss, Epochs, Seconds, trainer, TestAccuracy: TestAccuracy,
-                Metrics: new Dictionary<string, double> { ["accuracy"] = Accuracy, ["validation_loss"] = Loss });
+                Metrics: new Dictionary<string, double> { ["accuracy"] = Accuracy, ["validation_loss"] = Loss },
+                Curve: Curve);
         }
     }
 }
