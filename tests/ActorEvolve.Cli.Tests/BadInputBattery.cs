@@ -78,6 +78,23 @@ public sealed class BadInputBattery(StateWithRuns state) : IClassFixture<StateWi
             "type must be int or float, got 'banana'"),
         ["objective sideways"] = Config("actorevolve.objective.direction = sideways",
             "objective.direction must be maximize or minimize, got 'sideways'"),
+        ["three objectives"] = Config(
+            "actorevolve.objective { metric = [accuracy, a, b], direction = [maximize, minimize, minimize] }",
+            "actorevolve.objective.metric must name one metric or a list of two, got 3"),
+        ["one direction for two objectives"] = Config("actorevolve.objective.metric = [accuracy, parameters]",
+            "actorevolve.objective.direction must give one direction per metric (2), got 1"),
+        ["a second objective sideways"] = Config(
+            "actorevolve.objective { metric = [accuracy, parameters], direction = [maximize, sideways] }",
+            "objective.direction must be maximize or minimize, got 'sideways'"),
+        ["an objective twice"] = Config(
+            "actorevolve.objective { metric = [accuracy, accuracy], direction = [maximize, minimize] }",
+            "objective names metric 'accuracy' twice"),
+        ["an objective the table does not report"] = Config(
+            "actorevolve.objective { metric = [accuracy, parameters], direction = [maximize, minimize] }",
+            "actorevolve.objective names metric 'parameters', which fitness 'table:"),
+        ["two objectives with guidance"] = Config(
+            "actorevolve.objective { metric = [accuracy, parameters], direction = [maximize, minimize] }",
+            "guidance models one score: set it to off with two objectives", "--ga-preset", "guided"),
         ["ga mode sideways"] = Config("actorevolve.ga.mode = sideways",
             "actorevolve.ga.mode must be generational or steady-state, got 'sideways'"),
         ["evaluations below the population"] = Config("actorevolve.ga.evaluations = 5",

@@ -82,6 +82,26 @@ public sealed class CliProcess : IDisposable
         return path;
     }
 
+    /// <summary>The seed grid with a <c>parameters</c> column (each MLP's weight count for 28x28 images and 10
+    /// classes), for two-objective runs; returns its path.</summary>
+    public string SizedGrid()
+    {
+        var lines = File.ReadAllLines(SeedGrid());
+        var header = lines[0].Split(',');
+        var (layers, neurons) = (Array.IndexOf(header, "nb_layers"), Array.IndexOf(header, "nb_neurons"));
+        long Parameters(string[] row)
+        {
+            long count = 0, width = 28 * 28, size = long.Parse(row[neurons], CultureInfo.InvariantCulture);
+            for (var i = 0; i < int.Parse(row[layers], CultureInfo.InvariantCulture); i++, width = size)
+                count += (width + 1) * size;
+            return count + (width + 1) * 10;
+        }
+        var path = Path.Combine(WorkDir, "sized-grid.csv");
+        File.WriteAllLines(path, [lines[0] + ",parameters",
+            .. lines.Skip(1).Select(line => $"{line},{Parameters(line.Split(','))}")]);
+        return path;
+    }
+
     /// <summary>Starts a search that listens on a port of the system's choosing and returns it with the port it
     /// prints for trainers to join: a port picked beforehand can be taken by another process's connection before
     /// the search binds it.</summary>

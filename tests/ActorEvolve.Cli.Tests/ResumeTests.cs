@@ -10,10 +10,14 @@ public sealed class ResumeTests : IDisposable
 
     public void Dispose() => _cli.Dispose();
 
-    string[] TableSearch(string runId, params string[] extra) =>
+    string[] TableSearch(string runId, params string[] extra) => TableSearch(runId, twoObjectives: false, extra);
+
+    /// <param name="twoObjectives">Accuracy against parameter count (a grid with a parameters column).</param>
+    string[] TableSearch(string runId, bool twoObjectives, params string[] extra) =>
     [
-        "search", "--fitness", $"table:{_cli.SeedGrid()}",
-        "--config", _cli.Write("delay.conf", "actorevolve.table-delay = 100ms"),
+        "search", "--fitness", $"table:{(twoObjectives ? _cli.SizedGrid() : _cli.SeedGrid())}",
+        "--config", _cli.Write("delay.conf", "actorevolve.table-delay = 100ms\n" + (twoObjectives
+            ? "actorevolve.objective { metric = [accuracy, parameters], direction = [maximize, minimize] }" : "")),
         "--population", "12", "--generations", "5", "--seed", "9", "--slots", "2", "--run-id", runId, .. extra,
     ];
 
@@ -31,15 +35,17 @@ public sealed class ResumeTests : IDisposable
         .Select(g => string.Join(",", new[] { "generation", "best", "mean", "worst", "trained", "cached", "failed" }
             .Select(p => g.GetProperty(p).ToString()))).ToArray();
 
-    [Fact]
-    public void Killed_at_any_point_and_resumed_a_run_ends_as_if_never_interrupted()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Killed_at_any_point_and_resumed_a_run_ends_as_if_never_interrupted(bool twoObjectives)
     {
-        var reference = _cli.Run(TableSearch("reference"));
+        var reference = _cli.Run(TableSearch("reference", twoObjectives));
         Assert.True(reference.ExitCode == 0, reference.Stderr);
 
         // One run, killed four times: during generation 0, mid-generation, right after a generation boundary,
         // and during the last generation; resumed after each kill.
-        _cli.RunAndKill(l => l.StartsWith("  evaluated"), 3, TableSearch("crashed"));
+        _cli.RunAndKill(l => l.StartsWith("  evaluated"), 3, TableSearch("crashed", twoObjectives));
         var status = _cli.Run("runs");
         Assert.Contains("interrupted", status.Stdout);
         var kills = new (Func<string, bool> After, int Times)[]
@@ -68,7 +74,15 @@ public sealed class ResumeTests : IDisposable
         Assert.Equal(Summary(expected).GetProperty("test_accuracy").GetDouble(),
             Summary(actual).GetProperty("test_accuracy").GetDouble());
         Assert.Equal("completed", Summary(actual).GetProperty("status").GetString());
+        // Two objectives: the same Pareto front, its tested members with the same test scores.
+        Assert.Equal(twoObjectives, Summary(actual).TryGetProperty("front", out _));
+        if (twoObjectives) Assert.Equal(Front(expected), Front(actual));
     }
+
+    /// <summary>summary.json's front without the trainer slots that happened to train each member.</summary>
+    static string Front(string run) => string.Join("\n", Summary(run).GetProperty("front").EnumerateArray()
+        .Select(m => $"{m.GetProperty("genes")} {m.GetProperty("validation_accuracy")} {m.GetProperty("metrics")} " +
+                     (m.TryGetProperty("test_accuracy", out var test) ? test.ToString() : "untested")));
 
     /// <summary>The same against a real PostgreSQL server: .ci/run starts one and sets
     /// ACTOREVOLVE_TEST_POSTGRES.</summary>

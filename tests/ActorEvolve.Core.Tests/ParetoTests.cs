@@ -165,4 +165,15 @@ public sealed class ParetoTests
         Assert.Equal("objective names metric 'accuracy' twice", Assert.Throws<ArgumentException>(() =>
             new Objective("accuracy", true, new Objective("accuracy", false)).Validated(new GaSettings())).Message);
     }
+
+    [Theory]
+    [InlineData(3, 5, "0 1 2")]
+    [InlineData(9, 5, "0 2 4 6 8")]
+    [InlineData(12, 5, "0 3 6 8 11")]
+    public void The_tested_members_spread_along_the_front_from_end_to_end(int size, int count, string expected)
+    {
+        var front = Spaces.Seed().Enumerate().Take(size).Select(g => new ScoredGenome(g, Sized(g))).ToArray();
+        var spread = Pareto.Spread(front, count);
+        Assert.Equal(expected, string.Join(" ", spread.Select(s => Array.IndexOf(front, s))));
+    }
 }

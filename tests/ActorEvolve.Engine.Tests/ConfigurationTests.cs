@@ -32,6 +32,22 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void One_metric_reads_as_it_always_did_and_a_list_of_two_keeps_a_pareto_front()
+    {
+        Assert.Equal(Core.Fitness.Objective.Default, Load().Goal);
+        Assert.Equal(new Core.Fitness.Objective("validation_loss", false),
+            Load("actorevolve.objective { metric = validation_loss, direction = minimize }").Goal);
+        var two = Load("actorevolve.objective { metric = [accuracy, inference_ms], direction = [maximize, minimize] }")
+            .Goal;
+        Assert.Equal(new Core.Fitness.Objective("accuracy", true, new Core.Fitness.Objective("inference_ms", false)),
+            two);
+        Assert.True(two.IsPareto);
+        // A list of one is one metric.
+        Assert.Equal(Core.Fitness.Objective.Default,
+            Load("actorevolve.objective { metric = [accuracy], direction = [maximize] }").Goal);
+    }
+
+    [Fact]
     public void Genes_of_every_kind_can_be_added_and_dropped()
     {
         var settings = Load(

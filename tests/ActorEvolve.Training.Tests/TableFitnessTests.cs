@@ -50,6 +50,21 @@ public sealed class TableFitnessTests : IDisposable
     }
 
     [Fact]
+    public void Further_columns_of_numbers_are_metrics_and_other_columns_are_notes()
+    {
+        // A failed genome's row need not have numbers.
+        var text = $"{Header},parameters,note,accuracy\nrelu,1,0.8,0.3,0.79,ok,1e3,x,0.5\n" +
+                   "relu,2,0.85,0.25,,ok,2000,y,0.5\ntanh,1,0,NaN,,failed,,,\ntanh,2,0.7,0.4,0.69,ok,3000,x,0.5\n";
+        var table = new TableFitness(Write(text), Space, TimeSpan.Zero);
+        Assert.Equal(["accuracy", "parameters"], table.Metrics);
+        var scored = Score(table, "relu", 1);
+        Assert.Equal(new Dictionary<string, double> { ["parameters"] = 1000 }, scored.Metrics);
+        Assert.Equal(0.8, scored.Accuracy); // the fitness column, not the one called accuracy
+        // A table without further numbers reports as it always did.
+        Assert.Null(Score(new TableFitness(Write(Table()), Space, TimeSpan.Zero), "relu", 1).Metrics);
+    }
+
+    [Fact]
     public void Quoted_cells_blank_lines_and_an_identical_repeated_row_are_fine()
     {
         var text = Table() + "\n   \n\"tanh\", 2 ,0.7,0.4,0.69,ok\r\n";

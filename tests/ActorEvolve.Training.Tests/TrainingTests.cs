@@ -39,6 +39,11 @@ public sealed class TrainingTests
         Assert.False(result.Failed, result.FailureReason);
         Assert.InRange(result.Accuracy, 0.6, 1.0); // chance is 0.1
         Assert.InRange(result.Epochs, 1, 3);
+        // The network's size, exact: 28x28 inputs to 128 neurons, 128 to 10 classes, biases included...
+        Assert.Equal((784 + 1) * 128 + (128 + 1) * 10, result.Metrics!["parameters"]);
+        // ...and its speed, measured: a thousand images take some time, and not seconds on this small network.
+        Assert.InRange(result.Metrics["inference_ms"], double.Epsilon, 1000);
+        Assert.Equal(MlpFitnessFunction.Metrics.Order(), result.Metrics.Keys.Order());
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using ActorEvolve.Core.Genes;
 using ActorEvolve.Engine.Configuration;
 using ActorEvolve.Training.Exec;
 using ActorEvolve.Training.Tables;
+using ActorEvolve.Training.Torch;
 
 namespace ActorEvolve.Cli.Composition;
 
@@ -43,13 +44,27 @@ public static class FitnessConfig
         if (IsTable(config))
         {
             var delay = SettingsReader.Of(config, "actorevolve").Duration("table-delay");
-            return new TableFitness(TablePath(fitness), space, delay);
+            var table = new TableFitness(TablePath(fitness), space, delay);
+            RefuseUnreported(config, table.Metrics);
+            return table;
         }
         if (IsExec(config)) return new ExecFitness(ExecSettingsOf(config), space);
         if (!IsMlp(config))
             throw new ConfigException($"unknown fitness '{fitness}' (use mlp, table:FILE.csv or exec:COMMAND)");
+        RefuseUnreported(config, MlpFitnessFunction.Metrics);
         TrainingConfig.ValidateSpace(space);
         return await TrainingConfig.From(config).CreateFitnessAsync(cancellation);
+    }
+
+    /// <summary>An objective naming a metric the fitness does not report would fail every evaluation: refused before
+    /// anything starts. (An <c>exec:</c> program's metrics are known only from its results.)</summary>
+    static void RefuseUnreported(Config config, IReadOnlyList<string> reported)
+    {
+        foreach (var objective in EngineSettings.From(config).Goal.Criteria)
+            if (!reported.Contains(objective.Metric))
+                throw new ConfigException($"actorevolve.objective names metric '{objective.Metric}', which fitness " +
+                                          $"'{Source(config)}' does not report " +
+                                          $"(it reports {string.Join(", ", reported)})");
     }
 
     /// <summary>The <c>exec:</c> command and the <c>actorevolve.exec</c> block, from this node's own configuration.

@@ -4,25 +4,15 @@ using ActorEvolve.Engine.Protocol;
 
 namespace ActorEvolve.Cli.Console;
 
-/// <summary>The end of a run: the top networks, as the seed printed them, and the winner's test accuracy.</summary>
+/// <summary>The end of a run: the top networks, as the seed printed them (a two-objective run: its Pareto front),
+/// and the winner's test accuracy.</summary>
 public static class FinalReport
 {
     public static void Print(IAnsiConsole console, RunCompleted run, RunFiles files, TimeSpan wall,
         ObjectiveText objective)
     {
-        var name = Markup.Escape(objective.Name);
-        var table = new Table().Border(TableBorder.Rounded).Title($"Top 5 networks (validation {name})");
         var genes = run.Winner.Genome.Genes.Keys.ToArray();
-        table.AddColumn("#");
-        foreach (var gene in genes) table.AddColumn(new TableColumn(Cells.Plain(gene)));
-        table.AddColumns(objective.IsPercentage ? "Val. acc." : name, "Epochs", "Seconds");
-        foreach (var (scored, rank) in run.Top.Take(5).Select((s, i) => (s, i + 1)))
-            table.AddRow([Cells.Plain(rank), .. genes.Select(g => Cells.Plain(scored.Genome.Get(g))),
-                scored.Fitness.Failed
-                    ? Markup.FromInterpolated($"[red]failed[/]")
-                    : Cells.Plain(objective.Format(scored.Fitness.Accuracy)),
-                .. Cells.Plain(scored.Fitness.Epochs, $"{scored.Fitness.Seconds:F1}")]);
-        console.Write(table);
+        console.Write(run.Front is { } front ? FrontTable(front, genes, objective) : TopTable(run, genes, objective));
 
         var validation = $"{objective.Format(run.Winner.Fitness.Accuracy)} validation {objective.Name}";
         console.MarkupInterpolated($"Winner: [bold]{run.Winner.Genome.Key}[/]  {validation}, ");
@@ -53,5 +43,44 @@ public static class FinalReport
         if (File.Exists(files.Grid))
             console.MarkupLineInterpolated(
                 $"Grid: [link]{files.Grid}[/] (use it with --fitness table:FILE or bench replay --table FILE)");
+    }
+
+    static Table TopTable(RunCompleted run, string[] genes, ObjectiveText objective)
+    {
+        var name = Markup.Escape(objective.Name);
+        var table = GenomeTable($"Top 5 networks (validation {name})", genes,
+            objective.IsPercentage ? "Val. acc." : name, "Epochs", "Seconds");
+        foreach (var (scored, rank) in run.Top.Take(5).Select((s, i) => (s, i + 1)))
+            table.AddRow([Cells.Plain(rank), .. genes.Select(g => Cells.Plain(scored.Genome.Get(g))),
+                scored.Fitness.Failed
+                    ? Markup.FromInterpolated($"[red]failed[/]")
+                    : Cells.Plain(objective.Format(scored.Fitness.Accuracy)),
+                .. Cells.Plain(scored.Fitness.Epochs, $"{scored.Fitness.Seconds:F1}")]);
+        return table;
+    }
+
+    /// <summary>Every member of the front, most accurate first; the tested ones with their test score.</summary>
+    static Table FrontTable(IReadOnlyList<FrontMember> front, string[] genes, ObjectiveText objective)
+    {
+        var second = new ObjectiveText(objective.Objective.Second!);
+        string Column(ObjectiveText o) => o.IsPercentage ? $"Val. {Markup.Escape(o.Name)}" : Markup.Escape(o.Name);
+        var table = GenomeTable($"Pareto front: {front.Count} networks ({Markup.Escape(objective.Name)} " +
+                                $"{objective.Objective.Direction}d, {Markup.Escape(second.Name)} " +
+                                $"{second.Objective.Direction}d)", genes, Column(objective), Column(second), "Test");
+        foreach (var (member, rank) in front.Select((m, i) => (m, i + 1)))
+            table.AddRow([Cells.Plain(rank), .. genes.Select(g => Cells.Plain(member.Member.Genome.Get(g))),
+                .. Cells.Plain(objective.Format(member.Member.Fitness.Accuracy),
+                    second.Format(objective.Objective.SecondValue(member.Member.Fitness)),
+                    member.Test is { Failed: false } test ? objective.Format(test.Accuracy) : "")]);
+        return table;
+    }
+
+    static Table GenomeTable(string title, string[] genes, params string[] columns)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title(title);
+        table.AddColumn("#");
+        foreach (var gene in genes) table.AddColumn(new TableColumn(Cells.Plain(gene)));
+        table.AddColumns(columns);
+        return table;
     }
 }

@@ -14,7 +14,10 @@ public sealed record ObjectiveText(Objective Objective)
 
     public bool IsPercentage => Objective.Metric.Contains("accuracy", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>A percentage for an accuracy; a count (a parameter count) in full, digits grouped; anything else
+    /// to four significant digits.</summary>
     public string Format(double value, int decimals = 2) => IsPercentage
         ? value.ToString($"P{decimals}", CultureInfo.CurrentCulture)
+        : double.IsInteger(value) && Math.Abs(value) < 1e15 ? value.ToString("N0", CultureInfo.InvariantCulture)
         : value.ToString("G4", CultureInfo.InvariantCulture);
 }

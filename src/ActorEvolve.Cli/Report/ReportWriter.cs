@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using ActorEvolve.Core.Fitness;
 using ActorEvolve.Engine.Protocol;
 using ActorEvolve.Engine.Results;
 using ActorEvolve.Training.Torch;
@@ -60,6 +61,9 @@ public static class ReportWriter
         }
         if (report.Evaluations.Any(e => e.FinishedAt is not null))
             Save(Timeline(report), "timeline.png", "Evaluations per trainer slot over time");
+        if (report.Summary is { Config.Objective: { Second: { } second } first } summary)
+            Save(ParetoFront(report, summary, first, second), "pareto-front.png",
+                $"{Capitalized(first.Metric)} against {second.Metric}: every evaluated network and the Pareto front");
         return charts;
     }
 
@@ -145,6 +149,41 @@ public static class ReportWriter
         return plot;
     }
 
+    /// <summary>Every successfully evaluated network as a point (second metric across, first up) and the front
+    /// through its members, as summary.json lists them.</summary>
+    static ScottPlot.Plot ParetoFront(RunReport report, RunSummary summary, Objective first, Objective second)
+    {
+        var plot = new ScottPlot.Plot();
+        var measured = report.Evaluations.Where(e => !e.Failed && e.Metrics?.ContainsKey(second.Metric) == true)
+            .DistinctBy(e => string.Join(";", e.Genes.Values)).ToArray();
+        var all = plot.Add.Scatter(measured.Select(e => e.Metrics![second.Metric]).ToArray(),
+            measured.Select(e => e.Fitness).ToArray());
+        all.LineWidth = 0;
+        all.Color = ScottPlot.Colors.Gray;
+        all.LegendText = "evaluated networks";
+        var front = (summary.Front ?? []).Where(m => m.Metrics?.ContainsKey(second.Metric) == true)
+            .OrderBy(m => m.Metrics![second.Metric]).ToArray();
+        if (front.Length > 0)
+        {
+            var line = plot.Add.Scatter(front.Select(m => m.Metrics![second.Metric]).ToArray(),
+                front.Select(m => m.ValidationAccuracy).ToArray());
+            line.Color = ScottPlot.Colors.Red;
+            line.MarkerSize = 9;
+            line.LegendText = $"Pareto front ({front.Length})";
+        }
+        plot.XLabel($"{second.Metric} ({second.Direction})");
+        plot.YLabel($"{first.Metric} ({first.Direction})");
+        // The corner worst in both metrics, away from the front (the front hugs the opposite one).
+        plot.ShowLegend((first.Maximize, second.Maximize) switch
+        {
+            (true, true) => ScottPlot.Alignment.LowerLeft,
+            (true, false) => ScottPlot.Alignment.LowerRight,
+            (false, true) => ScottPlot.Alignment.UpperLeft,
+            _ => ScottPlot.Alignment.UpperRight,
+        });
+        return plot;
+    }
+
     static IReadOnlyList<string> Values(RunReport report, string gene) =>
         report.Evaluations.Select(e => e.Genes[gene]).Distinct()
             .OrderBy(v => double.TryParse(v, CultureInfo.InvariantCulture, out var n) ? n : double.MaxValue)
@@ -167,6 +206,9 @@ public static class ReportWriter
         var steps = $"{s.Generations.Count} {Step(report)}s";
         yield return $"Seed {s.Seed}, {report.Evaluations.Count} evaluations in {steps}, " +
                      $"{TimeSpan.FromSeconds(s.WallSeconds):hh\\:mm\\:ss} of run time";
+        if (s.Front is { } front)
+            yield return $"Pareto front: {front.Count} networks ({front.Count(m => m.TestAccuracy is not null)} " +
+                         "tested on the test set; summary.json lists them)";
         if (s.Best is { } best)
             yield return $"Winner: {string.Join(", ", best.Genes.Select(g => $"{g.Key} {g.Value}"))}: " +
                          $"validation {Pct(best.ValidationAccuracy)}" +

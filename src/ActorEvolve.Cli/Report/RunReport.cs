@@ -1,12 +1,15 @@
 using System.Globalization;
+using System.Text.Json;
+using ActorEvolve.Engine.Formats;
 using ActorEvolve.Engine.Results;
 using ActorEvolve.Training.Tables;
 
 namespace ActorEvolve.Cli.Report;
 
-/// <summary>One row of results.csv: one evaluation.</summary>
+/// <summary>One row of results.csv: one evaluation, with every metric its fitness source reported.</summary>
 public sealed record Evaluation(int Generation, IReadOnlyDictionary<string, string> Genes, double Fitness,
-    double Seconds, string Trainer, bool Failed, DateTimeOffset? FinishedAt);
+    double Seconds, string Trainer, bool Failed, DateTimeOffset? FinishedAt,
+    IReadOnlyDictionary<string, double>? Metrics = null);
 
 /// <summary>What a report shows, read from a run folder (results.csv and summary.json), so it works for finished,
 /// interrupted and resumed runs alike (on resume both files are rebuilt from the journal).</summary>
@@ -23,14 +26,28 @@ public sealed record RunReport(string RunId, RunSummary? Summary, IReadOnlyList<
         int Column(string name) => table.RequiredColumn(name, "a column of results.csv");
         var (generation, fitness, seconds, trainer, status) =
             (Column("generation"), Column("fitness"), Column("seconds"), Column("trainer"), Column("status"));
-        var finishedAt = table.Column("finished_at");
+        var (finishedAt, metrics) = (table.Column("finished_at"), table.Column("metrics"));
         var genes = table.Header.Skip(generation + 1).Take(fitness - generation - 1).ToArray();
         var evaluations = table.Rows.Select(row => new Evaluation(
             row.Integer(generation),
             genes.Select((gene, i) => (gene, i)).ToDictionary(g => g.gene, g => row[generation + 1 + g.i]),
             row.Number(fitness), row.Number(seconds), row[trainer], row[status] == "failed",
-            finishedAt >= 0 && row[finishedAt] != "" ? Timestamp(row, finishedAt) : null)).ToArray();
+            finishedAt >= 0 && row[finishedAt] != "" ? Timestamp(row, finishedAt) : null,
+            metrics >= 0 && row[metrics] != "" ? Metrics(row, metrics) : null)).ToArray();
         return new RunReport(Path.GetFileName(files.Directory), files.ReadSummary(), genes, evaluations);
+    }
+
+    static IReadOnlyDictionary<string, double> Metrics(CsvTableRow row, int column)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, double>>(row[column], JsonFormat.Compact)
+                   ?? throw row.Error(column, "null is not a set of metrics");
+        }
+        catch (JsonException)
+        {
+            throw row.Error(column, $"{CsvTableRow.Shown(row[column])} is not a JSON object of numbers");
+        }
     }
 
     static DateTimeOffset Timestamp(CsvTableRow row, int column) =>

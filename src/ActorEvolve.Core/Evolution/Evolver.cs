@@ -62,10 +62,14 @@ public sealed class Evolver(SearchSpace space, GaSettings settings, Objective? o
     public static IReadOnlyList<ScoredGenome> Rank(IEnumerable<ScoredGenome> scored) =>
         scored.OrderByDescending(s => s.Fitness.Score).ThenBy(s => s.Genome.Key, StringComparer.Ordinal).ToArray();
 
-    /// <summary>Best first as the run's objective sees it: by score, or with two objectives by Pareto front and
-    /// crowding.</summary>
+    /// <summary>Best first as <paramref name="objective"/> sees it: by score, or with two objectives by Pareto front
+    /// and crowding.</summary>
+    public static IReadOnlyList<ScoredGenome> Rank(IEnumerable<ScoredGenome> scored, Objective objective) =>
+        objective.IsPareto ? Pareto.Rank(scored, objective) : Rank(scored);
+
+    /// <summary>Best first as the run's objective sees it.</summary>
     public IReadOnlyList<ScoredGenome> Order(IEnumerable<ScoredGenome> scored) =>
-        objective is { IsPareto: true } pareto ? Pareto.Rank(scored, pareto) : Rank(scored);
+        Rank(scored, objective ?? Objective.Default);
 
     /// <summary>Re-draws of a duplicate child before it is kept anyway (a nearly exhausted space).</summary>
     const int MaxRedraws = 20;

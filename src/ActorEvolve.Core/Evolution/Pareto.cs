@@ -82,4 +82,11 @@ public static class Pareto
         return measured.Length == 0 ? [] : Fronts(points)[0].Select(i => measured[i])
             .OrderByDescending(s => s.Fitness.Score).ThenBy(s => s.Genome.Key, StringComparer.Ordinal).ToArray();
     }
+
+    /// <summary>At most <paramref name="count"/> members of a <paramref name="front"/> (in its order), evenly spread
+    /// along it: both ends, and members at equal steps between them.</summary>
+    public static IReadOnlyList<ScoredGenome> Spread(IReadOnlyList<ScoredGenome> front, int count) =>
+        front.Count <= count ? front
+            : Enumerable.Range(0, count).Select(i => (int)Math.Round(i * (front.Count - 1) / (double)(count - 1)))
+                .Distinct().Select(i => front[i]).ToArray();
 }

@@ -23,6 +23,10 @@ public abstract class RunActor : ReceivePersistentActor
     bool _restarted; // after a crash the guardian restarts us: we recover our own journal like a resume
     RunCompleted? _completed; // journaled; published once superseded snapshots are deleted
     long _finalSnapshotSequenceNr;
+    /// <summary>Whose final test evaluation runs (the winner first) and the scores that came back, by genome key.
+    /// </summary>
+    IReadOnlyList<ScoredGenome> _tested = [];
+    readonly Dictionary<string, FitnessResult?> _tests = new(StringComparer.Ordinal);
 
     protected RunSettings Settings { get; }
     protected JournaledRun Journaled { get; } = new();
@@ -42,7 +46,11 @@ public abstract class RunActor : ReceivePersistentActor
         Recover<RunJournal.IRecord>(record => Journaled.Apply(record));
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
-        Command<GenomeScored>(m => m.Final, m => Finish(m.Result));
+        Command<GenomeScored>(m => m.Final, m =>
+        {
+            _tests[m.Genome.Key] = m.Result;
+            if (_tests.Count == _tested.Count) Finish();
+        });
         // Only the latest snapshot is kept: each one holds everything its predecessors did.
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f =>
@@ -160,28 +168,45 @@ public abstract class RunActor : ReceivePersistentActor
         Context.Stop(Self);
     }
 
-    /// <summary>Retrains the run's best genome on the test set (unless nothing trained), then finishes.</summary>
+    /// <summary>Retrains the run's best genome on the test set (unless nothing trained), then finishes. A
+    /// two-objective run also tests up to <see cref="FrontMember.Tested"/> members spread along its Pareto front,
+    /// side by side on free slots; only the winner's model is saved.</summary>
     protected void StartFinalEvaluation()
     {
         var winner = Ranking[0];
         Publish(new FinalEvaluationStarted(winner));
         if (winner.Fitness.Failed)
         {
-            Finish(null); // nothing trained successfully: there is no model to test
+            Finish(); // nothing trained successfully: there is no model to test
             return;
         }
-        var final = new FinalEvaluation(winner.Fitness.Epochs, SaveModel: Settings.ModelPath is not null);
-        var props = GenomeActor.Props(winner.Genome, Slots, Settings.Policy, Settings.Seed, Settings.RunId, final);
-        Context.ActorOf(props, "final");
+        _tested = Settings.Goal.IsPareto
+            ? [winner, .. Pareto.Spread(Pareto.Front(Ranking, Settings.Goal), FrontMember.Tested)
+                .Where(m => m.Genome.Key != winner.Genome.Key)]
+            : [winner];
+        for (var i = 0; i < _tested.Count; i++)
+        {
+            var saveModel = i == 0 && Settings.ModelPath is not null; // the winner's
+            var final = new FinalEvaluation(_tested[i].Fitness.Epochs, saveModel);
+            var props = GenomeActor.Props(_tested[i].Genome, Slots, Settings.Policy, Settings.Seed, Settings.RunId,
+                final);
+            Context.ActorOf(props, i == 0 ? "final" : $"final-{i}");
+        }
     }
 
-    void Finish(FitnessResult? test)
+    void Finish()
     {
+        var winner = Ranking[0];
+        var test = _tests.GetValueOrDefault(winner.Genome.Key);
         var tested = test is { Failed: false } ? test : null;
-        var finished = new RunJournal.RunFinished(Ranking[0].Genome.Key, tested?.Accuracy, tested?.ValidationLoss);
+        var front = Settings.Goal.IsPareto
+            ? _tested.Select(m => RunJournal.FrontTest.From(m.Genome.Key, _tests[m.Genome.Key])).ToArray()
+            : null;
+        var finished = new RunJournal.RunFinished(winner.Genome.Key, tested?.Accuracy, tested?.ValidationLoss, front);
         Persist(finished, e =>
         {
-            _completed = new RunCompleted(Ranking[0], test, History.ToArray(), Ranking.Take(10).ToArray());
+            _completed = new RunCompleted(winner, test, History.ToArray(), Ranking.Take(10).ToArray(),
+                FrontMember.Of(Ranking, Settings.Goal, _tests));
             _finalSnapshotSequenceNr = LastSequenceNr;
             if (FinalSnapshot(e) is { } snapshot) SaveSnapshot(snapshot); // completes once older ones are gone
             else Complete();

@@ -33,7 +33,7 @@ public static class Search
         {
             var completed = await session.RunAsync(listeners, cancellation);
             return new SearchResult(plan.RunId, plan.Files.Directory, completed.Winner, completed.Test, completed.Top,
-                completed.History);
+                completed.History, completed.Front);
         }
         catch (RunAbortedException aborted) when (aborted.BadInput)
         {
@@ -74,5 +74,8 @@ public static class Search
 /// has no test set.</param>
 /// <param name="Top">The ten best genomes of the run, best first.</param>
 /// <param name="History">Best, mean and worst fitness of every generation.</param>
+/// <param name="Front">With two objectives, the Pareto front (most accurate first), its tested members with their
+/// test score; null for one objective.</param>
 public sealed record SearchResult(string RunId, string Directory, ScoredGenome Winner, FitnessResult? Test,
-    IReadOnlyList<ScoredGenome> Top, IReadOnlyList<GenerationSummary> History);
+    IReadOnlyList<ScoredGenome> Top, IReadOnlyList<GenerationSummary> History,
+    IReadOnlyList<FrontMember>? Front = null);

@@ -37,7 +37,7 @@ public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings
             SearchSpaceParser.Parse(root.Section("search-space")), policy,
             slots == 0 ? Math.Min(Environment.ProcessorCount, MaxTrainerSlots) : slots,
             Persistence.JournalSettings.From(root.String("journal"), stateDir), engine.Bool("local-trainers"),
-            ReadObjective(root));
+            ReadObjective(root, gaSettings));
     }
 
     /// <summary><c>actorevolve.state-dir</c>: a folder, or a path where one can be made (not a file).</summary>
@@ -50,16 +50,35 @@ public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings
             : stateDir;
     }
 
-    /// <summary><c>objective { metric = accuracy, direction = maximize }</c>: the metric must be one the fitness
-    /// source reports (checked when its results arrive: a result without it fails).</summary>
-    static Core.Fitness.Objective ReadObjective(SettingsReader root)
+    /// <summary><c>objective { metric = accuracy, direction = maximize }</c>, or two metrics kept as a Pareto front:
+    /// <c>metric = [accuracy, parameters], direction = [maximize, minimize]</c>. The fitness source checks that it
+    /// reports the metrics (an <c>exec:</c> program's results, as they arrive: a result without one fails).</summary>
+    static Core.Fitness.Objective ReadObjective(SettingsReader root, GaSettings ga)
     {
         var objective = root.Section("objective");
-        var metric = objective.String("metric").Trim();
-        if (metric == "")
+        IReadOnlyList<string> Words(string key) =>
+            objective.Kind(key) == SettingKind.List ? objective.Strings(key) : [objective.String(key)];
+        var metrics = Words("metric").Select(m => m.Trim()).ToArray();
+        var directions = Words("direction");
+        if (metrics.Length is 0 or > 2)
+            throw new ConfigException($"invalid configuration: {objective.KeyOf("metric")} must name one metric " +
+                                      $"or a list of two, got {metrics.Length}");
+        if (metrics.Any(m => m == ""))
             throw new ConfigException(
                 $"invalid configuration: {objective.KeyOf("metric")} must name a metric (e.g. accuracy)");
-        return new(metric, objective.Choice("direction", ("maximize", true), ("minimize", false)));
+        if (directions.Count != metrics.Length)
+            throw new ConfigException($"invalid configuration: {objective.KeyOf("direction")} must give one " +
+                                      $"direction per metric ({metrics.Length}), got {directions.Count}");
+        var criteria = metrics.Zip(directions, (metric, direction) => new Core.Fitness.Objective(metric,
+            direction switch
+            {
+                "maximize" => true,
+                "minimize" => false,
+                _ => throw new ConfigException($"invalid configuration: {objective.KeyOf("direction")} must be " +
+                                               $"maximize or minimize, got '{direction}'"),
+            })).ToArray();
+        return Validated(() => (criteria.Length == 2 ? criteria[0] with { Second = criteria[1] } : criteria[0])
+            .Validated(ga));
     }
 
     /// <summary>The GA settings of the <c>actorevolve</c> section, with a named preset's operators

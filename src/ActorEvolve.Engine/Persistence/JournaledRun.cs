@@ -77,11 +77,13 @@ public sealed class JournaledRun
         yield return resumed;
         if (Finished is not { } finished) yield break;
         var winner = ranking[0];
-        var test = finished.TestAccuracy is { } accuracy
-            ? new FitnessResult(accuracy, finished.TestLoss ?? double.NaN, winner.Fitness.Epochs, 0,
-                winner.Fitness.Trainer)
-            : null;
-        yield return new RunCompleted(winner, test, resumed.History, ranking.Take(10).ToArray());
+        var test = new RunJournal.FrontTest(winner.Genome.Key, finished.TestAccuracy, finished.TestLoss)
+            .ToResult(winner.Fitness.Epochs, winner.Fitness.Trainer);
+        var evaluated = ranking.DistinctBy(s => s.Genome.Key).ToDictionary(s => s.Genome.Key, s => s.Fitness);
+        var tests = (finished.Front ?? []).Where(t => evaluated.ContainsKey(t.Genome)).ToDictionary(t => t.Genome,
+            t => t.ToResult(evaluated[t.Genome].Epochs, evaluated[t.Genome].Trainer));
+        yield return new RunCompleted(winner, test, resumed.History, ranking.Take(10).ToArray(),
+            FrontMember.Of(ranking, settings.Goal, tests));
     }
 
     /// <summary>Where the run stands, as a resumed run tells it, and every evaluated genome, best first.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ActorEvolve.Core.Evolution;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
@@ -51,7 +52,22 @@ public static class RunJournal
     public sealed record GenerationCompleted(int Generation, double Best, double Mean, double Worst, string BestGenome)
         : IRecord;
 
-    public sealed record RunFinished(string Winner, double? TestAccuracy, double? TestLoss) : IRecord;
+    /// <param name="Front">A two-objective run's tested front members (the winner among them); absent otherwise.
+    /// </param>
+    public sealed record RunFinished(string Winner, double? TestAccuracy, double? TestLoss,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<FrontTest>? Front = null)
+        : IRecord;
+
+    /// <summary>The test score of a tested front member (null: it has none, e.g. its training failed).</summary>
+    public sealed record FrontTest(string Genome, double? TestAccuracy, double? TestLoss)
+    {
+        public static FrontTest From(string genome, FitnessResult? test) =>
+            test is { Failed: false } ? new(genome, test.Accuracy, test.ValidationLoss) : new(genome, null, null);
+
+        /// <summary>The score as a result (null when there is none).</summary>
+        public FitnessResult? ToResult(int epochs, string trainer) => TestAccuracy is { } accuracy
+            ? new FitnessResult(accuracy, TestLoss ?? double.NaN, epochs, 0, trainer) : null;
+    }
 
     /// <summary>A steady-state run's child number <paramref name="Birth"/> was born (<see cref="SteadyBirth"/>).
     /// Steady-state records came with format 2 unchanged: a journal without them reads as before.</summary>

@@ -30,8 +30,26 @@ public sealed record GenerationCompleted(GenerationSummary Summary, IReadOnlyLis
 
 public sealed record FinalEvaluationStarted(ScoredGenome Winner) : RunEvent;
 
+/// <param name="Front">A two-objective run's Pareto front, most accurate (first objective) first, with the test
+/// score of each member that was tested; null for one objective.</param>
 public sealed record RunCompleted(ScoredGenome Winner, FitnessResult? Test, IReadOnlyList<GenerationSummary> History,
-    IReadOnlyList<ScoredGenome> Top) : RunEvent;
+    IReadOnlyList<ScoredGenome> Top, IReadOnlyList<FrontMember>? Front = null) : RunEvent;
+
+/// <summary>A member of a two-objective run's Pareto front; <paramref name="Test"/> when it was tested.</summary>
+public sealed record FrontMember(ScoredGenome Member, FitnessResult? Test)
+{
+    /// <summary>The members whose final test evaluation runs: the front's ends and members spread between them.
+    /// </summary>
+    public const int Tested = 5;
+
+    /// <summary>The front of a finished two-objective run (null for one objective), each member with its test
+    /// score from <paramref name="tests"/> (by genome key).</summary>
+    public static IReadOnlyList<FrontMember>? Of(IEnumerable<ScoredGenome> evaluated, Objective objective,
+        IReadOnlyDictionary<string, FitnessResult?> tests) => objective.IsPareto
+        ? Pareto.Front(evaluated, objective).Select(m => new FrontMember(m, tests.GetValueOrDefault(m.Genome.Key)))
+            .ToArray()
+        : null;
+}
 
 /// <summary>The run stopped without completing. <paramref name="BadInput"/>: the user asked for something
 /// impossible (resume an unknown or finished run, another search space); nothing was written.</summary>

@@ -118,16 +118,19 @@ public sealed class RunFolderWriter
                 break;
             case RunCompleted done:
                 if (_settings.Ga.Initial == InitialPopulation.Grid) _files.WriteGrid(_settings.Space, _evaluated);
-                Write(Completed, done.Top, done.Winner, done.Test, DateTimeOffset.UtcNow);
+                Write(Completed, done.Top, done.Winner, done.Test, DateTimeOffset.UtcNow, done.Front);
                 break;
         }
     }
 
     /// <param name="top">Best first; by default every evaluation so far, ranked.</param>
+    /// <param name="front">The finished run's front with its test scores; by default the front so far, untested.
+    /// </param>
     void Write(string status, IEnumerable<ScoredGenome>? top = null, ScoredGenome? best = null,
-        FitnessResult? test = null, DateTimeOffset? finished = null)
+        FitnessResult? test = null, DateTimeOffset? finished = null, IReadOnlyList<FrontMember>? front = null)
     {
-        var ranked = (top ?? Evolver.Rank(_evaluated)).ToArray();
+        var ranked = (top ?? Evolver.Rank(_evaluated, _settings.Goal)).ToArray();
+        front ??= FrontMember.Of(_evaluated, _settings.Goal, new Dictionary<string, FitnessResult?>());
         best ??= ranked.FirstOrDefault();
         var tested = test is { Failed: false } ? test : null;
         var model = tested is not null && _settings.ModelPath is { } path && File.Exists(path)
@@ -137,7 +140,13 @@ public sealed class RunFolderWriter
             _settings.Space.Genes.Select(g => g.Describe()).ToArray(), _evaluated.Count,
             best is null ? null : Report(best),
             tested?.Accuracy, tested?.ValidationLoss, model,
-            _generations, ranked.DistinctBy(t => t.Genome.Key).Take(10).Select(Report).ToArray()));
+            _generations, ranked.DistinctBy(t => t.Genome.Key).Take(10).Select(Report).ToArray())
+        {
+            Front = front?.Select(m => Report(m.Member) with
+            {
+                TestAccuracy = m.Test is { Failed: false } tested ? tested.Accuracy : null,
+            }).ToArray(),
+        });
     }
 
     static GenerationReport Report(GenerationSummary s) =>

@@ -119,7 +119,12 @@ public sealed class RunFiles(string directory)
 /// <param name="Metrics">Everything the fitness source reported for this genome.</param>
 public sealed record GenomeReport(IReadOnlyDictionary<string, string> Genes, double ValidationAccuracy,
     double ValidationLoss,
-    int Epochs, double Seconds, string Trainer, IReadOnlyDictionary<string, double>? Metrics = null);
+    int Epochs, double Seconds, string Trainer, IReadOnlyDictionary<string, double>? Metrics = null)
+{
+    /// <summary>A tested front member's test score (only the front's entries carry one).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? TestAccuracy { get; init; }
+}
 
 /// <param name="WallSeconds">From the generation's start to its completion, when it ran in one process.</param>
 /// <param name="EngineOverheadSeconds">Wall time minus the busiest trainer slot's training time: what the engine
@@ -149,4 +154,10 @@ public sealed record RunSummary(
     string RunId, string Status, long Seed, DateTimeOffset Started, DateTimeOffset? Finished, double WallSeconds,
     SummarySettings Config, IReadOnlyList<string> SearchSpace, int Evaluations,
     GenomeReport? Best, double? TestAccuracy, double? TestLoss, string? Model,
-    IReadOnlyList<GenerationReport> Generations, IReadOnlyList<GenomeReport> Top);
+    IReadOnlyList<GenerationReport> Generations, IReadOnlyList<GenomeReport> Top)
+{
+    /// <summary>A two-objective run's Pareto front so far, most accurate (first objective) first; its tested members
+    /// carry their test score once the run is over. Absent for one objective.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<GenomeReport>? Front { get; init; }
+}

@@ -16,20 +16,31 @@ namespace ActorEvolve.Training.Tables;
 /// fitness or test accuracy that is not a finite number in [0, 1] (a percentage such as 85.3 included), a loss that
 /// is not finite, an unknown status, a genome listed twice with different values, and a table that does not cover
 /// the search space (every genome a search may draw must be in it, or most evaluations would fail).
+/// Every further column that holds a finite number on each row that did not fail (e.g. <c>parameters</c>, for a
+/// second objective) is reported as a metric of that name; other further columns are notes, ignored as before.
 /// </summary>
 public sealed class TableFitness : IFitnessFunction
 {
-    sealed record Row(double Fitness, double Loss, double? Test, bool Failed, IReadOnlyList<EpochScore>? Curve)
+    sealed record Row(double Fitness, double Loss, double? Test, bool Failed, IReadOnlyList<EpochScore>? Curve,
+        double[] Metrics)
     {
         public bool Equals(Row? other) => other is not null && (Fitness, Loss, Test, Failed)
             .Equals((other.Fitness, other.Loss, other.Test, other.Failed))
-            && (Curve ?? []).SequenceEqual(other.Curve ?? []);
+            && (Curve ?? []).SequenceEqual(other.Curve ?? []) && Metrics.SequenceEqual(other.Metrics);
 
         public override int GetHashCode() => HashCode.Combine(Fitness, Loss, Test, Failed);
     }
 
     readonly Dictionary<string, Row> _rows = new(StringComparer.Ordinal);
     readonly TimeSpan _delay;
+
+    readonly string[] _metrics;
+
+    /// <summary>Columns besides genes that are not further metrics: brute force's grid.csv writes them all, and
+    /// accuracy is the <c>fitness</c> column.</summary>
+    static readonly string[] Recorded =
+        ["fitness", "validation_loss", "test_accuracy", "status", "epochs", "seconds", "accuracy_curve", "loss_curve",
+            Objective.DefaultMetric];
 
     public TableFitness(string path, SearchSpace space, TimeSpan delay)
     {
@@ -40,9 +51,15 @@ public sealed class TableFitness : IFitnessFunction
             throw new DatasetException($"{path}: a fitness table scores only a finite search space (no float ranges)");
         var genes = space.Genes.Select(g => (g.Name, Index: table.RequiredColumn(g.Name, "a gene of the search space")))
             .ToArray();
+        var status = table.Column("status");
+        var metricColumns = Enumerable.Range(0, table.Header.Count)
+            .Where(c => !Recorded.Contains(table.Header[c]) && space.Genes.All(g => g.Name != table.Header[c]))
+            .Where(c => table.Rows.All(line => status >= 0 && line[status] == "failed" || IsNumber(line[c])))
+            .ToArray();
+        _metrics = metricColumns.Select(c => table.Header[c]).ToArray();
         var columns = new Columns(table.RequiredColumn("fitness", "the score of each genome"),
-            table.Column("validation_loss"), table.Column("test_accuracy"), table.Column("status"),
-            table.Column("accuracy_curve"), table.Column("loss_curve"));
+            table.Column("validation_loss"), table.Column("test_accuracy"), status,
+            table.Column("accuracy_curve"), table.Column("loss_curve"), metricColumns);
         if ((columns.AccuracyCurve < 0) != (columns.LossCurve < 0))
             throw new DatasetException($"{path}: a learning curve needs both columns, accuracy_curve and loss_curve");
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -64,7 +81,8 @@ public sealed class TableFitness : IFitnessFunction
         RefuseGaps(path, space, covered);
     }
 
-    readonly record struct Columns(int Fitness, int Loss, int Test, int Status, int AccuracyCurve, int LossCurve);
+    readonly record struct Columns(int Fitness, int Loss, int Test, int Status, int AccuracyCurve, int LossCurve,
+        int[] Metrics);
 
     static Row Read(CsvTableRow line, Columns columns)
     {
@@ -72,14 +90,23 @@ public sealed class TableFitness : IFitnessFunction
         if (status is not ("" or "ok" or "failed"))
             throw line.Error(columns.Status, $"{CsvTableRow.Shown(status)} is not a status (ok or failed)");
         // A failed genome's numbers are what the run wrote for a failure (0, NaN): nothing to check.
-        if (status == "failed") return new Row(0, double.NaN, null, true, null);
+        if (status == "failed") return new Row(0, double.NaN, null, true, null, []);
         var loss = columns.Loss >= 0 ? line.Number(columns.Loss) : double.NaN;
         if (columns.Loss >= 0 && !double.IsFinite(loss))
             throw line.Error(columns.Loss, $"{CsvTableRow.Shown(line[columns.Loss])} is not a finite loss " +
                                            "(mark a genome that failed to train with status = failed)");
         double? test = columns.Test >= 0 && line[columns.Test] != "" ? Accuracy(line, columns.Test) : null;
-        return new Row(Accuracy(line, columns.Fitness), loss, test, false, Curve(line, columns));
+        return new Row(Accuracy(line, columns.Fitness), loss, test, false, Curve(line, columns),
+            [.. columns.Metrics.Select(line.Number)]);
     }
+
+    static bool IsNumber(string cell) =>
+        double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+        && double.IsFinite(value);
+
+    /// <summary>What every successful result reports: accuracy (the <c>fitness</c> column) and the table's further
+    /// columns of numbers.</summary>
+    public IReadOnlyList<string> Metrics => [Objective.DefaultMetric, .. _metrics];
 
     /// <summary>A learning curve (brute force records one for the MLP): two JSON arrays of the same length, the
     /// validation accuracy (in [0, 1]) and the finite validation loss of each epoch; both cells empty: none.</summary>
@@ -152,7 +179,7 @@ public sealed class TableFitness : IFitnessFunction
         return row.Failed
             ? FitnessResult.Failure("failed when the table was recorded", context.Trainer, _delay.TotalSeconds)
             : new FitnessResult(row.Fitness, row.Loss, 1, _delay.TotalSeconds, context.Trainer, TestAccuracy: row.Test,
-                Curve: row.Curve);
+                Curve: row.Curve, Metrics: _metrics.Length == 0 ? null : _metrics.Zip(row.Metrics).ToDictionary());
     }
 
     public FitnessResult? EvaluateOnTestSet(Genome genome, int epochs, EvaluationContext context, string? saveModelTo,

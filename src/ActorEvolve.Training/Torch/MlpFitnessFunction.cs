@@ -9,9 +9,20 @@ using static TorchSharp.torch;
 namespace ActorEvolve.Training.Torch;
 
 /// <summary>Fitness = validation accuracy of the genome's MLP trained with early stopping on validation loss.
-/// Thread-safe: each call builds its own network, optimiser and generator; the datasets are shared read-only.</summary>
+/// Thread-safe: each call builds its own network, optimiser and generator; the datasets are shared read-only.
+/// Every result also reports the network's size and speed (<see cref="Metrics"/>): <c>parameters</c>, exact, and
+/// <c>inference_ms</c>, measured, so it varies from one run and machine to the next.</summary>
 public sealed class MlpFitnessFunction : IFitnessFunction
 {
+    /// <summary>The metrics every successful result reports, by name (what an objective may name).</summary>
+    public static readonly IReadOnlyList<string> Metrics =
+        ["accuracy", "validation_loss", ParametersMetric, InferenceMetric];
+
+    const string ParametersMetric = "parameters", InferenceMetric = "inference_ms";
+
+    /// <summary>Images whose inference is timed (or the evaluation set, when smaller); reported per 1,000.</summary>
+    const int TimedImages = 1000;
+
     readonly DatasetSplits _data;
     readonly TrainingBudget _budget;
     readonly Device _device;
@@ -103,8 +114,25 @@ public sealed class MlpFitnessFunction : IFitnessFunction
         // Without patience (the final training, measured on the test set) the last epoch is what the model is, and
         // its curve is not reported: only validation curves describe the search's landscape.
         var reported = patience is null ? Measure(network, evalX, evalY) : (best.Loss, best.Accuracy);
+        var size = (Parameters: spec.ParameterCount(trainSet.FeatureCount, _data.Classes),
+            InferenceMs: InferenceMilliseconds(network, evalX));
         return new TrainingOutcome(reported.Item2, reported.Item1, patience is null ? epoch : best.Epoch,
-            stopwatch.Elapsed.TotalSeconds, null, network, reportAccuracy, patience is null ? null : curve);
+            stopwatch.Elapsed.TotalSeconds, null, network, reportAccuracy, patience is null ? null : curve, size);
+    }
+
+    /// <summary>Milliseconds the trained network takes to classify 1,000 images in one batch, timed after a pass
+    /// that warms it up (allocations, kernel choice). Reads no randomness: training numerics are unaffected.</summary>
+    static double InferenceMilliseconds(Mlp network, Tensor x)
+    {
+        network.eval();
+        using var _ = no_grad();
+        using var images = x.narrow(0, 0, Math.Min(TimedImages, x.shape[0]));
+        network.forward(images).Dispose();
+        var stopwatch = Stopwatch.StartNew();
+        using var logits = network.forward(images);
+        using var classes = logits.argmax(1);
+        classes.sum().item<long>(); // reading a value waits for a GPU to finish
+        return stopwatch.Elapsed.TotalMilliseconds * TimedImages / images.shape[0];
     }
 
     static double RunEpoch(Mlp network, optim.Optimizer optimizer, Tensor x, Tensor y, int batchSize,
@@ -140,7 +168,8 @@ public sealed class MlpFitnessFunction : IFitnessFunction
     }
 
     sealed record TrainingOutcome(double Accuracy, double Loss, int Epochs, double Seconds, string? Failure,
-        Mlp? Network, double? TestAccuracy = null, IReadOnlyList<EpochScore>? Curve = null)
+        Mlp? Network, double? TestAccuracy = null, IReadOnlyList<EpochScore>? Curve = null,
+        (long Parameters, double InferenceMs)? Size = null)
     {
         public static TrainingOutcome Diverged(int epoch, double seconds) =>
             new(0, double.NaN, epoch, seconds, $"diverged: loss became NaN/Inf in epoch {epoch}", null);
@@ -149,7 +178,11 @@ public sealed class MlpFitnessFunction : IFitnessFunction
         {
             if (Failure is not null) return FitnessResult.Failure(Failure, trainer, Seconds, Epochs);
             return new FitnessResult(Accuracy, Loss, Epochs, Seconds, trainer, TestAccuracy: TestAccuracy,
-                Metrics: new Dictionary<string, double> { ["accuracy"] = Accuracy, ["validation_loss"] = Loss },
+                Metrics: new Dictionary<string, double>
+                {
+                    ["accuracy"] = Accuracy, ["validation_loss"] = Loss,
+                    [ParametersMetric] = Size!.Value.Parameters, [InferenceMetric] = Size.Value.InferenceMs,
+                },
                 Curve: Curve);
         }
     }

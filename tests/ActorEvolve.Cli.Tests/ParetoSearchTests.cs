@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace ActorEvolve.Cli.Tests;
+
+/// <summary>Two objectives as a user runs them: validation accuracy against parameter count, on the recorded grid
+/// with a parameters column.</summary>
+public sealed class ParetoSearchTests : IDisposable
+{
+    readonly CliProcess _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    sealed record Network(string Key, double Accuracy, double Parameters)
+    {
+        public bool Dominates(Network other) => Accuracy >= other.Accuracy && Parameters <= other.Parameters &&
+                                                (Accuracy > other.Accuracy || Parameters < other.Parameters);
+    }
+
+    /// <summary>A genome's key from gene columns (name → value), as the engine writes it.</summary>
+    static string Key(IEnumerable<(string Name, string Value)> genes) =>
+        string.Join(";", genes.OrderBy(g => g.Name, StringComparer.Ordinal).Select(g => $"{g.Name}={g.Value}"));
+
+    static readonly string[] GeneNames = ["activation", "nb_layers", "nb_neurons", "optimizer"];
+
+    [Fact]
+    public void A_two_objective_run_ends_with_its_pareto_front_tested_shown_and_charted()
+    {
+        var grid = _cli.SizedGrid();
+        var config = _cli.Write("two.conf",
+            "actorevolve.objective { metric = [accuracy, parameters], direction = [maximize, minimize] }");
+        var result = _cli.Run("search", "--fitness", $"table:{grid}", "--config", config, "--population", "12",
+            "--generations", "4", "--seed", "3", "--run-id", "two");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var run = Path.Combine(_cli.WorkDir, "runs", "two");
+
+        var gridLines = File.ReadAllLines(grid);
+        var gridHeader = gridLines[0].Split(',');
+        var parameters = gridLines.Skip(1).Select(l => l.Split(',')).ToDictionary(
+            cells => Key(GeneNames.Select(g => (g, cells[Array.IndexOf(gridHeader, g)]))),
+            cells => double.Parse(cells[^1], CultureInfo.InvariantCulture));
+        var results = File.ReadAllLines(Path.Combine(run, "results.csv"));
+        var header = results[0].Split(',');
+        var evaluated = results.Skip(1).Select(l => l.Split(',')).Select(cells =>
+        {
+            var key = Key(GeneNames.Select(g => (g, cells[Array.IndexOf(header, g)])));
+            return new Network(key, double.Parse(cells[Array.IndexOf(header, "fitness")], CultureInfo.InvariantCulture),
+                parameters[key]);
+        }).DistinctBy(n => n.Key).ToArray();
+
+        var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json"))).RootElement;
+        var members = summary.GetProperty("front").EnumerateArray().ToArray();
+        var front = members.Select(m => new Network(
+            Key(m.GetProperty("genes").EnumerateObject().Select(g => (g.Name, g.Value.GetString()!))),
+            m.GetProperty("validation_accuracy").GetDouble(),
+            m.GetProperty("metrics").GetProperty("parameters").GetDouble())).ToArray();
+
+        // The front is exactly the evaluated networks nothing dominates, most accurate first...
+        Assert.NotEmpty(front);
+        Assert.Equal(evaluated.Where(n => !evaluated.Any(o => o.Dominates(n))).Select(n => n.Key).Order(),
+            front.Select(n => n.Key).Order());
+        Assert.Equal(front.OrderByDescending(n => n.Accuracy).Select(n => n.Key), front.Select(n => n.Key));
+        Assert.Equal(front[0].Key, Key(summary.GetProperty("best").GetProperty("genes").EnumerateObject()
+            .Select(g => (g.Name, g.Value.GetString()!))));
+        // ...up to five of its members (the winner first) were tested...
+        var tested = members.Where(m => m.TryGetProperty("test_accuracy", out _)).ToArray();
+        Assert.Equal(Math.Min(5, front.Length), tested.Length);
+        Assert.True(members[0].TryGetProperty("test_accuracy", out _));
+        // ...and the console and the report show it.
+        Assert.Contains($"Pareto front: {front.Length} networks (accuracy maximized, parameters minimized)",
+            result.Stdout);
+        var html = File.ReadAllText(Path.Combine(run, "report", "index.html"));
+        Assert.Contains($"Pareto front: {front.Length} networks ({tested.Length} tested", html);
+        Assert.True(File.Exists(Path.Combine(run, "report", "pareto-front.png")));
+    }
+}
