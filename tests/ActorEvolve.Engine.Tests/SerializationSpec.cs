@@ -62,8 +62,24 @@ public sealed class SerializationSpec() : Akka.TestKit.Xunit2.TestKit(HoconLoade
         var serializer = (JournalSerializer)Sys.Serialization.FindSerializerFor(recorded);
         Assert.Equal("fitness-recorded/2", serializer.Manifest(recorded));
         var newer = Assert.Throws<IncompatibleJournalException>(() =>
-            serializer.FromBinary(serializer.ToBinary(recorded), "fitness-recorded/3"));
-        Assert.Contains("journal format 2", newer.Message);
+            serializer.FromBinary(serializer.ToBinary(recorded), "fitness-recorded/4"));
+        Assert.Contains("journal format 3", newer.Message);
+    }
+
+    [Fact]
+    public void A_two_objective_runs_start_and_finish_are_format_3_and_round_trip()
+    {
+        var objective = new Objective("accuracy", true, new Objective("parameters", false));
+        var started = new RunJournal.RunStarted("r", 1, new GaSettings(), ["a"], "", objective);
+        var finished = new RunJournal.RunFinished("k", 0.8, 0.4, [new RunJournal.FrontTest("k", 0.8, 0.4)]);
+        var serializer = (JournalSerializer)Sys.Serialization.FindSerializerFor(started);
+        Assert.Equal("run-started/3", serializer.Manifest(started));
+        Assert.Equal("run-finished/3", serializer.Manifest(finished));
+        Assert.Equal("run-snapshot/3", serializer.Manifest(new RunJournal.RunSnapshot(started, 1, [], null)));
+        Assert.Equal("run-started/2", serializer.Manifest(started with { Objective = null }));
+        Assert.Equal(objective, ((RunJournal.RunStarted)RoundTrip(started, typeof(JournalSerializer))).Objective);
+        Assert.Equal(finished.Front,
+            ((RunJournal.RunFinished)RoundTrip(finished, typeof(JournalSerializer))).Front);
     }
 
     [Fact]

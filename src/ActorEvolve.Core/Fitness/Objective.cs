@@ -20,6 +20,10 @@ public sealed record Objective(string Metric, bool Maximize,
 
     public string Direction => Maximize ? "maximize" : "minimize";
 
+    /// <summary>In words: "maximize accuracy", or "maximize accuracy and minimize parameters".</summary>
+    [JsonIgnore]
+    public string Text => string.Join(" and ", Criteria.Select(c => $"{c.Direction} {c.Metric}"));
+
     /// <summary>Two metrics: selection by Pareto rank and crowding instead of one score.</summary>
     [JsonIgnore]
     public bool IsPareto => Second is not null;

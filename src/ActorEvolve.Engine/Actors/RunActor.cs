@@ -140,7 +140,7 @@ public abstract class RunActor : ReceivePersistentActor
             return $"run '{id}' was started with other GA settings ({started.Ga.ChangesTo(Settings.Ga)}): " +
                    "it resumes only with its own";
         if (started.Goal != Settings.Goal)
-            return $"run '{id}' was started to {started.Goal.Direction} {started.Goal.Metric}; " +
+            return $"run '{id}' was started to {started.Goal.Text}; " +
                    "it resumes only with that objective";
         return null;
     }

@@ -10,11 +10,17 @@ namespace ActorEvolve.Engine.Persistence;
 /// Serializes journal records and snapshots as JSON with an explicit, versioned manifest ("fitness-recorded/2")
 /// instead of CLR type names: renaming a class cannot break old journals, and a journal from a newer,
 /// incompatible version fails with a message saying so instead of a type-load crash. Records of every earlier
-/// version are read (version 2 only added optional fields), and written in the current one.
+/// version are read (versions 2 and 3 only added optional fields). Version 3 added a second objective and the
+/// tested Pareto front: only the records that hold them are written as version 3 (a one-objective run's journal is
+/// version 2 as before), so an earlier ActorEvolve refuses a two-objective run in one line instead of resuming it
+/// as a one-objective run.
 /// </summary>
 public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
-    public const int Version = 2;
+    public const int Version = 3;
+
+    /// <summary>The version records of a one-objective run are written in.</summary>
+    const int OneObjectiveVersion = 2;
 
     static readonly Dictionary<string, Type> TypesByName = new()
     {
@@ -33,15 +39,22 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         .SelectMany(kv => Enumerable.Range(1, Version).Select(v => KeyValuePair.Create($"{kv.Key}/{v}", kv.Value)))
         .ToDictionary();
 
-    static readonly Dictionary<Type, string> ManifestsByType =
-        TypesByName.ToDictionary(kv => kv.Value, kv => $"{kv.Key}/{Version}");
+    static readonly Dictionary<Type, string> NamesByType = TypesByName.ToDictionary(kv => kv.Value, kv => kv.Key);
 
     public override int Identifier => 7301;
 
     public override string Manifest(object o) =>
-        ManifestsByType.TryGetValue(o.GetType(), out var manifest)
-            ? manifest
+        NamesByType.TryGetValue(o.GetType(), out var name)
+            ? $"{name}/{VersionOf(o)}"
             : throw new SerializationException($"{o.GetType()} is not a journal record");
+
+    static int VersionOf(object record) => record switch
+    {
+        RunJournal.RunStarted { Objective.IsPareto: true } or RunJournal.RunFinished { Front: not null } => Version,
+        RunJournal.RunSnapshot snapshot => Math.Max(VersionOf(snapshot.Started),
+            snapshot.Finished is { } finished ? VersionOf(finished) : OneObjectiveVersion),
+        _ => OneObjectiveVersion,
+    };
 
     public override byte[] ToBinary(object obj) =>
         JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), JsonFormat.Compact);

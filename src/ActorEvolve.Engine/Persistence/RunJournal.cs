@@ -9,9 +9,10 @@ namespace ActorEvolve.Engine.Persistence;
 /// What a run journals, one record type per fact (nested here so no name is shared with the
 /// run events of <see cref="Protocol"/>). Version 2 of the schema (each record's manifest carries its version, see
 /// <see cref="JournalSerializer"/>): version 2 added the run's objective and every metric of a result (later, with
-/// the format unchanged, a result's optional learning curve); version-1
-/// records read as the same types with those absent (an accuracy-maximising run). Records hold plain values (keys,
-/// numbers), never live objects, so the schema stays stable as code changes.
+/// the format unchanged, a result's optional learning curve); version-1 records read as the same types with those
+/// absent (an accuracy-maximising run). Version 3, written only for a two-objective run, added the objective's second
+/// metric and the finish's tested front. Records hold plain values (keys, numbers), never live objects, so the schema
+/// stays stable as code changes.
 /// </summary>
 public static class RunJournal
 {
