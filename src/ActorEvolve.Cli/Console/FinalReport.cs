@@ -64,7 +64,7 @@ public static class FinalReport
     {
         var second = new ObjectiveText(objective.Objective.Second!);
         string Column(ObjectiveText o) => o.IsPercentage ? $"Val. {Markup.Escape(o.Name)}" : Markup.Escape(o.Name);
-        var table = GenomeTable($"Pareto front: {front.Count} networks ({Markup.Escape(objective.Name)} " +
+        var table = GenomeTable($"Pareto front: {Networks(front.Count)} ({Markup.Escape(objective.Name)} " +
                                 $"{objective.Objective.Direction}d, {Markup.Escape(second.Name)} " +
                                 $"{second.Objective.Direction}d)", genes, Column(objective), Column(second), "Test");
         foreach (var (member, rank) in front.Select((m, i) => (m, i + 1)))
@@ -74,6 +74,9 @@ public static class FinalReport
                     member.Test is { Failed: false } test ? objective.Format(test.Accuracy) : "")]);
         return table;
     }
+
+    /// <summary>"1 network", "7 networks".</summary>
+    public static string Networks(int count) => count == 1 ? "1 network" : $"{count} networks";
 
     static Table GenomeTable(string title, string[] genes, params string[] columns)
     {

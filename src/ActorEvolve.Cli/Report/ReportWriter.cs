@@ -207,8 +207,9 @@ public static class ReportWriter
         yield return $"Seed {s.Seed}, {report.Evaluations.Count} evaluations in {steps}, " +
                      $"{TimeSpan.FromSeconds(s.WallSeconds):hh\\:mm\\:ss} of run time";
         if (s.Front is { } front)
-            yield return $"Pareto front: {front.Count} networks ({front.Count(m => m.TestAccuracy is not null)} " +
-                         "tested on the test set; summary.json lists them)";
+            yield return $"Pareto front: {Console.FinalReport.Networks(front.Count)} " +
+                         $"({front.Count(m => m.TestAccuracy is not null)} tested on the test set; summary.json " +
+                         "lists them)";
         if (s.Best is { } best)
             yield return $"Winner: {string.Join(", ", best.Genes.Select(g => $"{g.Key} {g.Value}"))}: " +
                          $"validation {Pct(best.ValidationAccuracy)}" +
