@@ -101,6 +101,33 @@ public sealed class ExecTests : IDisposable
             .GetProperty("direction").GetString());
     }
 
+    [Fact]
+    public void Two_objectives_keep_a_front_and_a_result_without_the_second_metric_fails()
+    {
+        // One-layer networks report no size: the program's metrics are known only from its results.
+        var program = _cli.Write("sized.py", """
+            import json, sys
+            g = json.load(sys.stdin)["genes"]
+            result = {"accuracy": g["nb_neurons"] / 2048 + g["nb_layers"] / 10}
+            if g["nb_layers"] > 1: result["size"] = g["nb_layers"] * g["nb_neurons"]
+            print(json.dumps({"result": result}))
+            """);
+        var config = _cli.Write("two.conf",
+            "actorevolve.objective { metric = [accuracy, size], direction = [maximize, minimize] }");
+        var run = _cli.Run(Search($"exec:/usr/bin/python3 {program}", "two", [.. Small, "--config", config]));
+        Assert.True(run.ExitCode == 0, run.Stderr);
+
+        var rows = File.ReadAllLines(Path.Combine(Run("two"), "results.csv"));
+        var layers = Array.IndexOf(rows[0].Split(','), "nb_layers");
+        var oneLayer = rows.Skip(1).Where(r => r.Split(',')[layers] == "1").ToArray();
+        Assert.NotEmpty(oneLayer);
+        Assert.All(oneLayer, r => Assert.Contains("the result has no metric 'size'", r));
+        var front = Summary(Run("two")).GetProperty("front").EnumerateArray().ToArray();
+        Assert.NotEmpty(front);
+        Assert.All(front, m => Assert.NotEqual("1", m.GetProperty("genes").GetProperty("nb_layers").GetString()));
+        Assert.Contains("(accuracy maximized, size minimized)", run.Stdout);
+    }
+
     [Theory]
     [InlineData("exec:", "", "fitness 'exec:' needs a command")]
     [InlineData("exec:true", "actorevolve.objective.direction = sideways", "must be maximize or minimize")]

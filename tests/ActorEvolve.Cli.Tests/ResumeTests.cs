@@ -196,6 +196,19 @@ public sealed class ResumeTests : IDisposable
     }
 
     [Fact]
+    public void Resuming_a_two_objective_run_with_one_objective_is_refused_and_changes_nothing()
+    {
+        _cli.RunAndKill(l => l.StartsWith("  evaluated"), 2, TableSearch("two", twoObjectives: true));
+        Assert.Equal(0, _cli.Run("runs").ExitCode); // brings the folder up to the journal
+        var results = File.ReadAllText(Path.Combine(_cli.WorkDir, "runs", "two", "results.csv"));
+        var one = _cli.Write("one.conf", "actorevolve.objective { metric = accuracy, direction = maximize }");
+        AssertRejected(_cli.Run("resume", "two", "--config", one),
+            "run 'two' was started to maximize accuracy and minimize parameters; it resumes only with that objective");
+        Assert.Equal(results, File.ReadAllText(Path.Combine(_cli.WorkDir, "runs", "two", "results.csv")));
+        Assert.Equal(0, _cli.Run("resume", "two").ExitCode);
+    }
+
+    [Fact]
     public void A_missing_or_corrupt_journal_is_a_one_line_error()
     {
         _cli.RunAndKill(l => l.StartsWith("  evaluated"), 2, TableSearch("run"));
