@@ -17,6 +17,9 @@ public static class NodesProcess
     public static Process Start(Address coordinator, int nodes, ClusterBench.Setup setup, string log)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
+        // A hundred simulated nodes share this machine's cores, where a real node has its own: idle thread-pool
+        // workers that spin before they sleep would take the CPU the other processes need.
+        start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
             start.ArgumentList.Add(typeof(NodesProcess).Assembly.Location);
         foreach (var arg in new[] { "bench", "cluster-nodes", "--join", $"{coordinator.Host}:{coordinator.Port}",
@@ -26,11 +29,14 @@ public static class NodesProcess
         return Process.Start(start)!;
     }
 
-    public static async Task WaitReadyAsync(Process process, CancellationToken cancellation)
+    /// <summary>Waits until the child's nodes are all up; returns their addresses (host:port).</summary>
+    public static async Task<IReadOnlyList<string>> WaitReadyAsync(Process process, string log,
+        CancellationToken cancellation)
     {
         var line = await process.StandardOutput.ReadLineAsync(cancellation);
-        if (line != Ready)
-            throw new ClusterBench.SetupFailed($"the trainer nodes did not start ({line ?? "no output"})");
+        if (line?.Split(' ') is [Ready, .. var nodes]) return nodes;
+        throw new ClusterBench.SetupFailed(
+            $"the trainer nodes of {Path.GetFileNameWithoutExtension(log)} did not start ({line ?? "no output"})");
     }
 
     /// <summary>The child's side: starts the nodes, says so, and waits for the stop.</summary>
@@ -38,11 +44,13 @@ public static class NodesProcess
         string log, CancellationToken cancellation)
     {
         var (host, port) = Commands.SharedOptions.ParseEndpoint(join, "--join");
-        var config = Engine.Logging.FileLogger.LogTo(log, HoconLoader.Load());
+        // Membership and downing decisions, one log per node (the bench keeps them when a configuration fails).
+        var config = HoconLoader.Load(overrides: ["akka.loglevel = INFO"]);
         var coordinator = TrainerNodeHost.CoordinatorAddress(config, host, port);
         var fitness = new RecordedDelayFitness(RecordedDelayFitness.ReadSeconds(grid), evaluationSeconds);
         using var stop = new StopSignal(cancellation);
-        var starting = Enumerable.Range(0, nodes).Select(_ => TrainerNodeHost.StartAsync(config, fitness, slots,
+        var starting = Enumerable.Range(1, nodes).Select(node => TrainerNodeHost.StartAsync(
+            Engine.Logging.FileLogger.LogTo(Path.ChangeExtension(log, $"node{node}.log"), config), fitness, slots,
             coordinator, TimeSpan.FromMinutes(2), stop.Token)).ToArray();
         try
         {
@@ -54,7 +62,8 @@ public static class NodesProcess
             return 1;
         }
         var systems = starting.Select(t => t.Result).ToArray();
-        System.Console.WriteLine(Ready);
+        System.Console.WriteLine(string.Join(' ', systems.Select(s => Akka.Cluster.Cluster.Get(s).SelfAddress)
+            .Select(a => $"{a.Host}:{a.Port}").Prepend(Ready)));
         await Task.WhenAny(Task.Delay(Timeout.Infinite, stop.Token),
             Task.WhenAll(systems.Select(s => s.WhenTerminated)));
         await Task.WhenAll(systems.Select(s => s.Terminate()));

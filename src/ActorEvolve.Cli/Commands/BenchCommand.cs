@@ -66,11 +66,15 @@ public static class BenchCommand
             Description = "GA mode to measure: generational, steady-state or both (steady state: as many births)",
             DefaultValueFactory = _ => "generational",
         };
+        var keep = new Option<bool>("--keep")
+        {
+            Description = "Keep each configuration's logs and per-slot timeline (always kept when one fails)",
+        };
         var command = new Command("cluster",
             "Trainer nodes on loopback (some joining, some killed) with recorded training times: " +
                 "utilisation, latencies")
         {
-            configurations, nodes, slots, EvaluationSeconds, generations, perSlot, Grid, modes,
+            configurations, nodes, slots, EvaluationSeconds, generations, perSlot, Grid, modes, keep,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -100,7 +104,8 @@ public static class BenchCommand
             {
                 try
                 {
-                    ClusterBench.Print(AnsiConsole.Console, [await ClusterBench.RunAsync(setup, cancellation)]);
+                    ClusterBench.Print(AnsiConsole.Console, [await ClusterBench.RunAsync(setup, parse.GetValue(keep),
+                        cancellation)]);
                 }
                 catch (ClusterBench.SetupFailed e)
                 {

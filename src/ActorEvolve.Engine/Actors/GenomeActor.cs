@@ -42,7 +42,11 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
         _final = final;
 
         Receive<TrainerAssigned>(m => StartAttempt(m.Trainer));
-        Receive<GenomeEvaluated>(m => m.Attempt == _attempt, m => Finish(m.Result));
+        Receive<GenomeEvaluated>(m => m.Attempt == _attempt, m =>
+        {
+            PublishAttempt(answered: true);
+            Finish(m.Result);
+        });
         Receive<EvaluationFailed>(m => m.Attempt == _attempt, m => AttemptFailed(m.Reason));
         Receive<AttemptTimedOut>(m => m.Attempt == _attempt, _ => AttemptFailed($"no answer within {Timeout}"));
         Receive<TrainingProgress>(p => Context.System.EventStream.Publish(p));
@@ -74,8 +78,12 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
         _trainer = trainer;
         Context.Watch(trainer);
         trainer.Tell(new EvaluateGenome(_runSeed, _genome, _attempt, _final, _runId));
+        PublishAttempt(answered: false);
         Timers.StartSingleTimer("attempt-timeout", new AttemptTimedOut(_attempt), Timeout);
     }
+
+    void PublishAttempt(bool answered) => Context.System.EventStream.Publish(
+        new SlotAttempt(_trainer!, _genome.Key, _attempt, answered, DateTimeOffset.UtcNow));
 
     void AttemptFailed(string reason)
     {

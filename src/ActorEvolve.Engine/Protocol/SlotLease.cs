@@ -15,3 +15,8 @@ public sealed record TrainerAssigned(IActorRef Trainer);
 /// <summary>GenomeActor → slots: the attempt on this trainer is over (answered or cancelled): lend it again.
 /// </summary>
 public sealed record TrainerReleased(IActorRef Trainer);
+
+/// <summary>Published on the event stream by a GenomeActor when its request leaves for a trainer slot
+/// (<paramref name="Answered"/> false) and when the slot's answer reaches it (true): each slot's hand-overs, as
+/// <c>bench cluster</c>'s per-slot timeline shows them.</summary>
+public sealed record SlotAttempt(IActorRef Trainer, string GenomeKey, int Attempt, bool Answered, DateTimeOffset At);
