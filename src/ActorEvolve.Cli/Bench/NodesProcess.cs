@@ -23,7 +23,8 @@ public static class NodesProcess
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
             start.ArgumentList.Add(typeof(NodesProcess).Assembly.Location);
         foreach (var arg in new[] { "bench", "cluster-nodes", "--join", $"{coordinator.Host}:{coordinator.Port}",
-                     "--nodes", $"{nodes}", "--slots", $"{setup.Slots}", "--grid", setup.Grid, "--log", log,
+                     "--nodes", $"{nodes}", "--cluster-size", $"{setup.Nodes}", "--slots", $"{setup.Slots}",
+                     "--grid", setup.Grid, "--log", log,
                      "--evaluation-seconds", setup.EvaluationSeconds.ToString(CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(arg);
         return Process.Start(start)!;
@@ -40,12 +41,14 @@ public static class NodesProcess
     }
 
     /// <summary>The child's side: starts the nodes, says so, and waits for the stop.</summary>
-    public static async Task<int> RunAsync(string join, int nodes, int slots, double evaluationSeconds, string grid,
-        string log, CancellationToken cancellation)
+    /// <param name="clusterSize">The bench's trainer nodes in all its processes (for its cluster settings).</param>
+    public static async Task<int> RunAsync(string join, int nodes, int clusterSize, int slots,
+        double evaluationSeconds, string grid, string log, CancellationToken cancellation)
     {
         var (host, port) = Commands.SharedOptions.ParseEndpoint(join, "--join");
         // Membership and downing decisions, one log per node (the bench keeps them when a configuration fails).
-        var config = HoconLoader.Load(overrides: ["akka.loglevel = INFO"]);
+        var config = HoconLoader.Load(
+            overrides: ["akka.loglevel = INFO", .. ClusterBench.ClusterOverrides(clusterSize)]);
         var coordinator = TrainerNodeHost.CoordinatorAddress(config, host, port);
         var fitness = new RecordedDelayFitness(RecordedDelayFitness.ReadSeconds(grid), evaluationSeconds);
         using var stop = new StopSignal(cancellation);

@@ -128,13 +128,14 @@ public static class BenchCommand
     {
         var join = new Option<string>("--join") { Required = true };
         var nodes = new Option<int>("--nodes") { Required = true };
+        var clusterSize = new Option<int>("--cluster-size") { Required = true };
         var slots = new Option<int>("--slots") { Required = true };
         var log = new Option<string>("--log") { Required = true };
-        var command = new Command("cluster-nodes") { join, nodes, slots, EvaluationSeconds, Grid, log };
+        var command = new Command("cluster-nodes") { join, nodes, clusterSize, slots, EvaluationSeconds, Grid, log };
         command.Hidden = true;
         command.SetAction((parse, cancellation) => NodesProcess.RunAsync(parse.GetValue(join)!, parse.GetValue(nodes),
-            parse.GetValue(slots), parse.GetValue(EvaluationSeconds), parse.GetValue(Grid)!.FullName,
-            parse.GetValue(log)!, cancellation));
+            parse.GetValue(clusterSize), parse.GetValue(slots), parse.GetValue(EvaluationSeconds),
+            parse.GetValue(Grid)!.FullName, parse.GetValue(log)!, cancellation));
         return command;
     }
 

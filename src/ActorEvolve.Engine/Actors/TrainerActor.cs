@@ -21,9 +21,11 @@ public sealed class TrainerActor : ReceiveActor, IWithUnboundedStash
     /// (a native TorchSharp thread still running while the process exits crashes it).</summary>
     static readonly TimeSpan UnwindTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>The training task's end, piped back to the actor: the answer for the asker, none if cancelled.
-    /// </summary>
-    sealed record TrainingEnded(ITrainerMessage? Answer);
+    /// <summary>The training task's end, piped back to the actor (the asker has its answer already).</summary>
+    sealed record TrainingEnded
+    {
+        public static readonly TrainingEnded Instance = new();
+    }
 
     sealed record Training(EvaluateGenome Request, IActorRef Asker, CancellationTokenSource Cancellation, Task Task);
 
@@ -66,9 +68,8 @@ public sealed class TrainerActor : ReceiveActor, IWithUnboundedStash
 
     void Busy()
     {
-        Receive<TrainingEnded>(ended =>
+        Receive<TrainingEnded>(_ =>
         {
-            if (ended.Answer is { } answer) _training!.Asker.Tell(answer);
             _training!.Cancellation.Dispose();
             _training = null;
             Become(Idle);
@@ -86,14 +87,20 @@ public sealed class TrainerActor : ReceiveActor, IWithUnboundedStash
     {
         var asker = Sender;
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_shutdown);
-        var task = Task.Factory.StartNew(() => Evaluate(request, asker, cancellation.Token), CancellationToken.None,
-            TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        task.PipeTo(Self, success: answer => new TrainingEnded(answer));
+        var self = Self;
+        // The answer leaves from the training's thread, not through this mailbox: the coordinator can lend the slot
+        // again one hop sooner (a request that arrives before TrainingEnded waits in the stash).
+        var task = Task.Factory.StartNew(() =>
+        {
+            if (Evaluate(request, asker, cancellation.Token) is { } answer) asker.Tell(answer, self);
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        task.PipeTo(Self, success: () => TrainingEnded.Instance);
         _training = new Training(request, asker, cancellation, task);
         Become(Busy);
     }
 
-    /// <summary>Runs on the training's own thread: touches no actor state, only the request and the token.</summary>
+    /// <summary>Runs on the training's own thread: touches no actor state, only the request and the token. Null
+    /// when cancelled: nobody waits for the answer.</summary>
     ITrainerMessage? Evaluate(EvaluateGenome request, IActorRef asker, CancellationToken cancellation)
     {
         var genome = request.Genome.Key;
