@@ -8,9 +8,10 @@ namespace ActorEvolve.Cli.Bench;
 
 /// <summary>One search on a recorded grid: the best fitness after each unique evaluation, and when it first
 /// reached the grid's best genome and the near-best band; <paramref name="SecondsToBest"/>: when the best genome's
-/// training ended, in recorded training seconds on the simulated slots.</summary>
+/// training ended, in recorded training seconds on the simulated slots; <paramref name="EpochsToBest"/>: the
+/// training epochs spent by then (a grid with learning curves only).</summary>
 public sealed record SearchTrace(IReadOnlyList<double> BestSoFar, int? EvaluationsToBest, int? EvaluationsToNear,
-    double? SecondsToBest)
+    double? SecondsToBest, int? EpochsToBest)
 {
     public int Evaluations => BestSoFar.Count;
 }
@@ -37,7 +38,10 @@ public sealed record FindingStats(double? Median, double? P10, double? P90, doub
 /// <see cref="SearchState"/>, so cached duplicates cost nothing), and random search without replacement given the
 /// same number of unique evaluations, once per seed. Pure and fast: the grid's fitness is a lookup.
 /// </summary>
-public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> fitness, double nearBand)
+/// <param name="patience">The early-stopping patience the grid was recorded with (to replay shorter budgets of its
+/// learning curves).</param>
+public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> fitness, double nearBand,
+    int? patience = null)
 {
     readonly Genome[] _grid = space.Enumerate().ToArray();
 
@@ -62,10 +66,57 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
             {
                 var result = fitness(genome);
                 state.RecordFitness(genome, result);
+                trace.Spend(result.Curve?.Count ?? 0);
                 trace.Add(result, clock.Train(seconds(genome)));
                 if (trace.Count == evaluationCap) return trace.ToTrace();
             }
             clock.Barrier();
+            state.CompleteGeneration();
+            if (state.IsFinished) return trace.ToTrace();
+        }
+    }
+
+    /// <summary>A generational search whose children are trained in <paramref name="rungs"/>
+    /// (<see cref="SuccessiveHalving"/>) on <paramref name="slots"/> simulated slots: each trial continues from the
+    /// rung below and takes its share of the genome's recorded seconds; a rung's result is the genome's learning
+    /// curve cut at that budget. Only fully trained genomes count as found.</summary>
+    public SearchTrace EvolveWithRungs(GaSettings ga, long seed, int slots, Func<Genome, double> seconds,
+        RungSettings rungs)
+    {
+        var trace = new TraceRecorder(GridBest, nearBand);
+        var state = new SearchState(space, ga, seed);
+        var now = 0.0;
+        while (true)
+        {
+            var halving = new SuccessiveHalving(state.PendingEvaluations, rungs);
+            var training = new PriorityQueue<(RungTrial Trial, BudgetedScore Score), double>();
+            var finished = new Dictionary<string, (double At, int Epochs)>(StringComparer.Ordinal);
+            while (!halving.IsSettled)
+            {
+                while (training.Count < slots && halving.Next() is { } trial)
+                {
+                    var curve = fitness(trial.Genome).Curve ?? throw new InvalidOperationException(
+                        "the grid has no learning curves (record one with actorevolve brute)");
+                    var score = LearningCurve.At(curve, trial.Epochs, patience);
+                    training.Enqueue((trial, score),
+                        now + seconds(trial.Genome) * (score.Epochs - trial.FromEpochs) / curve.Count);
+                }
+                training.TryDequeue(out var done, out now);
+                trace.Spend(done.Score.Epochs - done.Trial.FromEpochs);
+                finished[done.Trial.Genome.Key] = (now, trace.Epochs);
+                halving.Record(done.Trial.Genome, done.Trial.Rung,
+                    new FitnessResult(done.Score.Accuracy, done.Score.Loss, done.Score.Epochs, 0, "replay"),
+                    done.Score.Stopped);
+            }
+            // Trials still training are moot (early promotions that fell out): a run cancels them; counted whole here,
+            // which overstates what rungs spend.
+            while (training.TryDequeue(out var moot, out _)) trace.Spend(moot.Score.Epochs - moot.Trial.FromEpochs);
+            foreach (var child in halving.Results().OrderBy(r => finished[r.Genome.Key].At))
+            {
+                state.RecordFitness(child.Genome, child.Fitness);
+                var (at, epochs) = finished[child.Genome.Key];
+                trace.Add(child.Fitness.Partial ? child.Fitness with { Accuracy = 0 } : child.Fitness, at, epochs);
+            }
             state.CompleteGeneration();
             if (state.IsFinished) return trace.ToTrace();
         }
@@ -92,6 +143,7 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
             now = finished.Finish;
             var result = fitness(done!);
             state.RecordResult(done!, result);
+            trace.Spend(result.Curve?.Count ?? 0);
             trace.Add(result, now);
         }
         return trace.ToTrace();
@@ -117,7 +169,11 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
         var clock = new SlotClock(slots);
         var order = DeterministicRng.Derive(seed, "random-search").Permutation(_grid.Length);
         foreach (var genome in order.Take(evaluations).Select(i => _grid[i]))
-            trace.Add(fitness(genome), clock.Train(seconds(genome)));
+        {
+            var result = fitness(genome);
+            trace.Spend(result.Curve?.Count ?? 0);
+            trace.Add(result, clock.Train(seconds(genome)));
+        }
         return trace.ToTrace();
     }
 
@@ -140,13 +196,19 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
     sealed class TraceRecorder(double gridBest, double nearBand)
     {
         readonly List<double> _bestSoFar = [];
-        int? _toBest, _toNear;
+        int? _toBest, _toNear, _epochsToBest;
         double? _secondsToBest;
 
         public int Count => _bestSoFar.Count;
 
+        /// <summary>Training epochs spent so far.</summary>
+        public int Epochs { get; private set; }
+
+        public void Spend(int epochs) => Epochs += epochs;
+
         /// <param name="at">When the training ended, in simulated seconds.</param>
-        public void Add(FitnessResult result, double at)
+        /// <param name="epochsAt">The epochs spent by then (default: all so far).</param>
+        public void Add(FitnessResult result, double at, int? epochsAt = null)
         {
             var score = result.Failed ? 0 : result.Accuracy;
             _bestSoFar.Add(Math.Max(score, _bestSoFar.Count > 0 ? _bestSoFar[^1] : 0));
@@ -154,10 +216,12 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
             {
                 _toBest ??= _bestSoFar.Count;
                 _secondsToBest ??= at;
+                _epochsToBest ??= epochsAt ?? Epochs;
             }
             if (score >= gridBest - nearBand) _toNear ??= _bestSoFar.Count;
         }
 
-        public SearchTrace ToTrace() => new(_bestSoFar.ToArray(), _toBest, _toNear, _secondsToBest);
+        public SearchTrace ToTrace() =>
+            new(_bestSoFar.ToArray(), _toBest, _toNear, _secondsToBest, Epochs > 0 ? _epochsToBest : null);
     }
 }

@@ -10,6 +10,9 @@ public sealed record MethodTraces(string Name, IReadOnlyList<SearchTrace> Traces
     public FindingStats ToNear => FindingStats.Of(Traces.Select(t => t.EvaluationsToNear).ToArray());
     public FindingStats SecondsToBest =>
         FindingStats.Of(Traces.Select(t => t.SecondsToBest is { } s ? (int?)Math.Round(s) : null).ToArray());
+    /// <summary>Null when the grid has no learning curves.</summary>
+    public FindingStats? EpochsToBest => Traces.Any(t => t.EpochsToBest is not null)
+        ? FindingStats.Of(Traces.Select(t => t.EpochsToBest).ToArray()) : null;
     public double MedianEvaluations => Traces.Select(t => (double)t.Evaluations).Order().ElementAt(Traces.Count / 2);
     public double MeanFinalBest => Traces.Average(t => t.BestSoFar[^1]);
 
@@ -43,19 +46,23 @@ public static class ReplayReport
         IReadOnlyList<MethodTraces> methods)
     {
         var text = Header(table, gridSize, gridBest, nearBand, seeds);
-        text.AppendLine(CultureInfo.InvariantCulture,
-            $"Seconds to best: the grid's recorded training times on {slots} simulated trainer slots (median).");
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"Seconds to best: the grid's recorded training times on {slots} simulated trainer slots (median); ") +
+            "epochs to best: training epochs spent until the best genome was fully trained (learning curves only).");
         text.AppendLine();
+        var epochs = methods.Any(m => m.EpochsToBest is not null);
         text.AppendLine("| Search | Unique evaluations per run (median) | To best: median | p10 | p90 | never | " +
-                        "To near: median | p10 | p90 | never | Final best (mean) | Seconds to best |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+                        "To near: median | p10 | p90 | never | Final best (mean) | Seconds to best |" +
+                        (epochs ? " Epochs to best: median | p90 |" : ""));
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|" + (epochs ? "---|---|" : ""));
         foreach (var m in methods)
         {
             var (best, near) = (m.ToBest, m.ToNear);
+            var epochCells = epochs ? $" {N(m.EpochsToBest?.Median)} | {N(m.EpochsToBest?.P90)} |" : "";
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {m.Name} | {m.MedianEvaluations:0} | {N(best.Median)} | {N(best.P10)} | {N(best.P90)} | " +
                 $"{P(best.NeverShare)} | {N(near.Median)} | {N(near.P10)} | {N(near.P90)} | {P(near.NeverShare)} | " +
-                $"{m.MeanFinalBest:0.0000} | {N(m.SecondsToBest.Median)} |");
+                $"{m.MeanFinalBest:0.0000} | {N(m.SecondsToBest.Median)} |{epochCells}");
         }
         return text.ToString();
     }

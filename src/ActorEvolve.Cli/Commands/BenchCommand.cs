@@ -2,6 +2,7 @@ using System.CommandLine;
 using ActorEvolve.Cli.Bench;
 using ActorEvolve.Core.Evolution;
 using ActorEvolve.Core.Fitness;
+using ActorEvolve.Core.Genes;
 using ActorEvolve.Engine.Configuration;
 using ActorEvolve.Training.Tables;
 using ActorEvolve.Training.Data;
@@ -255,6 +256,20 @@ public static class BenchCommand
                           "past their generations) and random search as far, and print the peers' table " +
                           "(docs/bench/peers.py)",
         };
+        var rungs = new Option<int[]>("--rungs")
+        {
+            Description = "Also replay the configured GA training children in these rungs of epochs (successive " +
+                          "halving, e.g. 1 3 9; the last is full training); needs a grid with learning curves",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var reduction = new Option<int>("--reduction")
+        {
+            Description = "With --rungs: the best 1/N of a rung go on to the next", DefaultValueFactory = _ => 3,
+        };
+        var patience = new Option<int?>("--patience")
+        {
+            Description = "With --rungs: the early-stopping patience the grid was recorded with",
+        };
         var output = new Option<DirectoryInfo>("--out")
         {
             Description = "Where replay.md and the plots go",
@@ -263,7 +278,8 @@ public static class BenchCommand
         var command = new Command("replay",
             "The GA and random search against a recorded grid: evaluations until the best is found")
         {
-            table, space, seeds, near, compare, steady, slots, cap, output, SharedOptions.ConfigFile,
+            table, space, seeds, near, compare, steady, slots, cap, rungs, reduction, patience, output,
+            SharedOptions.ConfigFile,
         };
         command.SetAction(parse =>
         {
@@ -279,7 +295,9 @@ public static class BenchCommand
             var grid = new TableFitness(path, engine.Space, TimeSpan.Zero);
             var context = new EvaluationContext(0, "replay");
             var bench = new ReplayBench(engine.Space, g => grid.Evaluate(g, context, CancellationToken.None),
-                parse.GetValue(near));
+                parse.GetValue(near), parse.GetValue(patience));
+            var rungSettings = Rungs(parse.GetValue(rungs), parse.GetValue(reduction), parse.GetValue(patience), grid,
+                engine.Space);
 
             if (parse.GetValue(slots) < 1) throw new UsageException("--slots must be at least 1");
             var seconds = ReplayBench.RecordedSeconds(path, engine.Space);
@@ -303,9 +321,14 @@ public static class BenchCommand
                 .. (parse.GetValue(compare) ?? []).Select(name =>
                     ($"GA, preset {name}", EngineSettings.ReadGa(SettingsReader.Of(config, "actorevolve"), name))),
             ];
+            MethodTraces[] withRungs = rungSettings is { } r ? [new MethodTraces(
+                $"GA as configured, rungs {string.Join("/", r.Epochs)} epochs, η = {r.Reduction} ({slotCount})",
+                [.. Enumerable.Range(1, parse.GetValue(seeds)).Select(s =>
+                    bench.EvolveWithRungs(engine.Ga, s, parse.GetValue(slots), seconds, r))])] : [];
             MethodTraces[] gas = [
                 .. configured.Select(c => new MethodTraces(c.Name, Evolve(c.Ga))),
                 .. steadyVariants.Select(v => new MethodTraces(v.Name, Evolve(v.Ga))),
+                .. withRungs,
             ];
             // Random search gets, per seed, as many evaluations as the most spending GA: never the smaller budget.
             var random = Enumerable.Range(0, parse.GetValue(seeds))
@@ -336,6 +359,34 @@ public static class BenchCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The rungs to replay, or null; refused when the grid cannot replay them.</summary>
+    static RungSettings? Rungs(int[]? epochs, int reduction, int? patience, TableFitness grid, SearchSpace space)
+    {
+        if (epochs is null or { Length: 0 }) return null;
+        if (patience is null) throw new UsageException("--rungs needs --patience: the early-stopping patience the " +
+                                                       "grid was recorded with (2 for the quick budget)");
+        RungSettings rungs;
+        try
+        {
+            rungs = new RungSettings(epochs, reduction).Validated();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--rungs/--reduction: {e.Message}");
+        }
+        var context = new EvaluationContext(0, "replay");
+        var curves = space.Enumerate().Select(g => grid.Evaluate(g, context, CancellationToken.None))
+            .Where(r => !r.Failed).Select(r => r.Curve).ToArray();
+        if (curves.Any(c => c is null))
+            throw new UsageException("--rungs needs a grid with learning curves (accuracy_curve and loss_curve, as " +
+                                     "actorevolve brute records them)");
+        var longest = curves.Max(c => c!.Count);
+        if (rungs.Epochs[^1] < longest)
+            throw new UsageException($"the last rung ({rungs.Epochs[^1]} epochs) is full training, but the grid's " +
+                                     $"learning curves run to {longest} epochs");
+        return rungs;
     }
 
     static string Describe(GaSettings ga) => ga.Mode == GaMode.SteadyState

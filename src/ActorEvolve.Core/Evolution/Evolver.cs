@@ -58,9 +58,11 @@ public sealed class Evolver(SearchSpace space, GaSettings settings, Objective? o
         return rng.Permutation(settings.Population).Select(i => rounds[i]).ToArray();
     }
 
-    /// <summary>Best first; ties broken by genome key so the order never depends on arrival order.</summary>
+    /// <summary>Best first; ties broken by genome key so the order never depends on arrival order. Like is compared
+    /// with like: fully trained genomes first, then those stopped at a rung, the higher rung first.</summary>
     public static IReadOnlyList<ScoredGenome> Rank(IEnumerable<ScoredGenome> scored) =>
-        scored.OrderByDescending(s => s.Fitness.Score).ThenBy(s => s.Genome.Key, StringComparer.Ordinal).ToArray();
+        scored.OrderByDescending(s => s.Fitness.Partial ? s.Fitness.Rung ?? 0 : int.MaxValue)
+            .ThenByDescending(s => s.Fitness.Score).ThenBy(s => s.Genome.Key, StringComparer.Ordinal).ToArray();
 
     /// <summary>Best first as <paramref name="objective"/> sees it: by score, or with two objectives by Pareto front
     /// and crowding.</summary>

@@ -7,7 +7,10 @@ namespace ActorEvolve.Core.Fitness;
 /// <paramref name="Accuracy"/> is the value of the run's <see cref="Objective"/> metric (validation accuracy by
 /// default); <paramref name="Metrics"/> holds everything the source measured, by name; <paramref name="Minimize"/>:
 /// the objective is minimised; <paramref name="Curve"/>: the validation scores of every epoch, where the source
-/// measured them (the MLP trainer), for multi-fidelity replays of a recorded grid.</summary>
+/// measured them (the MLP trainer), for multi-fidelity replays of a recorded grid. With rungs
+/// (<see cref="Evolution.SuccessiveHalving"/>): <paramref name="Rung"/> is the rung the result was measured at and
+/// <paramref name="Partial"/> says the genome was stopped there, short of its full budget, so it ranks below every
+/// fully trained genome.</summary>
 public sealed record FitnessResult(
     double Accuracy,
     double ValidationLoss,
@@ -19,7 +22,9 @@ public sealed record FitnessResult(
     DateTimeOffset? FinishedAt = null,
     IReadOnlyDictionary<string, double>? Metrics = null,
     bool Minimize = false,
-    IReadOnlyList<EpochScore>? Curve = null)
+    IReadOnlyList<EpochScore>? Curve = null,
+    int? Rung = null,
+    bool Partial = false)
 {
     public bool Failed => FailureReason is not null;
 
