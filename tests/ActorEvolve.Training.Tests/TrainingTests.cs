@@ -74,6 +74,43 @@ public sealed class TrainingTests
         Assert.Equal(curve[0], Assert.Single(oneEpoch.Curve!));
     }
 
+    [Theory]
+    [InlineData("adam")]
+    [InlineData("rmsprop")]
+    [InlineData("nadam")]
+    public void A_training_continued_from_its_checkpoint_ends_as_one_that_never_stopped(string optimizer)
+    {
+        var genome = G("2", "64", "relu", optimizer);
+        // patience 3: nothing stops early in 3 epochs, so every rung leaves a checkpoint
+        var fitness = new MlpFitnessFunction(TestData.Small(), Tiny with { Patience = 3 },
+            TorchRuntime.ResolveDevice("cpu"));
+        var dir = Directory.CreateTempSubdirectory("actorevolve-checkpoint-").FullName;
+        try
+        {
+            var context = new EvaluationContext(21, "t");
+            var straight = fitness.EvaluateUpTo(genome, 3, Path.Combine(dir, "straight"), context,
+                CancellationToken.None);
+            var rungOne = fitness.EvaluateUpTo(genome, 1, Path.Combine(dir, "rungs"), context, CancellationToken.None);
+            var continued = fitness.EvaluateUpTo(genome, 3, Path.Combine(dir, "rungs"), context,
+                CancellationToken.None);
+
+            Assert.Equal(straight.Curve![0], Assert.Single(rungOne.Curve!));
+            Assert.Equal(straight.Curve, continued.Curve);
+            Assert.Equal((straight.Accuracy, straight.ValidationLoss, straight.Epochs),
+                (continued.Accuracy, continued.ValidationLoss, continued.Epochs));
+            // the same weights and optimiser state, byte for byte, as the training that never stopped
+            foreach (var file in new[] { "weights.bin", "optimizer.bin", "dropout.bin" })
+                Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "straight", file)),
+                    File.ReadAllBytes(Path.Combine(dir, "rungs", file)));
+            // and a checkpoint changes nothing of the training itself
+            Assert.Equal(fitness.Evaluate(genome, context, CancellationToken.None).Curve, straight.Curve);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public void A_diverging_network_scores_as_failed_instead_of_throwing()
     {

@@ -15,6 +15,17 @@ public sealed class DeterministicRng
         _s0 = SplitMix(ref sm); _s1 = SplitMix(ref sm); _s2 = SplitMix(ref sm); _s3 = SplitMix(ref sm);
     }
 
+    /// <summary>Where the stream stands, to continue it elsewhere (<see cref="FromState"/>): a training's
+    /// checkpoint.</summary>
+    public ulong[] GetState() => [_s0, _s1, _s2, _s3];
+
+    public static DeterministicRng FromState(IReadOnlyList<ulong> state)
+    {
+        if (state.Count != 4 || state.All(s => s == 0))
+            throw new ArgumentException("a generator state is four numbers, not all zero", nameof(state));
+        return new DeterministicRng(0) { _s0 = state[0], _s1 = state[1], _s2 = state[2], _s3 = state[3] };
+    }
+
     /// <summary>An independent stream for one purpose, e.g. Derive(runSeed, "breed", generation).</summary>
     public static DeterministicRng Derive(long seed, string purpose, long index = 0) =>
         new(DeriveSeed(seed, purpose, index));

@@ -42,10 +42,20 @@ public sealed class MlpFitnessFunction : IFitnessFunction
     /// <summary>The network's input size and output size: the dataset's features and classes.</summary>
     public (int Features, int Classes) Shape => (_data.Train.FeatureCount, _data.Classes);
 
-    public FitnessResult Evaluate(Genome genome, EvaluationContext context, CancellationToken cancellation)
+    public FitnessResult Evaluate(Genome genome, EvaluationContext context, CancellationToken cancellation) =>
+        EvaluateUpTo(genome, _budget.MaxEpochs, checkpoint: null, context, cancellation);
+
+    /// <summary>Trains the genome for up to <paramref name="epochs"/> of its budget (a rung), continuing from the
+    /// checkpoint folder <paramref name="checkpoint"/> when it holds one and leaving one there for the next rung
+    /// (unless early stopping ended the training). The result is what a training of that many epochs from scratch
+    /// reports, weights included.</summary>
+    public FitnessResult EvaluateUpTo(Genome genome, int epochs, string? checkpoint, EvaluationContext context,
+        CancellationToken cancellation)
     {
-        var outcome = Train(genome, context, _data.Train, _data.Validation, _budget.MaxEpochs, _budget.Patience,
-            cancellation, _scoreTestSet ? _data.Test : null);
+        ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(epochs, _budget.MaxEpochs);
+        var outcome = Train(genome, context, _data.Train, _data.Validation, epochs, _budget.Patience,
+            cancellation, _scoreTestSet ? _data.Test : null, checkpoint);
         outcome.Network?.Dispose();
         return outcome.ToFitness(context.Trainer);
     }
@@ -67,17 +77,22 @@ public sealed class MlpFitnessFunction : IFitnessFunction
     }
 
     TrainingOutcome Train(Genome genome, EvaluationContext context, ImageDataset trainSet, ImageDataset evalSet,
-        int maxEpochs, int? patience, CancellationToken cancellation, ImageDataset? reportSet)
+        int maxEpochs, int? patience, CancellationToken cancellation, ImageDataset? reportSet,
+        string? checkpoint = null)
     {
         var stopwatch = Stopwatch.StartNew();
         var spec = MlpSpec.FromGenome(genome, _budget.Dropout, _budget.BatchSize);
         // Same genome, same run seed → same weights, batches and dropout masks, on any node.
         var seed = DeterministicRng.DeriveSeed(context.RunSeed, genome.Key);
-        var rng = new DeterministicRng(seed);
         using var generator = new Generator(seed, CPU);
         var network = new Mlp(spec, trainSet.FeatureCount, _data.Classes, generator);
         network.to(_device);
         using var optimizer = OptimizerFactory.Create(spec.Optimizer, network.parameters(), spec.LearningRate);
+        var resumed = checkpoint is not null && TrainingCheckpoint.Exists(checkpoint)
+            ? TrainingCheckpoint.Load(checkpoint, network, optimizer, generator) : null;
+        if (resumed?.Epoch > maxEpochs)
+            throw new InvalidOperationException($"{checkpoint} is at epoch {resumed.Epoch}, past {maxEpochs}");
+        var rng = resumed is null ? new DeterministicRng(seed) : TrainingCheckpoint.BatchOrder(resumed);
         using var trainX = tensor(trainSet.Features, [trainSet.Count, trainSet.FeatureCount], device: _device);
         using var trainY = tensor(trainSet.Labels, device: _device);
         using var evalX = tensor(evalSet.Features, [evalSet.Count, evalSet.FeatureCount], device: _device);
@@ -85,11 +100,13 @@ public sealed class MlpFitnessFunction : IFitnessFunction
         using var reportX = reportSet is null ? null
             : tensor(reportSet.Features, [reportSet.Count, reportSet.FeatureCount], device: _device);
         using var reportY = reportSet is null ? null : tensor(reportSet.Labels, device: _device);
-        double? reportAccuracy = null;
+        var reportAccuracy = resumed?.ReportAccuracy;
 
-        var best = (Loss: double.PositiveInfinity, Accuracy: 0.0, Epoch: 0);
-        var curve = new List<EpochScore>();
-        var epoch = 0;
+        var best = resumed is null ? (Loss: double.PositiveInfinity, Accuracy: 0.0, Epoch: 0)
+            : (Loss: resumed.BestLoss, Accuracy: resumed.BestAccuracy, Epoch: resumed.BestEpoch);
+        var curve = resumed?.Curve.ToList() ?? [];
+        var epoch = resumed?.Epoch ?? 0;
+        var stopped = false;
         while (epoch < maxEpochs)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -108,8 +125,15 @@ public sealed class MlpFitnessFunction : IFitnessFunction
                 best = (loss, accuracy, epoch);
                 if (reportX is not null) reportAccuracy = Measure(network, reportX, reportY!).Accuracy;
             }
-            else if (patience is { } p && epoch - best.Epoch >= p) break; // Keras EarlyStopping(patience)
+            else if (patience is { } p && epoch - best.Epoch >= p)
+            {
+                stopped = true;
+                break; // Keras EarlyStopping(patience)
+            }
         }
+        if (checkpoint is not null && !stopped)
+            TrainingCheckpoint.Save(checkpoint, network, optimizer, generator, new TrainingProgress(epoch, best.Loss,
+                best.Accuracy, best.Epoch, reportAccuracy, curve, rng.GetState()));
         // Fitness is the accuracy at the best validation loss (early stopping with best weights).
         // Without patience (the final training, measured on the test set) the last epoch is what the model is, and
         // its curve is not reported: only validation curves describe the search's landscape.
