@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ActorEvolve.Cli.Tests;
 
 /// <summary>The bench commands run and produce their tables (tiny sizes; the figures come from the commands).</summary>
@@ -114,4 +116,43 @@ public sealed class BenchSmokeTests : IDisposable
         var bad = _cli.Run("bench", "replay", "--table", _cli.SeedGrid(), "--evaluations", "0");
         Assert.Equal(["actorevolve: error: --evaluations must be at least 1"], bad.StderrLines);
     }
+    [Fact]
+    public void Bench_replay_with_rungs_reports_the_epochs_each_search_spent()
+    {
+        var grid = Path.Combine(AppContext.BaseDirectory, "grids", "fashion-mnist-curves.csv");
+        var result = _cli.Run("bench", "replay", "--table", grid, "--seeds", "3", "--rungs", "3", "9", "--patience",
+            "2", "--out", "replay");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var markdown = File.ReadAllLines(Path.Combine(_cli.WorkDir, "replay", "replay.md"));
+        Assert.Contains(markdown, l => l.EndsWith("| Epochs per run (median) | Epochs to best: median | p90 |"));
+        var plain = Epochs(markdown, "| GA as configured (20 x 10) |");
+        var rungs = Epochs(markdown, "| GA as configured, rungs 3/9 epochs, η = 3 (4 slots) |");
+        var asMany = Epochs(markdown, "| GA, rungs 3/9 epochs, η = 3 (4 slots), as many epochs |");
+        // Rungs stop most children after 3 of 9 epochs; given the plain GA's epochs, they breed on to spend them.
+        Assert.InRange(rungs, 1, plain * 0.8);
+        Assert.InRange(asMany, plain, plain * 1.2);
+
+        string[][] refused = [
+            ["--table", grid, "--rungs", "3", "9"],
+            ["--table", _cli.SeedGrid(), "--rungs", "3", "9", "--patience", "1"],
+            ["--table", grid, "--rungs", "1", "3", "--patience", "2"],
+            ["--table", grid, "--rungs", "3", "3", "9", "--patience", "2"],
+        ];
+        string[] expected = [
+            "--rungs needs --patience", "--rungs needs a grid with learning curves",
+            "the last rung (3 epochs) is full training, but the grid's learning curves run to 9 epochs",
+            "--rungs/--reduction: rungs must be ascending epochs",
+        ];
+        foreach (var (args, line) in refused.Zip(expected))
+        {
+            var bad = _cli.Run(["bench", "replay", .. args]);
+            Assert.Equal(2, bad.ExitCode);
+            Assert.Contains(line, Assert.Single(bad.StderrLines));
+        }
+    }
+
+    /// <summary>The "epochs per run" cell of a search's row in replay.md.</summary>
+    static double Epochs(string[] markdown, string row) =>
+        double.Parse(markdown.Single(l => l.StartsWith(row)).Split('|', StringSplitOptions.TrimEntries)[^4],
+            CultureInfo.InvariantCulture);
 }

@@ -9,9 +9,9 @@ namespace ActorEvolve.Cli.Bench;
 /// <summary>One search on a recorded grid: the best fitness after each unique evaluation, and when it first
 /// reached the grid's best genome and the near-best band; <paramref name="SecondsToBest"/>: when the best genome's
 /// training ended, in recorded training seconds on the simulated slots; <paramref name="EpochsToBest"/>: the
-/// training epochs spent by then (a grid with learning curves only).</summary>
+/// training epochs spent by then, of <paramref name="Epochs"/> in all (a grid with learning curves only).</summary>
 public sealed record SearchTrace(IReadOnlyList<double> BestSoFar, int? EvaluationsToBest, int? EvaluationsToNear,
-    double? SecondsToBest, int? EpochsToBest)
+    double? SecondsToBest, int? EpochsToBest, int Epochs)
 {
     public int Evaluations => BestSoFar.Count;
 }
@@ -80,11 +80,14 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
     /// (<see cref="SuccessiveHalving"/>) on <paramref name="slots"/> simulated slots: each trial continues from the
     /// rung below and takes its share of the genome's recorded seconds; a rung's result is the genome's learning
     /// curve cut at that budget. Only fully trained genomes count as found.</summary>
+    /// <param name="epochBudget">Instead of the configured generations, breed on (up to ten times as many) until
+    /// this many epochs are spent: the cost of a search without rungs.</param>
     public SearchTrace EvolveWithRungs(GaSettings ga, long seed, int slots, Func<Genome, double> seconds,
-        RungSettings rungs)
+        RungSettings rungs, int? epochBudget = null)
     {
         var trace = new TraceRecorder(GridBest, nearBand);
-        var state = new SearchState(space, ga, seed);
+        var state = new SearchState(space, epochBudget is null ? ga : ga with { Generations = ga.Generations * 10 },
+            seed);
         var now = 0.0;
         while (true)
         {
@@ -118,7 +121,7 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
                 trace.Add(child.Fitness.Partial ? child.Fitness with { Accuracy = 0 } : child.Fitness, at, epochs);
             }
             state.CompleteGeneration();
-            if (state.IsFinished) return trace.ToTrace();
+            if (state.IsFinished || trace.Epochs >= epochBudget) return trace.ToTrace();
         }
     }
 
@@ -222,6 +225,6 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
         }
 
         public SearchTrace ToTrace() =>
-            new(_bestSoFar.ToArray(), _toBest, _toNear, _secondsToBest, Epochs > 0 ? _epochsToBest : null);
+            new(_bestSoFar.ToArray(), _toBest, _toNear, _secondsToBest, Epochs > 0 ? _epochsToBest : null, Epochs);
     }
 }

@@ -14,6 +14,7 @@ public sealed record MethodTraces(string Name, IReadOnlyList<SearchTrace> Traces
     public FindingStats? EpochsToBest => Traces.Any(t => t.EpochsToBest is not null)
         ? FindingStats.Of(Traces.Select(t => t.EpochsToBest).ToArray()) : null;
     public double MedianEvaluations => Traces.Select(t => (double)t.Evaluations).Order().ElementAt(Traces.Count / 2);
+    public double MedianEpochs => Traces.Select(t => (double)t.Epochs).Order().ElementAt(Traces.Count / 2);
     public double MeanFinalBest => Traces.Average(t => t.BestSoFar[^1]);
 
     /// <summary>Mean over seeds of the best fitness found after k unique evaluations (a finished search keeps its
@@ -53,12 +54,13 @@ public static class ReplayReport
         var epochs = methods.Any(m => m.EpochsToBest is not null);
         text.AppendLine("| Search | Unique evaluations per run (median) | To best: median | p10 | p90 | never | " +
                         "To near: median | p10 | p90 | never | Final best (mean) | Seconds to best |" +
-                        (epochs ? " Epochs to best: median | p90 |" : ""));
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|" + (epochs ? "---|---|" : ""));
+                        (epochs ? " Epochs per run (median) | Epochs to best: median | p90 |" : ""));
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|" + (epochs ? "---|---|---|" : ""));
         foreach (var m in methods)
         {
             var (best, near) = (m.ToBest, m.ToNear);
-            var epochCells = epochs ? $" {N(m.EpochsToBest?.Median)} | {N(m.EpochsToBest?.P90)} |" : "";
+            var epochCells = epochs
+                ? $" {N(m.MedianEpochs)} | {N(m.EpochsToBest?.Median)} | {N(m.EpochsToBest?.P90)} |" : "";
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {m.Name} | {m.MedianEvaluations:0} | {N(best.Median)} | {N(best.P10)} | {N(best.P90)} | " +
                 $"{P(best.NeverShare)} | {N(near.Median)} | {N(near.P10)} | {N(near.P90)} | {P(near.NeverShare)} | " +

@@ -296,7 +296,7 @@ public static class BenchCommand
             var context = new EvaluationContext(0, "replay");
             var bench = new ReplayBench(engine.Space, g => grid.Evaluate(g, context, CancellationToken.None),
                 parse.GetValue(near), parse.GetValue(patience));
-            var rungSettings = Rungs(parse.GetValue(rungs), parse.GetValue(reduction), parse.GetValue(patience), grid,
+            var rungSettings = ReadRungs(parse.GetValue(rungs), parse.GetValue(reduction), parse.GetValue(patience), grid,
                 engine.Space);
 
             if (parse.GetValue(slots) < 1) throw new UsageException("--slots must be at least 1");
@@ -321,14 +321,20 @@ public static class BenchCommand
                 .. (parse.GetValue(compare) ?? []).Select(name =>
                     ($"GA, preset {name}", EngineSettings.ReadGa(SettingsReader.Of(config, "actorevolve"), name))),
             ];
-            MethodTraces[] withRungs = rungSettings is { } r ? [new MethodTraces(
-                $"GA as configured, rungs {string.Join("/", r.Epochs)} epochs, η = {r.Reduction} ({slotCount})",
-                [.. Enumerable.Range(1, parse.GetValue(seeds)).Select(s =>
-                    bench.EvolveWithRungs(engine.Ga, s, parse.GetValue(slots), seconds, r))])] : [];
-            MethodTraces[] gas = [
+            MethodTraces[] plain = [
                 .. configured.Select(c => new MethodTraces(c.Name, Evolve(c.Ga))),
                 .. steadyVariants.Select(v => new MethodTraces(v.Name, Evolve(v.Ga))),
-                .. withRungs,
+            ];
+            // With rungs: the configured generations, and as many epochs per seed as the configured GA spent.
+            var rungName = rungSettings is { } shown
+                ? $"rungs {string.Join("/", shown.Epochs)} epochs, η = {shown.Reduction} ({slotCount})" : "";
+            MethodTraces WithRungs(string name, Func<int, int?> budget) => new(name, [
+                .. Enumerable.Range(1, parse.GetValue(seeds)).Select(s => bench.EvolveWithRungs(engine.Ga, s,
+                    parse.GetValue(slots), seconds, rungSettings!, budget(s)))]);
+            MethodTraces[] gas = rungSettings is null ? plain : [
+                .. plain,
+                WithRungs($"GA as configured, {rungName}", _ => null),
+                WithRungs($"GA, {rungName}, as many epochs", s => plain[0].Traces[s - 1].Epochs),
             ];
             // Random search gets, per seed, as many evaluations as the most spending GA: never the smaller budget.
             var random = Enumerable.Range(0, parse.GetValue(seeds))
@@ -362,7 +368,7 @@ public static class BenchCommand
     }
 
     /// <summary>The rungs to replay, or null; refused when the grid cannot replay them.</summary>
-    static RungSettings? Rungs(int[]? epochs, int reduction, int? patience, TableFitness grid, SearchSpace space)
+    static RungSettings? ReadRungs(int[]? epochs, int reduction, int? patience, TableFitness grid, SearchSpace space)
     {
         if (epochs is null or { Length: 0 }) return null;
         if (patience is null) throw new UsageException("--rungs needs --patience: the early-stopping patience the " +
