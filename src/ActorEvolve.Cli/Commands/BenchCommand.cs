@@ -296,8 +296,8 @@ public static class BenchCommand
             var context = new EvaluationContext(0, "replay");
             var bench = new ReplayBench(engine.Space, g => grid.Evaluate(g, context, CancellationToken.None),
                 parse.GetValue(near), parse.GetValue(patience));
-            var rungSettings = ReadRungs(parse.GetValue(rungs), parse.GetValue(reduction), parse.GetValue(patience), grid,
-                engine.Space);
+            var rungSettings = ReadRungs(parse.GetValue(rungs), parse.GetValue(reduction), parse.GetValue(patience),
+                grid, engine.Space);
 
             if (parse.GetValue(slots) < 1) throw new UsageException("--slots must be at least 1");
             var seconds = ReplayBench.RecordedSeconds(path, engine.Space);
