@@ -71,6 +71,8 @@ public sealed class ParetoSearchTests : IDisposable
             result.Stdout);
         var html = File.ReadAllText(Path.Combine(run, "report", "index.html"));
         Assert.Contains($"Pareto front: {front.Length} networks ({tested.Length} tested", html);
+        Assert.Contains("<h2>Pareto front</h2>", html);
+        Assert.Contains("<th>Test acc.</th>", html);
         Assert.True(File.Exists(Path.Combine(run, "report", "pareto-front.png")));
     }
 }

@@ -216,22 +216,41 @@ public static class ReportWriter
                          (s.TestAccuracy is { } test ? $", test {Pct(test)}" : "");
     }
 
-    static IReadOnlyList<string[]> TopRows(RunReport report) =>
-        (report.Summary?.Top ?? []).Select((t, i) => (string[])[(i + 1).ToString(CultureInfo.InvariantCulture),
+    sealed record NetworkTable(string Title, string[] Header, IReadOnlyList<string[]> Rows);
+
+    /// <summary>The top networks; for a two-objective run also its Pareto front, with each tested member's score.
+    /// </summary>
+    static IEnumerable<NetworkTable> NetworkTables(RunReport report)
+    {
+        yield return Networks(report, "Top networks", report.Summary?.Top ?? [], tested: false);
+        if (report.Summary?.Front is { } front) yield return Networks(report, "Pareto front", front, tested: true);
+    }
+
+    static NetworkTable Networks(RunReport report, string title, IReadOnlyList<GenomeReport> networks, bool tested)
+    {
+        var metrics = OtherMetrics(networks);
+        string[] header = ["#", .. report.GeneNames, "Val. acc.", "Epochs", "Seconds", "Parameters", .. metrics,
+            .. tested ? ["Test acc."] : Array.Empty<string>()];
+        var rows = networks.Select((t, i) => (string[])[(i + 1).ToString(CultureInfo.InvariantCulture),
             .. report.GeneNames.Select(g => t.Genes.GetValueOrDefault(g, "")), Pct(t.ValidationAccuracy),
             t.Epochs.ToString(CultureInfo.InvariantCulture),
-            t.Seconds.ToString("0.0", CultureInfo.InvariantCulture), ModelSize(report, t.Genes),
-            .. OtherMetrics(report).Select(m => t.Metrics?.TryGetValue(m, out var v) == true
-                ? v.ToString("G4", CultureInfo.InvariantCulture) : "")]).ToArray();
+            t.Seconds.ToString("0.0", CultureInfo.InvariantCulture),
+            t.Metrics?.TryGetValue(ParametersMetric, out var size) == true
+                ? size.ToString("N0", CultureInfo.InvariantCulture) : ModelSize(report, t.Genes),
+            .. metrics.Select(m => t.Metrics?.TryGetValue(m, out var v) == true
+                ? v.ToString("G4", CultureInfo.InvariantCulture) : ""),
+            .. tested ? [t.TestAccuracy is { } test ? Pct(test) : ""] : Array.Empty<string>()]).ToArray();
+        return new NetworkTable(title, header, rows);
+    }
 
-    static string[] TopHeader(RunReport report) =>
-        ["#", .. report.GeneNames, "Val. acc.", "Epochs", "Seconds", "Parameters", .. OtherMetrics(report)];
+    /// <summary>Every metric the fitness source reported for these networks, beyond accuracy, epochs and parameters
+    /// (which have columns of their own): a user's program may report anything.</summary>
+    static IReadOnlyList<string> OtherMetrics(IReadOnlyList<GenomeReport> networks) =>
+        networks.SelectMany(t => t.Metrics?.Keys ?? []).Distinct()
+        .Where(m => m is not ("accuracy" or "epochs" or ParametersMetric)).Order(StringComparer.Ordinal).ToArray();
 
-    /// <summary>Every metric the fitness source reported for the top networks, beyond accuracy and epochs (which
-    /// have columns of their own): a user's program may report anything.</summary>
-    static IReadOnlyList<string> OtherMetrics(RunReport report) =>
-        (report.Summary?.Top ?? []).SelectMany(t => t.Metrics?.Keys ?? []).Distinct()
-        .Where(m => m is not ("accuracy" or "epochs")).Order(StringComparer.Ordinal).ToArray();
+    /// <summary>The metric the Parameters column shows when the fitness reports it (the MLP does).</summary>
+    const string ParametersMetric = "parameters";
 
     /// <summary>The MLP's weight count for the run's dataset (its features and classes, as the summary records them;
     /// a 28x28 image and 10 classes for runs that predate that); "-" for genes the MLP trainer does not know.</summary>
@@ -260,12 +279,16 @@ public static class ReportWriter
                     "img{max-width:100%;margin:1em 0}</style></head><body>");
         html.Append($"<h1>ActorEvolve run {E(report.RunId)}</h1><ul>");
         foreach (var fact in Facts(report)) html.Append($"<li>{E(fact)}</li>");
-        html.Append("</ul><h2>Top networks</h2><table><tr>");
-        foreach (var h in TopHeader(report)) html.Append($"<th>{E(h)}</th>");
-        html.Append("</tr>");
-        foreach (var row in TopRows(report))
-            html.Append("<tr>" + string.Concat(row.Select(c => $"<td>{E(c)}</td>")) + "</tr>");
-        html.Append("</table>");
+        html.Append("</ul>");
+        foreach (var table in NetworkTables(report))
+        {
+            html.Append($"<h2>{E(table.Title)}</h2><table><tr>");
+            foreach (var h in table.Header) html.Append($"<th>{E(h)}</th>");
+            html.Append("</tr>");
+            foreach (var row in table.Rows)
+                html.Append("<tr>" + string.Concat(row.Select(c => $"<td>{E(c)}</td>")) + "</tr>");
+            html.Append("</table>");
+        }
         foreach (var chart in charts)
         {
             var data = Convert.ToBase64String(File.ReadAllBytes(Path.Combine(directory, chart.File)));
@@ -279,10 +302,12 @@ public static class ReportWriter
     {
         var md = new StringBuilder($"# ActorEvolve run {report.RunId}\n\n");
         foreach (var fact in Facts(report)) md.Append($"- {fact}\n");
-        var header = TopHeader(report);
-        md.Append("\n## Top networks\n\n| " + string.Join(" | ", header) + " |\n|" +
-                  string.Concat(header.Select(_ => "---|")) + "\n");
-        foreach (var row in TopRows(report)) md.Append("| " + string.Join(" | ", row) + " |\n");
+        foreach (var table in NetworkTables(report))
+        {
+            md.Append($"\n## {table.Title}\n\n| " + string.Join(" | ", table.Header) + " |\n|" +
+                      string.Concat(table.Header.Select(_ => "---|")) + "\n");
+            foreach (var row in table.Rows) md.Append("| " + string.Join(" | ", row) + " |\n");
+        }
         foreach (var chart in charts) md.Append($"\n## {chart.Title}\n\n![{chart.Title}]({chart.File})\n");
         return md.ToString();
     }
