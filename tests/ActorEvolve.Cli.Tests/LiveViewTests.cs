@@ -32,8 +32,21 @@ public sealed class LiveViewTests
         model.Apply(new EvaluationRecorded(0, genome, new FitnessResult(0.8, 0.5, 1, 1, "n/c1")));
         var summary = new GenerationSummary(0, 0.8, 0.8, 0.8, genome.Key, 1, 0, 0);
         model.Apply(new GenerationCompleted(summary, [], DateTimeOffset.UtcNow, step));
-        model.Apply(new GenerationStarted(1, 5, [genome], 1, 0, DateTimeOffset.UtcNow, step));
+        model.Apply(new GenerationStarted(1, 5, [genome], 1, 0, DateTimeOffset.UtcNow, step,
+            step == RunStep.Round ? [0] : null));
         var text = Rendered(model);
         Assert.All(shown, expected => Assert.Contains(expected, text));
+        Assert.Equal(step == RunStep.Round, text.Contains("Population age"));
+    }
+
+    [Fact]
+    public void A_steady_state_round_shows_its_populations_ages()
+    {
+        var model = new ProgressModel(5);
+        Genome[] members = [Genome.Parse("a=1"), Genome.Parse("a=2"), Genome.Parse("a=3")];
+        model.Apply(new GenerationStarted(1, 5, members, 3, 0, DateTimeOffset.UtcNow, RunStep.Round, [7, 0, 3]));
+        Assert.Contains("Population age (births since each member's own): youngest 0, median 3, oldest 7",
+            Rendered(model));
+        Assert.Equal([7, 0, 3], model.Read(m => m.Population.Select(p => p.Age!.Value).ToArray()));
     }
 }

@@ -39,6 +39,11 @@ public static class LiveView
         rows.Add(Markup.FromInterpolated(
             $"This {m.Step}: [green]{done}[/]{trained}[blue]{running}[/], [grey]{cached}[/], [red]{failed}[/]{all}"));
         if (m.Phase is not ("evolving" or null)) rows.Add(Markup.FromInterpolated($"[yellow]{m.Phase}[/]"));
+        if (m.Ages is var (youngest, median, oldest))
+        {
+            var ages = $"youngest {youngest}, median {median}, oldest {oldest}";
+            rows.Add(Markup.FromInterpolated($"Population age (births since each member's own): {ages}"));
+        }
 
         var slots = new Table().Border(TableBorder.Rounded).Title("Trainer slots")
             .AddColumns("Trainer", "Genome", "Epoch",

@@ -18,6 +18,7 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
     readonly Dictionary<string, int> _evaluationsByNode = [];
     readonly List<EvaluationRecorded> _evaluations = [];
     IReadOnlyList<Core.Genes.Genome> _population = [];
+    IReadOnlyList<int>? _ages;
     IReadOnlyList<(string Node, int Slots)> _nodes = [];
 
     public int Generations { get; } = generations;
@@ -54,15 +55,21 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
     public IReadOnlyList<EvaluationRecorded> EvaluationsFrom(int index) =>
         _evaluations.GetRange(index, _evaluations.Count - index);
 
-    /// <summary>The current generation's genomes, with their fitness where known.</summary>
-    public IReadOnlyList<(Core.Genes.Genome Genome, FitnessResult? Fitness)> Population
+    /// <summary>The current generation's genomes, with their fitness where known and, in a steady-state round,
+    /// their age in births.</summary>
+    public IReadOnlyList<(Core.Genes.Genome Genome, FitnessResult? Fitness, int? Age)> Population
     {
         get
         {
             var known = _evaluations.GroupBy(e => e.Genome.Key).ToDictionary(g => g.Key, g => g.Last().Result);
-            return _population.Select(g => (g, known.GetValueOrDefault(g.Key))).ToArray();
+            return _population.Select((g, i) => (g, known.GetValueOrDefault(g.Key), _ages?[i])).ToArray();
         }
     }
+
+    /// <summary>A steady-state population's youngest, median and oldest age in births; null for a generation.
+    /// </summary>
+    public (int Youngest, int Median, int Oldest)? Ages => _ages is { Count: > 0 } ages
+        ? (ages.Min(), ages.Order().ElementAt(ages.Count / 2), ages.Max()) : null;
 
     /// <summary>Each trainer node: its slots, how many are training now, evaluations it has finished in this
     /// process.</summary>
@@ -98,6 +105,7 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
                         (g.Generation, g.ToTrain, 0, g.Cached, 0, "evolving");
                     Step = g.Step;
                     _population = g.Population;
+                    _ages = g.Ages;
                     break;
                 case EvaluationRecorded r:
                     _evaluations.Add(r);

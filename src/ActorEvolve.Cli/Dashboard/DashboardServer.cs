@@ -80,6 +80,7 @@ public sealed class DashboardServer(WebApplication app) : IAsyncDisposable
         population = m.Population.Select(p => new
         {
             genome = p.Genome.Key, accuracy = p.Fitness is { Failed: false } f ? f.Accuracy : (double?)null,
+            age = p.Age,
         }),
         evaluationsFrom = from,
         evaluations = m.EvaluationsFrom(from).Select(e => new

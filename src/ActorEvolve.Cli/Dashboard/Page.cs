@@ -79,7 +79,10 @@ function render(s) {
     s.nodes.map(n => [n.node, n.slots, n.busy, Math.max(0, n.slots - n.busy), n.evaluations]));
   table('slots', ['Trainer', 'Genome', 'Epoch', 'Val. acc.'],
     s.slots.map(t => [t.trainer, t.genome, t.epoch, pct(t.accuracy)]));
-  table('population', ['Genome', 'Val. acc.'], s.population.map(p => [p.genome, pct(p.accuracy)]));
+  // A steady-state population also shows each member's age in births (regularized evolution removes the oldest).
+  const aged = s.population.some(p => p.age !== null);
+  table('population', aged ? ['Genome', 'Val. acc.', 'Age (births)'] : ['Genome', 'Val. acc.'],
+    s.population.map(p => aged ? [p.genome, pct(p.accuracy), p.age] : [p.genome, pct(p.accuracy)]));
   table('evaluations', ['Gen.', 'Genome', 'Val. acc.', 'Seconds', 'Trainer'],
     evaluations.slice().reverse().map(e => [e.generation, e.genome, pct(e.accuracy), e.seconds.toFixed(1), e.trainer]));
 }

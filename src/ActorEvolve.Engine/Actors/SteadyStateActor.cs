@@ -165,7 +165,8 @@ public sealed class SteadyStateActor : RunActor
     void PublishRoundStarted()
     {
         var members = _state.Population.Select(m => m.Scored.Genome).ToArray();
+        var ages = _state.Population.Select(m => _state.Births - 1 - m.Birth).ToArray();
         Publish(new GenerationStarted(_state.Round, _state.Rounds, members, Settings.Ga.Population, 0,
-            DateTimeOffset.UtcNow, RunStep.Round));
+            DateTimeOffset.UtcNow, RunStep.Round, ages));
     }
 }

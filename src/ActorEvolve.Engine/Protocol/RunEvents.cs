@@ -20,8 +20,11 @@ public sealed record RunResumed(int Generation, IReadOnlyList<RecordedFitness> F
     IReadOnlyList<GenerationSummary> History, string Step = RunStep.Generation) : RunEvent;
 
 /// <param name="At">When the generation started, before any of its trainings (for the engine-overhead figure).</param>
+/// <param name="Ages">A steady-state round's population: each member's age, in births since its own (the newest
+/// is 0); regularized evolution removes the oldest. Null for a generation.</param>
 public sealed record GenerationStarted(int Generation, int Generations, IReadOnlyList<Genome> Population,
-    int ToTrain, int Cached, DateTimeOffset At, string Step = RunStep.Generation) : RunEvent;
+    int ToTrain, int Cached, DateTimeOffset At, string Step = RunStep.Generation, IReadOnlyList<int>? Ages = null)
+    : RunEvent;
 
 public sealed record EvaluationRecorded(int Generation, Genome Genome, FitnessResult Result) : RunEvent;
 
