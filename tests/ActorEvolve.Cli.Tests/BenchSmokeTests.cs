@@ -151,6 +151,19 @@ public sealed class BenchSmokeTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Bench_replay_refuses_a_grid_where_every_genome_failed_in_one_line()
+    {
+        var failed = File.ReadAllLines(_cli.SeedGrid()).Skip(1).Select(row => string.Join(',', row.Split(',')[..4]))
+            .Select(genes => $"{genes},0,failed");
+        var path = _cli.Write("failed.csv",
+            string.Join('\n', ["activation,nb_layers,nb_neurons,optimizer,fitness,status", .. failed]));
+        var refused = _cli.Run("bench", "replay", "--table", path, "--seeds", "2");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.EndsWith("every genome of the grid failed to train: there is no best to find",
+            Assert.Single(refused.StderrLines));
+    }
+
     /// <summary>The "epochs per run" cell of a search's row in replay.md.</summary>
     static double Epochs(string[] markdown, string row) =>
         double.Parse(markdown.Single(l => l.StartsWith(row)).Split('|', StringSplitOptions.TrimEntries)[^4],

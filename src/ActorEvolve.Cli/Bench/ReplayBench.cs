@@ -45,8 +45,10 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
 {
     readonly Genome[] _grid = space.Enumerate().ToArray();
 
-    /// <summary>The grid's best fitness: the target every search is measured against.</summary>
-    public double GridBest { get; } = space.Enumerate().Select(fitness).Where(r => !r.Failed).Max(r => r.Accuracy);
+    /// <summary>The grid's best fitness: the target every search is measured against (NaN when every genome of the
+    /// grid failed: nothing to find).</summary>
+    public double GridBest { get; } = space.Enumerate().Select(fitness).Where(r => !r.Failed)
+        .Select(r => r.Accuracy).DefaultIfEmpty(double.NaN).Max();
 
     public int GridSize => _grid.Length;
 

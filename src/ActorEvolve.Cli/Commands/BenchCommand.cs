@@ -296,6 +296,8 @@ public static class BenchCommand
             var context = new EvaluationContext(0, "replay");
             var bench = new ReplayBench(engine.Space, g => grid.Evaluate(g, context, CancellationToken.None),
                 parse.GetValue(near), parse.GetValue(patience));
+            if (double.IsNaN(bench.GridBest))
+                throw new UsageException($"{path}: every genome of the grid failed to train: there is no best to find");
             var rungSettings = ReadRungs(parse.GetValue(rungs), parse.GetValue(reduction), parse.GetValue(patience),
                 grid, engine.Space);
 
