@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 
 namespace ActorEvolve.Cli.Tests;
 
@@ -101,6 +102,14 @@ public sealed class CliProcess : IDisposable
             .. lines.Skip(1).Select(line => $"{line},{Parameters(line.Split(','))}")]);
         return path;
     }
+
+    /// <summary>A two-objective run's front as its summary.json lists it (genes, validation accuracy, metrics and
+    /// test accuracy of each member), without the trainer slots that happened to train each member.</summary>
+    public static string Front(string run) => string.Join("\n",
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json"))).RootElement.GetProperty("front")
+            .EnumerateArray().Select(m => $"{m.GetProperty("genes")} {m.GetProperty("validation_accuracy")} " +
+                                          $"{m.GetProperty("metrics")} " +
+                                          (m.TryGetProperty("test_accuracy", out var test) ? $"{test}" : "untested")));
 
     /// <summary>Starts a search that listens on a port of the system's choosing and returns it with the port it
     /// prints for trainers to join: a port picked beforehand can be taken by another process's connection before

@@ -76,13 +76,8 @@ public sealed class ResumeTests : IDisposable
         Assert.Equal("completed", Summary(actual).GetProperty("status").GetString());
         // Two objectives: the same Pareto front, its tested members with the same test scores.
         Assert.Equal(twoObjectives, Summary(actual).TryGetProperty("front", out _));
-        if (twoObjectives) Assert.Equal(Front(expected), Front(actual));
+        if (twoObjectives) Assert.Equal(CliProcess.Front(expected), CliProcess.Front(actual));
     }
-
-    /// <summary>summary.json's front without the trainer slots that happened to train each member.</summary>
-    static string Front(string run) => string.Join("\n", Summary(run).GetProperty("front").EnumerateArray()
-        .Select(m => $"{m.GetProperty("genes")} {m.GetProperty("validation_accuracy")} {m.GetProperty("metrics")} " +
-                     (m.TryGetProperty("test_accuracy", out var test) ? test.ToString() : "untested")));
 
     /// <summary>The same against a real PostgreSQL server: .ci/run starts one and sets
     /// ACTOREVOLVE_TEST_POSTGRES.</summary>

@@ -11,14 +11,20 @@ public sealed class SteadyStateResumeTests : IDisposable
 
     public void Dispose() => _cli.Dispose();
 
-    string[] SteadySearch(string runId, bool birthOrder) =>
+    /// <param name="twoObjectives">Accuracy against parameter count, the worst by Pareto order leaving.</param>
+    string[] SteadySearch(string runId, bool birthOrder, bool twoObjectives = false) =>
     [
-        "search", "--fitness", $"table:{_cli.SeedGrid()}", "--config", _cli.Write($"steady-{birthOrder}.conf", $$"""
+        "search", "--fitness", $"table:{(twoObjectives ? _cli.SizedGrid() : _cli.SeedGrid())}",
+        "--config", _cli.Write($"steady-{birthOrder}-{twoObjectives}.conf", $$"""
             actorevolve.table-delay = 100ms
             actorevolve.ga { mode = steady-state, evaluations = 40, birth-order = {{(birthOrder ? "on" : "off")}} }
+            {{(twoObjectives ? TwoObjectives : "")}}
             """),
         "--population", "8", "--seed", "9", "--slots", "2", "--run-id", runId,
     ];
+
+    const string TwoObjectives = "actorevolve.objective { metric = [accuracy, parameters], " +
+                                 "direction = [maximize, minimize] }\nactorevolve.ga.removal = worst";
 
     string Run(string runId) => Path.Combine(_cli.WorkDir, "runs", runId);
 
@@ -34,14 +40,17 @@ public sealed class SteadyStateResumeTests : IDisposable
         .Select(g => string.Join(",", new[] { "generation", "best", "mean", "worst" }
             .Select(p => g.GetProperty(p).ToString()))).ToArray();
 
-    [Fact]
-    public void With_birth_order_a_run_killed_at_any_point_and_resumed_ends_as_if_never_interrupted()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void With_birth_order_a_run_killed_at_any_point_and_resumed_ends_as_if_never_interrupted(
+        bool twoObjectives)
     {
-        var reference = _cli.Run(SteadySearch("reference", birthOrder: true));
+        var reference = _cli.Run(SteadySearch("reference", birthOrder: true, twoObjectives));
         Assert.True(reference.ExitCode == 0, reference.Stderr);
         Assert.Contains("round 5 done", reference.Stdout);
 
-        _cli.RunAndKill(l => l.StartsWith("  evaluated"), 5, SteadySearch("crashed", birthOrder: true));
+        _cli.RunAndKill(l => l.StartsWith("  evaluated"), 5, SteadySearch("crashed", birthOrder: true, twoObjectives));
         var kills = new (Func<string, bool> After, int Times)[]
         {
             (l => l.StartsWith("  evaluated"), 6),
@@ -64,6 +73,8 @@ public sealed class SteadyStateResumeTests : IDisposable
         Assert.Equal(Summary(expected).GetProperty("best").GetProperty("genes").ToString(),
             Summary(actual).GetProperty("best").GetProperty("genes").ToString());
         Assert.Equal("completed", Summary(actual).GetProperty("status").GetString());
+        Assert.Equal(twoObjectives, Summary(actual).TryGetProperty("front", out _));
+        if (twoObjectives) Assert.Equal(CliProcess.Front(expected), CliProcess.Front(actual));
     }
 
     [Fact]
