@@ -74,5 +74,11 @@ public sealed class ParetoSearchTests : IDisposable
         Assert.Contains("<h2>Pareto front</h2>", html);
         Assert.Contains("<th>Test acc.</th>", html);
         Assert.True(File.Exists(Path.Combine(run, "report", "pareto-front.png")));
+
+        // The journal alone rebuilds the front and its test scores when the folder loses its summary.
+        var written = CliProcess.Front(run);
+        File.Delete(Path.Combine(run, "summary.json"));
+        Assert.Equal(0, _cli.Run("runs").ExitCode);
+        Assert.Equal(written, CliProcess.Front(run));
     }
 }
