@@ -66,16 +66,18 @@ sealed class ClusterObservations
         return times.Length == 0 ? null : times.Max().TotalSeconds;
     }
 
-    /// <summary>Per generation, while genomes waited for a slot: from its start to the start of its last
-    /// evaluation.</summary>
+    /// <summary>Per generation (or round), while genomes waited for a slot: from its start to the start of its last
+    /// evaluation, i.e. the last that started before the next generation (the winner's final training, after the
+    /// last result, belongs to none).</summary>
     IEnumerable<(int Generation, DateTimeOffset From, DateTimeOffset To)> WaitingWindows()
     {
-        var generationOf = Finished.ToDictionary(f => f.Genome.Key, f => f.Generation);
-        foreach (var (generation, started) in Generations)
+        var generations = Generations.Values.OrderBy(g => g.Generation).ToArray();
+        var lastResult = Finished.Max(f => f.Result.FinishedAt!.Value);
+        for (var i = 0; i < generations.Length; i++)
         {
-            var starts = Started.Where(s => generationOf.GetValueOrDefault(s.Genome, -1) == generation)
-                .Select(s => s.At).ToArray();
-            if (starts.Length > 0) yield return (generation, started.At, starts.Max());
+            var (from, until) = (generations[i].At, i + 1 < generations.Length ? generations[i + 1].At : lastResult);
+            var starts = Started.Where(s => s.At >= from && s.At < until).Select(s => s.At).ToArray();
+            if (starts.Length > 0) yield return (generations[i].Generation, from, starts.Max());
         }
     }
 
