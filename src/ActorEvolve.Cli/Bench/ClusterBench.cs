@@ -168,7 +168,9 @@ public static class ClusterBench
         var generations = observer.Generations.Count;
         return new Result(setup, evaluations, seconds, observer.Utilisation(killed), observer.WholeRunUtilisation(),
             observer.HandOver(killed), cpuUsed.TotalMilliseconds / evaluations, nodesCpuUsed / seconds,
-            churn > 0 ? observer.JoinToFirstEvaluation(observer.NodesUpAfter(observer.GenerationStartedAt(1))) : null,
+            churn > 0
+                ? observer.JoinToFirstEvaluation(observer.NodesUpAfter(observer.GenerationStartedAt(1)), killed)
+                : null,
             killed is { } at ? observer.DeathToElsewhere(at) : null,
             (evaluations + 2 * generations) / seconds, Process.GetCurrentProcess().PeakWorkingSet64, null);
     }

@@ -51,10 +51,11 @@ sealed class ClusterObservations
         NodeUp.Where(n => n.Value > at).Select(n => n.Key);
 
     /// <summary>The slowest of these nodes from its MemberUp to its first evaluation starting; from the next
-    /// generation's start if no genome waited for a slot when it came up (a generation's tail).</summary>
-    public double? JoinToFirstEvaluation(IEnumerable<string> joined)
+    /// window's start if no genome waited for a slot when it came up (a generation's tail, or the lost genomes of
+    /// killed nodes waiting for the failure detector: <see cref="MeasuredWindows"/>).</summary>
+    public double? JoinToFirstEvaluation(IEnumerable<string> joined, DateTimeOffset? killedAt)
     {
-        var windows = WaitingWindows().ToArray();
+        var windows = MeasuredWindows(killedAt);
         var times = joined.Select(node =>
         {
             var up = NodeUp[node];

@@ -135,7 +135,9 @@ public sealed class SteadyStateActor : RunActor
         _journaledFacts = _state.Facts.Count;
         var closed = _state.History.Skip(_publishedRounds).ToArray();
         _publishedRounds = _state.History.Count;
-        var ranked = _state.RankedPopulation;
+        // Ranked only when a round closes: at 400 slots, ranking a population of 1,600 for every result was a large
+        // share of the coordinator's CPU per evaluation.
+        var ranked = closed.Length > 0 ? _state.RankedPopulation : [];
         var finished = _state.IsFinished;
         var written = 0;
         PersistAllAsync(facts.Select(f => RunJournal.From(f, round)), _ =>
