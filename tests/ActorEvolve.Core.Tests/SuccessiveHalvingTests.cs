@@ -2,6 +2,7 @@ using ActorEvolve.Core.Evolution;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
 using ActorEvolve.Core.Randomness;
+using CsCheck;
 
 namespace ActorEvolve.Core.Tests;
 
@@ -30,9 +31,9 @@ public sealed class SuccessiveHalvingTests
     /// <summary>Runs a generation on <paramref name="slots"/> slots whose trials end in an order drawn from
     /// <paramref name="orderSeed"/>; asserts a free slot is never left idle while work could start.</summary>
     static (IReadOnlyList<ScoredGenome> Results, int Trials) Run(IReadOnlyList<Genome> children, int slots,
-        long orderSeed)
+        long orderSeed, RungSettings? rungs = null)
     {
-        var halving = new SuccessiveHalving(children, Rungs);
+        var halving = new SuccessiveHalving(children, rungs ?? Rungs);
         var rng = new DeterministicRng((ulong)orderSeed);
         var running = new List<RungTrial>();
         var trials = 0;
@@ -81,6 +82,20 @@ public sealed class SuccessiveHalvingTests
                 Assert.Equal(Shown(expected), Shown(Run(children, slots, order).Results));
         }
     }
+
+    [Fact]
+    public void Any_generation_settles_the_same_way_for_any_slots_and_arrival_order() =>
+        Gen.Select(Gen.Int[1, 30], Gen.Int[1, 12], Gen.ULong, Gen.Int[2, 4]).Sample((count, slots, order, reduction) =>
+        {
+            var children = Children(count, seed: count);
+            var rungs = new RungSettings([1, 3, 9], reduction);
+            var (expected, _) = Run(children, slots: 1, orderSeed: 0, rungs);
+            var (actual, trials) = Run(children, slots, (long)(order >> 1), rungs);
+            Assert.Equal(Shown(expected), Shown(actual));
+            // every child trains at least once, and none more than once per rung
+            Assert.InRange(trials, children.Count, children.Count * rungs.Count);
+            Assert.Contains(actual, r => !r.Fitness.Partial); // someone is fully trained
+        });
 
     static string[] Shown(IEnumerable<ScoredGenome> results) =>
         results.Select(r => $"{r.Genome.Key} {r.Fitness.Rung} {r.Fitness.Partial} {r.Fitness.Accuracy}").ToArray();
