@@ -339,9 +339,10 @@ public static class BenchCommand
                 WithRungs($"GA, {rungName}, as many epochs", s => plain[0].Traces[s - 1].Epochs),
             ];
             // Random search gets, per seed, as many evaluations as the most spending GA: never the smaller budget.
+            // Not counting rungs: their partial trainings would buy it more full trainings than any GA spent.
             var random = Enumerable.Range(0, parse.GetValue(seeds))
-                .Select(i => bench.RandomSearch(gas.Max(m => m.Traces[i].Evaluations), i + 1, parse.GetValue(slots),
-                    seconds)).ToArray();
+                .Select(i => bench.RandomSearch(plain.Max(m => m.Traces[i].Evaluations), i + 1,
+                    parse.GetValue(slots), seconds)).ToArray();
             MethodTraces[] methods = [.. gas, new("random search (as many evaluations)", random)];
 
             var outDir = Directory.CreateDirectory(parse.GetValue(output)!.FullName).FullName;
