@@ -82,9 +82,11 @@ public sealed class SuccessiveHalving
     public IReadOnlyList<ScoredGenome> Results()
     {
         if (!IsSettled) throw new InvalidOperationException("the generation's rungs are not settled yet");
+        var targets = Enumerable.Range(0, _rungs.Count)
+            .Select(k => Target(k)!.Select(g => g.Key).ToHashSet(StringComparer.Ordinal)).ToArray();
         return _children.Select(child =>
         {
-            var rung = Enumerable.Range(0, _rungs.Count).Last(k => Target(k)!.Any(g => g.Key == child.Key));
+            var rung = Enumerable.Range(0, _rungs.Count).Last(k => targets[k].Contains(child.Key));
             var outcome = At(child, rung)!;
             var partial = rung < _rungs.Count - 1 && !outcome.Stopped;
             return new ScoredGenome(child, outcome.Result with { Rung = rung, Partial = partial });
