@@ -152,6 +152,20 @@ public sealed class BenchSmokeTests : IDisposable
     }
 
     [Fact]
+    public void Bench_replay_with_rungs_takes_genomes_that_failed_when_the_grid_was_recorded()
+    {
+        // every fourth network after the best failed (its curve cells kept: a failed row's numbers are not read)
+        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "grids", "fashion-mnist-curves.csv"));
+        var path = _cli.Write("failed.csv", string.Join('\n', lines.Select((line, i) =>
+            i > 1 && i % 4 == 0 ? line.Replace(",ok,", ",failed,") : line)));
+        var result = _cli.Run("bench", "replay", "--table", path, "--seeds", "3", "--rungs", "3", "9", "--patience",
+            "2", "--out", "replay");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains(File.ReadAllLines(Path.Combine(_cli.WorkDir, "replay", "replay.md")),
+            l => l.StartsWith("| GA as configured, rungs 3/9 epochs, η = 3 (4 slots) |"));
+    }
+
+    [Fact]
     public void Bench_replay_refuses_a_grid_where_every_genome_failed_in_one_line()
     {
         var failed = File.ReadAllLines(_cli.SeedGrid()).Skip(1).Select(row => string.Join(',', row.Split(',')[..4]))

@@ -68,8 +68,7 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
             {
                 var result = fitness(genome);
                 state.RecordFitness(genome, result);
-                trace.Spend(result.Curve?.Count ?? 0);
-                trace.Add(result, clock.Train(seconds(genome)));
+                trace.AddTrained(result, clock.Train(seconds(genome)));
                 if (trace.Count == evaluationCap) return trace.ToTrace();
             }
             clock.Barrier();
@@ -94,28 +93,23 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
         while (true)
         {
             var halving = new SuccessiveHalving(state.PendingEvaluations, rungs);
-            var training = new PriorityQueue<(RungTrial Trial, BudgetedScore Score), double>();
+            var training = new PriorityQueue<(RungTrial Trial, RungOutcome Outcome), double>();
             var finished = new Dictionary<string, (double At, int Epochs)>(StringComparer.Ordinal);
             while (!halving.IsSettled)
             {
                 while (training.Count < slots && halving.Next() is { } trial)
                 {
-                    var curve = fitness(trial.Genome).Curve ?? throw new InvalidOperationException(
-                        "the grid has no learning curves (record one with actorevolve brute)");
-                    var score = LearningCurve.At(curve, trial.Epochs, patience);
-                    training.Enqueue((trial, score),
-                        now + seconds(trial.Genome) * (score.Epochs - trial.FromEpochs) / curve.Count);
+                    var outcome = AtRung(trial);
+                    training.Enqueue((trial, outcome), now + seconds(trial.Genome) * outcome.Share);
                 }
                 training.TryDequeue(out var done, out now);
-                trace.Spend(done.Score.Epochs - done.Trial.FromEpochs);
+                trace.Spend(done.Outcome.Epochs);
                 finished[done.Trial.Genome.Key] = (now, trace.Epochs);
-                halving.Record(done.Trial.Genome, done.Trial.Rung,
-                    new FitnessResult(done.Score.Accuracy, done.Score.Loss, done.Score.Epochs, 0, "replay"),
-                    done.Score.Stopped);
+                halving.Record(done.Trial.Genome, done.Trial.Rung, done.Outcome.Result, done.Outcome.Stopped);
             }
             // Trials still training are moot (early promotions that fell out): a run cancels them; counted whole here,
             // which overstates what rungs spend.
-            while (training.TryDequeue(out var moot, out _)) trace.Spend(moot.Score.Epochs - moot.Trial.FromEpochs);
+            while (training.TryDequeue(out var moot, out _)) trace.Spend(moot.Outcome.Epochs);
             foreach (var child in halving.Results().OrderBy(r => finished[r.Genome.Key].At))
             {
                 state.RecordFitness(child.Genome, child.Fitness);
@@ -125,6 +119,23 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
             state.CompleteGeneration();
             if (state.IsFinished || trace.Epochs >= epochBudget) return trace.ToTrace();
         }
+    }
+
+    /// <summary>A rung trial's result, stopped (more epochs change nothing), the epochs it trained and its share of
+    /// the genome's recorded training time. A genome that failed when the grid was recorded fails at once.</summary>
+    sealed record RungOutcome(FitnessResult Result, bool Stopped, int Epochs, double Share);
+
+    /// <summary>A trial's result: the genome's learning curve cut at the rung's budget.</summary>
+    RungOutcome AtRung(RungTrial trial)
+    {
+        var full = fitness(trial.Genome);
+        if (full.Failed) return new RungOutcome(full, Stopped: true, Epochs: 0, Share: 0);
+        var curve = full.Curve ?? throw new InvalidOperationException(
+            "the grid has no learning curves (record one with actorevolve brute)");
+        var score = LearningCurve.At(curve, trial.Epochs, patience);
+        var epochs = score.Epochs - trial.FromEpochs;
+        return new RungOutcome(new FitnessResult(score.Accuracy, score.Loss, score.Epochs, 0, "replay"),
+            score.Stopped, epochs, epochs / (double)curve.Count);
     }
 
     /// <summary>A steady-state search on <paramref name="slots"/> simulated trainer slots: each evaluation takes its
@@ -148,8 +159,7 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
             now = finished.Finish;
             var result = fitness(done!);
             state.RecordResult(done!, result);
-            trace.Spend(result.Curve?.Count ?? 0);
-            trace.Add(result, now);
+            trace.AddTrained(result, now);
         }
         return trace.ToTrace();
     }
@@ -174,11 +184,7 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
         var clock = new SlotClock(slots);
         var order = DeterministicRng.Derive(seed, "random-search").Permutation(_grid.Length);
         foreach (var genome in order.Take(evaluations).Select(i => _grid[i]))
-        {
-            var result = fitness(genome);
-            trace.Spend(result.Curve?.Count ?? 0);
-            trace.Add(result, clock.Train(seconds(genome)));
-        }
+            trace.AddTrained(fitness(genome), clock.Train(seconds(genome)));
         return trace.ToTrace();
     }
 
@@ -211,9 +217,16 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
 
         public void Spend(int epochs) => Epochs += epochs;
 
+        /// <summary>A genome trained to its full budget: its whole learning curve is spent.</summary>
+        public void AddTrained(FitnessResult result, double at)
+        {
+            Spend(result.Curve?.Count ?? 0);
+            Add(result, at, Epochs);
+        }
+
         /// <param name="at">When the training ended, in simulated seconds.</param>
-        /// <param name="epochsAt">The epochs spent by then (default: all so far).</param>
-        public void Add(FitnessResult result, double at, int? epochsAt = null)
+        /// <param name="epochsAt">The epochs spent by then.</param>
+        public void Add(FitnessResult result, double at, int epochsAt)
         {
             var score = result.Failed ? 0 : result.Accuracy;
             _bestSoFar.Add(Math.Max(score, _bestSoFar.Count > 0 ? _bestSoFar[^1] : 0));
@@ -221,7 +234,7 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
             {
                 _toBest ??= _bestSoFar.Count;
                 _secondsToBest ??= at;
-                _epochsToBest ??= epochsAt ?? Epochs;
+                _epochsToBest ??= epochsAt;
             }
             if (score >= gridBest - nearBand) _toNear ??= _bestSoFar.Count;
         }
