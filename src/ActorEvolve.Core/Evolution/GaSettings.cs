@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ActorEvolve.Core.Evolution;
 
 /// <summary>How generation 0 is formed.</summary>
@@ -50,6 +52,8 @@ public enum Removal
 /// <param name="Guidance">Model-guided breeding: a surrogate fitted to every genome measured so far ranks
 /// <c>Candidates</c> new children per child needed; the best are sent, except an <c>Exploration</c> share drawn at
 /// random from the other candidates. Off: children are sent as bred.</param>
+/// <param name="Rungs">Multi-fidelity (generational runs, one objective): each generation's new children are trained
+/// in these rungs (<see cref="SuccessiveHalving"/>); null: every child is fully trained.</param>
 public sealed record GaSettings(
     int Population = 20,
     int Generations = 10,
@@ -68,7 +72,8 @@ public sealed record GaSettings(
     bool BirthOrder = false,
     Guidance Guidance = Guidance.Off,
     int Candidates = 20,
-    double Exploration = 0.1)
+    double Exploration = 0.1,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RungSettings? Rungs = null)
 {
     /// <summary>The largest population: every genome of a generation is an actor, and two billion of them exhaust
     /// memory (the run then restarts its actors forever instead of failing).</summary>
@@ -97,6 +102,9 @@ public sealed record GaSettings(
         if (Candidates < 1) throw new ArgumentException($"candidates must be at least 1 (got {Candidates})");
         if (!(Exploration >= 0 && Exploration <= 1))
             throw new ArgumentException($"exploration must be in [0, 1] (got {Exploration})");
+        Rungs?.Validated();
+        if (Rungs is not null && Mode == GaMode.SteadyState)
+            throw new ArgumentException("rungs work with generational runs only (ga.mode = generational)");
         return this;
     }
 
@@ -115,6 +123,6 @@ public sealed record GaSettings(
     static string ConfigKey(string property) =>
         System.Text.RegularExpressions.Regex.Replace(property, "(?<!^)([A-Z])", "-$1").ToLowerInvariant();
 
-    static string? Word(object? value) => value is bool on ? (on ? "on" : "off") : value is Enum ? ConfigKey($"{value}")
+    static string? Word(object? value) => value is null ? "off" : value is bool on ? (on ? "on" : "off") : value is Enum ? ConfigKey($"{value}")
         : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)?.ToLowerInvariant();
 }

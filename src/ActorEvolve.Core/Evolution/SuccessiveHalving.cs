@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
 
@@ -7,7 +8,19 @@ namespace ActorEvolve.Core.Evolution;
 /// budget; of the children that reached a rung, the best 1/<paramref name="Reduction"/> go on to the next.</summary>
 public sealed record RungSettings(IReadOnlyList<int> Epochs, int Reduction)
 {
+    [JsonIgnore]
     public int Count => Epochs.Count;
+
+    /// <summary>Up to three rungs for a budget of <paramref name="maxEpochs"/>: max/η², max/η and max (rounded
+    /// down; a rung under one epoch, or equal to the one above, is left out).</summary>
+    public static RungSettings Auto(int maxEpochs, int reduction)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEpochs, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(reduction, 2);
+        var epochs = new[] { maxEpochs / (reduction * reduction), maxEpochs / reduction, maxEpochs }
+            .Where(e => e >= 1).Distinct().ToArray();
+        return new RungSettings(epochs, reduction);
+    }
 
     public RungSettings Validated()
     {
@@ -19,6 +32,14 @@ public sealed record RungSettings(IReadOnlyList<int> Epochs, int Reduction)
             throw new ArgumentException($"the reduction factor must be at least 2 (got {Reduction})");
         return this;
     }
+
+    public bool Equals(RungSettings? other) =>
+        other is not null && Reduction == other.Reduction && Epochs.SequenceEqual(other.Epochs);
+
+    public override int GetHashCode() => Epochs.Aggregate(Reduction, HashCode.Combine);
+
+    /// <summary>As configured: "epochs [2, 6], reduction 3".</summary>
+    public override string ToString() => $"epochs [{string.Join(", ", Epochs)}], reduction {Reduction}";
 }
 
 /// <summary>Train <paramref name="Genome"/> from <paramref name="FromEpochs"/> (its checkpoint at the rung below;

@@ -31,6 +31,10 @@ public sealed record FitnessResult(
     /// <summary>The value selection ranks by.</summary>
     public double Score => Failed ? double.NegativeInfinity : Minimize ? -Accuracy : Accuracy;
 
+    /// <summary>Training ended before <paramref name="epochs"/> (it failed, or early stopping ended it, its curve
+    /// shorter than that): more epochs would change nothing.</summary>
+    public bool StoppedBefore(int epochs) => Failed || Curve is { } curve && curve.Count < epochs;
+
     public static FitnessResult Failure(string reason, string trainer, double seconds = 0, int epochs = 0) =>
         new(0, double.NaN, epochs, seconds, trainer, reason);
 }

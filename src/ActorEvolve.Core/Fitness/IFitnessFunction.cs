@@ -15,6 +15,23 @@ public interface IFitnessFunction
         CancellationToken cancellation);
 }
 
+/// <summary>A fitness that can train a genome part of its budget (a rung of <see cref="Evolution.SuccessiveHalving"/>)
+/// and go on later from where it stopped. Training is deterministic per genome, so continuing from a checkpoint and
+/// training from scratch to the same epoch give the same result.</summary>
+public interface IRungFitness : IFitnessFunction
+{
+    /// <summary>The full budget in epochs: the last rung must be this.</summary>
+    int MaxEpochs { get; }
+
+    /// <summary>Trains <paramref name="genome"/> for up to <paramref name="epochs"/> epochs, continuing from the
+    /// checkpoint in folder <paramref name="checkpoint"/> when it holds one (at no more than that many epochs) and
+    /// leaving one there for the next rung; null: from scratch, nothing left. The result's
+    /// <see cref="FitnessResult.Curve"/> holds every epoch trained, so a shorter curve says training stopped early
+    /// (<see cref="FitnessResult.StoppedBefore"/>).</summary>
+    FitnessResult EvaluateUpTo(Genome genome, int epochs, string? checkpoint, EvaluationContext context,
+        CancellationToken cancellation);
+}
+
 /// <param name="RunSeed">Training randomness (weights, shuffling, dropout) derives from this and the genome.</param>
 /// <param name="Trainer">Who is evaluating, recorded with the result.</param>
 /// <param name="Progress">Called after each epoch (epoch number, validation accuracy) for live views.</param>

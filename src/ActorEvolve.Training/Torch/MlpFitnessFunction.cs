@@ -12,7 +12,7 @@ namespace ActorEvolve.Training.Torch;
 /// Thread-safe: each call builds its own network, optimiser and generator; the datasets are shared read-only.
 /// Every result also reports the network's size and speed (<see cref="Metrics"/>): <c>parameters</c>, exact, and
 /// <c>inference_ms</c>, measured, so it varies from one run and machine to the next.</summary>
-public sealed class MlpFitnessFunction : IFitnessFunction
+public sealed class MlpFitnessFunction : IRungFitness
 {
     /// <summary>The metrics every successful result reports, by name (what an objective may name).</summary>
     public static readonly IReadOnlyList<string> Metrics =
@@ -42,13 +42,16 @@ public sealed class MlpFitnessFunction : IFitnessFunction
     /// <summary>The network's input size and output size: the dataset's features and classes.</summary>
     public (int Features, int Classes) Shape => (_data.Train.FeatureCount, _data.Classes);
 
+    public int MaxEpochs => _budget.MaxEpochs;
+
     public FitnessResult Evaluate(Genome genome, EvaluationContext context, CancellationToken cancellation) =>
         EvaluateUpTo(genome, _budget.MaxEpochs, checkpoint: null, context, cancellation);
 
     /// <summary>Trains the genome for up to <paramref name="epochs"/> of its budget (a rung), continuing from the
     /// checkpoint folder <paramref name="checkpoint"/> when it holds one and leaving one there for the next rung
-    /// (unless early stopping ended the training). The result is what a training of that many epochs from scratch
-    /// reports, weights included.</summary>
+    /// (unless early stopping ended the training, or it reached the full budget). The result is what a training of
+    /// that many epochs from scratch reports, weights included. A checkpoint past <paramref name="epochs"/> is not
+    /// used; one that cannot be read is deleted and the attempt fails (its retry trains from scratch).</summary>
     public FitnessResult EvaluateUpTo(Genome genome, int epochs, string? checkpoint, EvaluationContext context,
         CancellationToken cancellation)
     {
@@ -88,10 +91,8 @@ public sealed class MlpFitnessFunction : IFitnessFunction
         var network = new Mlp(spec, trainSet.FeatureCount, _data.Classes, generator);
         network.to(_device);
         using var optimizer = OptimizerFactory.Create(spec.Optimizer, network.parameters(), spec.LearningRate);
-        var resumed = checkpoint is not null && TrainingCheckpoint.Exists(checkpoint)
+        var resumed = checkpoint is not null && TrainingCheckpoint.EpochOf(checkpoint) <= maxEpochs
             ? TrainingCheckpoint.Load(checkpoint, network, optimizer, generator) : null;
-        if (resumed?.Epoch > maxEpochs)
-            throw new InvalidOperationException($"{checkpoint} is at epoch {resumed.Epoch}, past {maxEpochs}");
         var rng = resumed is null ? new DeterministicRng(seed) : TrainingCheckpoint.BatchOrder(resumed);
         using var trainX = tensor(trainSet.Features, [trainSet.Count, trainSet.FeatureCount], device: _device);
         using var trainY = tensor(trainSet.Labels, device: _device);
@@ -131,7 +132,7 @@ public sealed class MlpFitnessFunction : IFitnessFunction
                 break; // Keras EarlyStopping(patience)
             }
         }
-        if (checkpoint is not null && !stopped)
+        if (checkpoint is not null && !stopped && epoch < _budget.MaxEpochs)
             TrainingCheckpoint.Save(checkpoint, network, optimizer, generator, new TrainingProgress(epoch, best.Loss,
                 best.Accuracy, best.Epoch, reportAccuracy, curve, rng.GetState()));
         // Fitness is the accuracy at the best validation loss (early stopping with best weights).

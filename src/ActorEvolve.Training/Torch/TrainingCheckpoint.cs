@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Randomness;
@@ -23,6 +24,9 @@ public static class TrainingCheckpoint
 
     public static bool Exists(string folder) => File.Exists(Path.Combine(folder, Progress));
 
+    /// <summary>The epoch a checkpoint folder holds, or null when it holds none.</summary>
+    public static int? EpochOf(string folder) => Exists(folder) ? Read(folder, ReadProgress).Epoch : null;
+
     public static void Save(string folder, Mlp network, optim.Optimizer optimizer, Generator dropout,
         TrainingProgress progress)
     {
@@ -38,13 +42,33 @@ public static class TrainingCheckpoint
     }
 
     /// <summary>Loads a checkpoint into a network, optimiser and generator built as for a fresh training.</summary>
-    public static TrainingProgress Load(string folder, Mlp network, optim.Optimizer optimizer, Generator dropout)
+    public static TrainingProgress Load(string folder, Mlp network, optim.Optimizer optimizer, Generator dropout) =>
+        Read(folder, f =>
+        {
+            network.load(Path.Combine(f, Weights));
+            ((OptimizerHelper)optimizer).load_state_dict(Path.Combine(f, Optimizer));
+            using (var state = tensor(File.ReadAllBytes(Path.Combine(f, Dropout)))) dropout.set_state(state);
+            return ReadProgress(f);
+        });
+
+    static TrainingProgress ReadProgress(string folder) =>
+        JsonSerializer.Deserialize<TrainingProgress>(File.ReadAllText(Path.Combine(folder, Progress)))
+        ?? throw new InvalidDataException("empty progress");
+
+    /// <summary>A checkpoint that cannot be read (a full disk, a bad file) is deleted, and the attempt fails: its
+    /// retry trains from scratch, which gives the same result.</summary>
+    static T Read<T>(string folder, Func<string, T> read)
     {
-        network.load(Path.Combine(folder, Weights));
-        ((OptimizerHelper)optimizer).load_state_dict(Path.Combine(folder, Optimizer));
-        using (var state = tensor(File.ReadAllBytes(Path.Combine(folder, Dropout)))) dropout.set_state(state);
-        return JsonSerializer.Deserialize<TrainingProgress>(File.ReadAllText(Path.Combine(folder, Progress)))
-               ?? throw new InvalidDataException($"{folder}: an empty training checkpoint");
+        try
+        {
+            return read(folder);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or JsonException
+                                      or UnauthorizedAccessException or ExternalException)
+        {
+            Directory.Delete(folder, recursive: true);
+            throw new EvaluationException($"its training checkpoint could not be read and was deleted ({e.Message})");
+        }
     }
 
     public static DeterministicRng BatchOrder(TrainingProgress progress) =>
