@@ -30,6 +30,7 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         ["generation-completed"] = typeof(RunJournal.GenerationCompleted),
         ["run-finished"] = typeof(RunJournal.RunFinished),
         ["run-snapshot"] = typeof(RunJournal.RunSnapshot),
+        ["rung-completed"] = typeof(RunJournal.RungCompleted),
         ["child-born"] = typeof(RunJournal.ChildBorn),
         ["child-evaluated"] = typeof(RunJournal.ChildEvaluated),
         ["member-removed"] = typeof(RunJournal.MemberRemoved),

@@ -38,17 +38,25 @@ public static class RunJournal
     public sealed record FitnessRecorded(int Generation, string Genome, double Accuracy, double ValidationLoss,
         int Epochs,
         double Seconds, string Trainer, string? Failure, double? TestAccuracy = null, DateTimeOffset? FinishedAt = null,
-        IReadOnlyDictionary<string, double>? Metrics = null, IReadOnlyList<EpochScore>? Curve = null) : IRecord
+        IReadOnlyDictionary<string, double>? Metrics = null, IReadOnlyList<EpochScore>? Curve = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Rung = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Partial = false) : IRecord
     {
         public static FitnessRecorded From(RecordedFitness fact) => new(fact.Generation, fact.Genome.Key,
             fact.Result.Accuracy, fact.Result.ValidationLoss, fact.Result.Epochs, fact.Result.Seconds,
             fact.Result.Trainer, fact.Result.FailureReason,
-            fact.Result.TestAccuracy, fact.Result.FinishedAt, fact.Result.Metrics, fact.Result.Curve);
+            fact.Result.TestAccuracy, fact.Result.FinishedAt, fact.Result.Metrics, fact.Result.Curve,
+            fact.Result.Rung, fact.Result.Partial);
 
         public RecordedFitness ToFact() => new(Generation, Core.Genes.Genome.Parse(Genome),
             new FitnessResult(Accuracy, ValidationLoss, Epochs, Seconds, Trainer, Failure, TestAccuracy, FinishedAt,
-                Metrics, Curve: Curve));
+                Metrics, Curve: Curve, Rung: Rung, Partial: Partial));
     }
+
+    /// <summary>A run with rungs: one trial of the current generation came back (<see cref="Protocol.RungTrained"/>).
+    /// Recovery feeds these to the generation's <see cref="SuccessiveHalving"/>, so no finished rung trains again;
+    /// <see cref="FitnessRecorded.Trainer"/> names the node that holds the genome's checkpoint.</summary>
+    public sealed record RungCompleted(int Rung, bool Stopped, FitnessRecorded Fitness) : IRecord;
 
     public sealed record GenerationCompleted(int Generation, double Best, double Mean, double Worst, string BestGenome)
         : IRecord;
