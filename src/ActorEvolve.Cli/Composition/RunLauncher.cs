@@ -3,6 +3,8 @@ using Akka.Configuration;
 using ActorEvolve.Cli.Commands;
 using ActorEvolve.Cli.Console;
 using ActorEvolve.Cli.Dashboard;
+using ActorEvolve.Core.Evolution;
+using ActorEvolve.Core.Fitness;
 using ActorEvolve.Engine.Cluster;
 using ActorEvolve.Engine.Configuration;
 using ActorEvolve.Engine.Formats;
@@ -31,6 +33,7 @@ public static class RunLauncher
         var resume = runConfigText is null;
         // Everything is checked before anything is written, so bad input leaves no half-made run behind.
         var fitness = await PreflightAsync(config, view, cancellation);
+        CheckRungs(engine.Ga.Rungs, fitness);
         var stateDirectory = Path.GetDirectoryName(files.Directory)!;
         var stateDirectoryExisted = Directory.Exists(stateDirectory);
         var folderExisted = Directory.Exists(files.Directory);
@@ -98,6 +101,20 @@ public static class RunLauncher
             RemotingEndpoint.Preflight(host, port, "the dashboard");
         }
         return fitness;
+    }
+
+    /// <summary>Rungs need a fitness that can stop part-way and go on (<see cref="IRungFitness"/>), whose full budget
+    /// is the last rung.</summary>
+    static void CheckRungs(RungSettings? rungs, IFitnessFunction fitness)
+    {
+        if (rungs is null) return;
+        if (fitness is not IRungFitness rungFitness)
+            throw new ConfigException("invalid configuration: actorevolve.ga.rungs need a fitness that trains in " +
+                                      "epochs (mlp, exec: with exec.max-epochs, or a table with learning curves)");
+        if (rungs.Epochs[^1] != rungFitness.MaxEpochs)
+            throw new ConfigException($"invalid configuration: actorevolve.ga.rungs end at {rungs.Epochs[^1]} " +
+                                      $"epochs, but the fitness trains {rungFitness.MaxEpochs}: the last rung is " +
+                                      "full training");
     }
 
     /// <summary>A start that failed or was stopped before the journal recorded the run leaves nothing behind: a new

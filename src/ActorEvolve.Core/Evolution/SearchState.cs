@@ -54,6 +54,11 @@ public sealed class SearchState
     public IReadOnlyList<Genome> PendingEvaluations =>
         Population.DistinctBy(g => g.Key).Where(g => !_evaluated.ContainsKey(g.Key)).ToArray();
 
+    /// <summary>The current generation's distinct genomes that were not evaluated before it (trained in it, or still
+    /// to be): the children its rungs (<see cref="SuccessiveHalving"/>) are run over, also after a resume.</summary>
+    public IReadOnlyList<Genome> NewThisGeneration => Population.DistinctBy(g => g.Key)
+        .Where(g => !_evaluated.ContainsKey(g.Key) || _trainedThisGeneration.Contains(g.Key)).ToArray();
+
     public bool IsGenerationComplete => Population.All(g => _evaluated.ContainsKey(g.Key));
 
     /// <summary>Records a genome's result as the objective sees it (<see cref="Objective.Apply"/>, idempotent, so

@@ -44,6 +44,8 @@ public sealed record Objective(string Metric, bool Maximize,
             throw new ArgumentException("sharing-radius ranks by one score: set it to 0 with two objectives");
         if (ga.Guidance != Guidance.Off)
             throw new ArgumentException("guidance models one score: set it to off with two objectives");
+        if (ga.Rungs is not null)
+            throw new ArgumentException("rungs promote by one score: turn them off (ga.rungs = off) with two objectives");
         return this;
     }
 

@@ -14,6 +14,8 @@ namespace ActorEvolve.Engine.Actors;
 /// A crashed, failed or silent attempt is retried up to <see cref="EvaluationPolicy.MaxAttempts"/> times; after
 /// that the genome scores as failed and the run goes on. Replies carry the attempt number: a late answer to the
 /// attempt that just timed out is still taken (the work is done), answers to older attempts are ignored.
+/// A rung trial (<see cref="RungBudget"/>) first asks for a slot on the node that holds the genome's checkpoint;
+/// retries go anywhere (another node trains it from scratch to the same result).
 /// </summary>
 public sealed class GenomeActor : ReceiveActor, IWithTimers
 {
@@ -25,6 +27,8 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
     readonly long _runSeed;
     readonly string _runId;
     readonly FinalEvaluation? _final;
+    readonly RungBudget? _rung;
+    readonly string? _preferredNode;
     IActorRef? _trainer;
     int _attempt;
     string _lastFailure = "";
@@ -32,8 +36,10 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public GenomeActor(Genome genome, IActorRef slots, EvaluationPolicy policy, long runSeed, string runId,
-        FinalEvaluation? final)
+        FinalEvaluation? final, RungBudget? rung, string? preferredNode)
     {
+        _rung = rung;
+        _preferredNode = preferredNode;
         _runId = runId;
         _genome = genome;
         _slots = slots;
@@ -61,12 +67,13 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
     }
 
     public static Props Props(Genome genome, IActorRef slots, EvaluationPolicy policy, long runSeed, string runId,
-        FinalEvaluation? final = null) =>
-        Akka.Actor.Props.Create(() => new GenomeActor(genome, slots, policy, runSeed, runId, final));
+        FinalEvaluation? final = null, RungBudget? rung = null, string? preferredNode = null) =>
+        Akka.Actor.Props.Create(() => new GenomeActor(genome, slots, policy, runSeed, runId, final, rung,
+            preferredNode));
 
     TimeSpan Timeout => _final is null ? _policy.Timeout : _policy.FinalTimeout;
 
-    protected override void PreStart() => _slots.Tell(new TrainerWanted());
+    protected override void PreStart() => _slots.Tell(new TrainerWanted(_preferredNode));
 
     /// <summary>Stopped with its run, or restarted after a crash: the training is cancelled and the slot goes back
     /// (before a new instance asks again).</summary>
@@ -77,7 +84,7 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
         _attempt++;
         _trainer = trainer;
         Context.Watch(trainer);
-        trainer.Tell(new EvaluateGenome(_runSeed, _genome, _attempt, _final, _runId));
+        trainer.Tell(new EvaluateGenome(_runSeed, _genome, _attempt, _final, _runId, _rung));
         PublishAttempt(answered: false);
         Timers.StartSingleTimer("attempt-timeout", new AttemptTimedOut(_attempt), Timeout);
     }
@@ -97,7 +104,7 @@ public sealed class GenomeActor : ReceiveActor, IWithTimers
     {
         _trainer = null; // the slots actor frees our slot when we stop
         var finished = result with { FinishedAt = DateTimeOffset.UtcNow };
-        Context.Parent.Tell(new GenomeScored(_genome, finished, _final is not null));
+        Context.Parent.Tell(new GenomeScored(_genome, finished, _final is not null, _rung));
         Context.Stop(Self);
     }
 

@@ -16,17 +16,26 @@ namespace ActorEvolve.Engine.Actors;
 /// genome again. The GA lives in <see cref="SearchState"/> (pure); on recovery the state is rebuilt by replaying
 /// the journaled facts through the same transitions, so populations and breeding match an uninterrupted run.
 /// Snapshots at generation boundaries keep recovery from reading the whole history.
+/// With rungs (<see cref="GaSettings.Rungs"/>) a generation's new children are trained by
+/// <see cref="SuccessiveHalving"/>: each trial that comes back is journaled (<see cref="RunJournal.RungCompleted"/>,
+/// replayed into the generation's halving on recovery, so no finished rung trains again), the slots are kept busy
+/// with its next trials, and once it settles the children's results are recorded as usual and the trials still
+/// running (early promotions that fell out) are cancelled.
 /// </summary>
 public sealed class PopulationActor : RunActor
 {
     SearchState _state = null!;
     readonly List<RecordedFitness> _unwritten = []; // scored, waiting for the journal write in flight to finish
     bool _writing;
+    SuccessiveHalving? _halving; // this generation's rungs, until they settle
+    readonly Dictionary<string, (IActorRef Actor, RungTrial Trial)> _trials = new(StringComparer.Ordinal);
+    readonly Dictionary<string, string> _checkpointNodes = new(StringComparer.Ordinal); // genome → host:port
 
     public PopulationActor(RunSettings settings, bool resume, IReadOnlyList<IActorRef> listeners)
         : base(settings, resume, listeners)
     {
-        Command<GenomeScored>(m => !m.Final, OnScored);
+        Command<GenomeScored>(m => m is { Final: false, Rung: null }, OnScored);
+        Command<GenomeScored>(m => m is { Final: false, Rung: not null }, OnRungScored);
         Command<ScoresWritten>(_ => OnScoresWritten());
     }
 
@@ -41,7 +50,7 @@ public sealed class PopulationActor : RunActor
         _state = Journaled.Replay(Settings);
         // copies: messages are immutable
         Publish(new RunResumed(_state.Generation, _state.Facts.ToArray(), _state.History.ToArray()));
-        if (_state.IsFinished) StartFinalEvaluation(); // killed while retraining the winner
+        if (_state.IsFinished) Finish(); // killed while retraining the winner
         else StartGeneration();
     }
 
@@ -61,6 +70,11 @@ public sealed class PopulationActor : RunActor
         if (pending.Count == 0)
         {
             CompleteGeneration(); // every genome of this generation was evaluated before
+            return;
+        }
+        if (Settings.Ga.Rungs is { } rungs)
+        {
+            StartRungs(rungs);
             return;
         }
         foreach (var genome in pending)
@@ -121,8 +135,90 @@ public sealed class PopulationActor : RunActor
             Log.Info("Generation {0}: best {1:P2} mean {2:P2} ({3})", summary.Generation, summary.Best, summary.Mean,
                 summary.BestGenome);
             if (!_state.IsFinished) StartGeneration();
-            else StartFinalEvaluation();
+            else Finish();
         });
+    }
+
+    void Finish()
+    {
+        DropCheckpoints(before: int.MaxValue);
+        StartFinalEvaluation();
+    }
+
+    /// <summary>Tells every trainer node that the run's checkpoints of generations before <paramref name="before"/>
+    /// can go: nothing promotes from a settled generation.</summary>
+    void DropCheckpoints(int before)
+    {
+        if (Settings.Ga.Rungs is not null)
+            Slots.Tell(new ToEveryNode(new DropCheckpoints(Settings.RunId, before)));
+    }
+
+    void StartRungs(RungSettings rungs)
+    {
+        DropCheckpoints(before: _state.Generation);
+        _halving = new SuccessiveHalving(_state.NewThisGeneration, rungs);
+        foreach (var trial in Journaled.RungTrials(_state.Generation)) ApplyRung(trial);
+        if (_halving.IsSettled) SettleRungs();
+        else StartTrials();
+    }
+
+    protected override void OnSlotsChanged()
+    {
+        if (_halving is not null) StartTrials();
+    }
+
+    /// <summary>Keeps the slots supplied with the halving's next trials: a promotion, preferably on the node that
+    /// holds the genome's checkpoint, else a child's first rung.</summary>
+    void StartTrials()
+    {
+        while (_trials.Count < TrainingsWanted && _halving!.Next() is { } trial)
+        {
+            var key = trial.Genome.Key;
+            var props = GenomeActor.Props(trial.Genome, Slots, Settings.Policy, Settings.Seed, Settings.RunId,
+                rung: new RungBudget(_state.Generation, trial.Epochs),
+                preferredNode: trial.FromEpochs > 0 ? _checkpointNodes.GetValueOrDefault(key) : null);
+            _trials[key] = (Context.ActorOf(props), trial);
+        }
+    }
+
+    void OnRungScored(GenomeScored scored)
+    {
+        var key = scored.Genome.Key;
+        // an answer after the rungs settled, or a restarted GenomeActor's repeat
+        if (_halving is null || !_trials.Remove(key, out var running)) return;
+        var trial = running.Trial;
+        var result = _state.Objective.Apply(scored.Result);
+        var fitness = RunJournal.FitnessRecorded.From(new RecordedFitness(_state.Generation, scored.Genome, result));
+        Persist(new RunJournal.RungCompleted(trial.Rung, result.StoppedBefore(trial.Epochs), fitness), done =>
+        {
+            ApplyRung(done);
+            Publish(new RungTrained(_state.Generation, trial.Genome, trial.Rung, trial.Epochs, trial.FromEpochs,
+                result, done.Stopped));
+            if (_halving.IsSettled) SettleRungs();
+            else StartTrials();
+        });
+    }
+
+    void ApplyRung(RunJournal.RungCompleted trial)
+    {
+        var fact = trial.Fitness.ToFact();
+        _halving!.Record(fact.Genome, trial.Rung, fact.Result, trial.Stopped);
+        var slash = fact.Result.Trainer.LastIndexOf('/'); // trainers are named host:port/slot
+        if (slash > 0) _checkpointNodes[fact.Genome.Key] = fact.Result.Trainer[..slash];
+    }
+
+    /// <summary>The generation's rungs are settled: trials still running are moot (their actors stop, which cancels
+    /// the training) and every child's result is recorded as in a run without rungs.</summary>
+    void SettleRungs()
+    {
+        foreach (var (actor, _) in _trials.Values) Context.Stop(actor);
+        _trials.Clear();
+        _checkpointNodes.Clear();
+        foreach (var child in _halving!.Results().Where(r => !_state.Evaluated.ContainsKey(r.Genome.Key)))
+            _unwritten.Add(new RecordedFitness(_state.Generation, child.Genome, child.Fitness));
+        _halving = null;
+        if (_unwritten.Count > 0) WriteScores();
+        else CompleteGeneration(); // a resumed run whose every result was journaled before it stopped
     }
 
     RunJournal.RunSnapshot Snapshot(RunJournal.RunFinished? finished) =>

@@ -31,6 +31,12 @@ public abstract class RunActor : ReceivePersistentActor
     protected RunSettings Settings { get; }
     protected JournaledRun Journaled { get; } = new();
     protected IActorRef Slots { get; private set; } = ActorRefs.Nobody;
+    /// <summary>The trainer slots of every node the run can borrow now.</summary>
+    protected int SlotCount { get; private set; }
+    /// <summary>Trainings to keep asked for: every slot busy, plus a few waiting (a quarter of the slots, at least
+    /// one) so a slot that frees up starts its next training without waiting for the journal or for breeding.
+    /// </summary>
+    protected int TrainingsWanted => SlotCount + Math.Max(1, SlotCount / 4);
 
     public override string PersistenceId { get; }
 
@@ -46,6 +52,11 @@ public abstract class RunActor : ReceivePersistentActor
         Recover<RunJournal.IRecord>(record => Journaled.Apply(record));
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
+        Command<TrainerNodesChanged>(m =>
+        {
+            SlotCount = m.Nodes.Sum(n => n.Slots);
+            OnSlotsChanged();
+        });
         Command<GenomeScored>(m => m.Final, m =>
         {
             _tests[m.Genome.Key] = m.Result;
@@ -71,6 +82,23 @@ public abstract class RunActor : ReceivePersistentActor
         settings.Ga.Mode == GaMode.SteadyState
             ? Akka.Actor.Props.Create(() => new SteadyStateActor(settings, resume, listeners))
             : Akka.Actor.Props.Create(() => new PopulationActor(settings, resume, listeners));
+
+    protected override void PreStart()
+    {
+        Context.System.EventStream.Subscribe(Self, typeof(TrainerNodesChanged));
+        base.PreStart();
+    }
+
+    protected override void PostStop()
+    {
+        Context.System.EventStream.Unsubscribe(Self);
+        base.PostStop();
+    }
+
+    /// <summary>Trainer nodes came or went (<see cref="SlotCount"/> changed).</summary>
+    protected virtual void OnSlotsChanged()
+    {
+    }
 
     /// <summary>A GenomeActor that crashes (a bug, not a failed training: those it handles itself) is restarted
     /// and simply asks again; it holds nothing that a restart would lose.</summary>

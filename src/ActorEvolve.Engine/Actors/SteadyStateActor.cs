@@ -11,16 +11,14 @@ namespace ActorEvolve.Engine.Actors;
 
 /// <summary>
 /// Drives a steady-state run (<see cref="SteadyStateSearch"/>, pure): it keeps every trainer slot supplied with a
-/// child, plus a few waiting (a quarter of the slots, at least one) so a slot that frees up starts its next training
-/// without waiting for the journal or for breeding. Every birth, result and removal is journaled in the order the
-/// search made it; on recovery the search is rebuilt from them (a transition whose write was cut short is journaled
-/// again whole), the children without a result are sent again, and breeding goes on from exactly that state.
-/// Listeners hear the run in rounds of population-size joins (as generations).
+/// child, plus a few waiting (<see cref="RunActor.TrainingsWanted"/>). Every birth, result and removal is journaled
+/// in the order the search made it; on recovery the search is rebuilt from them (a transition whose write was cut
+/// short is journaled again whole), the children without a result are sent again, and breeding goes on from exactly
+/// that state. Listeners hear the run in rounds of population-size joins (as generations).
 /// </summary>
 public sealed class SteadyStateActor : RunActor
 {
     SteadyStateSearch _state = null!;
-    int _slotCount;
     int _inFlight;          // children being evaluated
     int _journaledFacts;    // facts of the search handed to the journal
     int _publishedRounds;   // rounds reported to the listeners
@@ -40,26 +38,11 @@ public sealed class SteadyStateActor : RunActor
         : base(settings, resume, listeners)
     {
         Command<GenomeScored>(m => !m.Final, OnScored);
-        Command<TrainerNodesChanged>(m =>
-        {
-            _slotCount = m.Nodes.Sum(n => n.Slots);
-            OnRefill();
-        });
         Command<Refill>(_ => OnRefill());
         Command<AllJournaled>(_ => StartFinalEvaluation());
     }
 
-    protected override void PreStart()
-    {
-        Context.System.EventStream.Subscribe(Self, typeof(TrainerNodesChanged));
-        base.PreStart();
-    }
-
-    protected override void PostStop()
-    {
-        Context.System.EventStream.Unsubscribe(Self);
-        base.PostStop();
-    }
+    protected override void OnSlotsChanged() => OnRefill();
 
     protected override IReadOnlyList<ScoredGenome> Ranking => _state.Ranking;
 
@@ -107,8 +90,7 @@ public sealed class SteadyStateActor : RunActor
     /// <summary>Breeds while slots (and the few waiting beside them) lack a child and the search allows one.</summary>
     void OnRefill()
     {
-        var wanted = _slotCount + Math.Max(1, _slotCount / 4);
-        while (_inFlight < wanted && _state.CanBreed)
+        while (_inFlight < TrainingsWanted && _state.CanBreed)
         {
             var child = _state.Breed();
             if (child.Evaluate) Send(child.Genome);

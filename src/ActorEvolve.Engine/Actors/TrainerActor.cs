@@ -38,8 +38,8 @@ public sealed class TrainerActor : ReceiveActor, IWithUnboundedStash
 
     public IStash Stash { get; set; } = null!;
 
-    /// <param name="stateDirectory">This node's state folder, where a winner's model is saved (null: nowhere).
-    /// </param>
+    /// <param name="stateDirectory">This node's state folder, where a winner's model is saved and rung trials keep
+    /// their checkpoints (null: nowhere; every rung then trains from scratch).</param>
     public TrainerActor(IFitnessFunction fitness, string nodeName, string? stateDirectory, CancellationToken shutdown)
     {
         _fitness = fitness;
@@ -110,10 +110,18 @@ public sealed class TrainerActor : ReceiveActor, IWithUnboundedStash
             line => _log.Info("{0} attempt {1}: {2}", genome, request.Attempt, line));
         try
         {
-            var result = request.Final is { } final
-                ? _fitness.EvaluateOnTestSet(request.Genome, final.Epochs, context, ModelPath(request), cancellation)
-                  ?? FitnessResult.Failure("this fitness source has no test set", _name)
-                : _fitness.Evaluate(request.Genome, context, cancellation);
+            var result = request switch
+            {
+                { Final: { } final } => _fitness.EvaluateOnTestSet(request.Genome, final.Epochs, context,
+                    ModelPath(request), cancellation) ?? FitnessResult.Failure("this fitness source has no test set",
+                    _name),
+                { Rung: { } rung } => _fitness is IRungFitness rungs
+                    ? rungs.EvaluateUpTo(request.Genome, rung.Epochs,
+                        RunCheckpoints.Of(_stateDirectory, request.RunId)?.For(rung.Generation, genome), context,
+                        cancellation)
+                    : throw new EvaluationException("this node's fitness cannot train in rungs"),
+                _ => _fitness.Evaluate(request.Genome, context, cancellation),
+            };
             return cancellation.IsCancellationRequested ? null : new GenomeEvaluated(genome, request.Attempt, result);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)

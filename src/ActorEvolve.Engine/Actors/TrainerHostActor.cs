@@ -1,6 +1,8 @@
 using Akka.Actor;
+using Akka.Event;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Engine.Protocol;
+using ActorEvolve.Engine.Results;
 
 namespace ActorEvolve.Engine.Actors;
 
@@ -11,6 +13,8 @@ namespace ActorEvolve.Engine.Actors;
 /// </summary>
 public sealed class TrainerHostActor : ReceiveActor
 {
+    readonly ILoggingAdapter _log = Context.GetLogger();
+
     public const string Name = "trainers";
 
     /// <summary>The cluster role of nodes whose slots runs may borrow.</summary>
@@ -23,6 +27,11 @@ public sealed class TrainerHostActor : ReceiveActor
             .Select(i => Context.ActorOf(TrainerActor.Props(fitness, nodeName, stateDirectory, shutdown), $"c{i}"))
             .ToArray();
         Receive<GetSlots>(_ => Sender.Tell(new SlotsOffered(trainers)));
+        Receive<DropCheckpoints>(m =>
+        {
+            foreach (var kept in RunCheckpoints.Of(stateDirectory, m.RunId)?.DropBefore(m.Generation) ?? [])
+                _log.Warning("Could not delete the checkpoints in {0} yet; the next generation tries again", kept);
+        });
     }
 
     /// <summary>A trainer that crashes holds nothing worth keeping: restart it; its GenomeActor retries the genome.

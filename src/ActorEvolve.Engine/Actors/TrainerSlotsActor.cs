@@ -9,12 +9,13 @@ namespace ActorEvolve.Engine.Actors;
 /// again) its trainer host is asked for its slots (GetSlots → SlotsOffered); when it becomes unreachable, leaves or
 /// is downed, its slots are gone. Each GenomeActor borrows an idle slot for one attempt, oldest request first, so a
 /// request never waits behind another slot's long training while a slot sits idle, whatever the mix of fast and
-/// slow genomes. A slot that stops (its node is shutting down) is never lent again.
+/// slow genomes; a request that prefers a node (where its genome's checkpoint is) gets an idle slot there if there is
+/// one. A slot that stops (its node is shutting down) is never lent again.
 /// </summary>
 public sealed class TrainerSlotsActor : ReceiveActor
 {
     readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
-    readonly List<IActorRef> _waiting = [];                 // GenomeActors that want a slot, oldest first
+    readonly List<(IActorRef Asker, string? Node)> _waiting = []; // GenomeActors that want a slot, oldest first
     readonly Dictionary<IActorRef, IActorRef> _busy = [];   // slot → the GenomeActor using it
     readonly List<Address> _nodes = [];                     // trainer nodes up and reachable, in the order they came
     readonly Dictionary<Address, IReadOnlyList<IActorRef>> _slotsByNode = []; // those whose host answered GetSlots
@@ -36,11 +37,15 @@ public sealed class TrainerSlotsActor : ReceiveActor
             _slotsByNode[node] = m.Slots;
             UpdateSlots();
         });
-        Receive<TrainerWanted>(_ =>
+        Receive<TrainerWanted>(m =>
         {
             Context.Watch(Sender); // a GenomeActor that stops frees whatever it held or asked for
-            _waiting.Add(Sender);
+            _waiting.Add((Sender, m.PreferredNode));
             Assign();
+        });
+        Receive<ToEveryNode>(m =>
+        {
+            foreach (var node in _nodes) Host(node).Tell(m.Message, Sender);
         });
         Receive<TrainerReleased>(m =>
         {
@@ -56,7 +61,7 @@ public sealed class TrainerSlotsActor : ReceiveActor
         });
         Receive<Terminated>(t =>
         {
-            _waiting.RemoveAll(w => w.Equals(t.ActorRef));
+            _waiting.RemoveAll(w => w.Asker.Equals(t.ActorRef));
             foreach (var slot in _busy.Where(b => b.Value.Equals(t.ActorRef)).Select(b => b.Key).ToArray())
                 _busy.Remove(slot);
             Assign();
@@ -74,8 +79,11 @@ public sealed class TrainerSlotsActor : ReceiveActor
     void NodeUp(Address node)
     {
         if (!_nodes.Contains(node)) _nodes.Add(node);
-        Context.ActorSelection(new RootActorPath(node) / "user" / TrainerHostActor.Name).Tell(GetSlots.Instance);
+        Host(node).Tell(GetSlots.Instance);
     }
+
+    ActorSelection Host(Address node) =>
+        Context.ActorSelection(new RootActorPath(node) / "user" / TrainerHostActor.Name);
 
     void NodeGone(Address node)
     {
@@ -90,20 +98,28 @@ public sealed class TrainerSlotsActor : ReceiveActor
         var slots = nodes.SelectMany(n => _slotsByNode[n]).ToArray();
         if (!slots.SequenceEqual(_slots))
             Context.System.EventStream.Publish(new TrainerNodesChanged(
-                nodes.Select(n => ($"{n.Host}:{n.Port}", _slotsByNode[n].Count)).ToArray()));
+                nodes.Select(n => (NodeName(n), _slotsByNode[n].Count)).ToArray()));
         foreach (var slot in slots.Except(_slots)) Context.Watch(slot);
         _slots = slots;
         Assign();
     }
 
+    /// <summary>A node as trainers name it in results (<c>TrainerNodeHost</c>): host:port.</summary>
+    static string NodeName(Address node) => $"{node.Host}:{node.Port}";
+
+    string NodeOf(IActorRef slot) =>
+        NodeName(slot.Path.Address.HasLocalScope ? _cluster.SelfAddress : slot.Path.Address);
+
     void Assign()
     {
-        foreach (var slot in _slots)
+        var idle = _slots.Where(s => !_busy.ContainsKey(s)).ToList();
+        while (idle.Count > 0 && _waiting.Count > 0)
         {
-            if (_busy.ContainsKey(slot)) continue;
-            if (_waiting.Count == 0) return;
-            var genomeActor = _waiting[0];
+            var (genomeActor, node) = _waiting[0];
             _waiting.RemoveAt(0);
+            var preferred = node is null ? -1 : idle.FindIndex(s => NodeOf(s) == node);
+            var slot = idle[Math.Max(0, preferred)];
+            idle.Remove(slot);
             _busy[slot] = genomeActor;
             genomeActor.Tell(new TrainerAssigned(slot));
         }

@@ -25,6 +25,7 @@ public sealed class TrainerProtocolSerializer : SerializerWithStringManifest
         ["get-slots/1"] = typeof(GetSlots),
         ["slots-offered/1"] = typeof(SlotsOffered),
         ["training-progress/1"] = typeof(TrainingProgress),
+        ["drop-checkpoints/1"] = typeof(DropCheckpoints),
     };
 
     static readonly Dictionary<Type, string> ManifestsByType =

@@ -98,7 +98,33 @@ public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings
             ga.Double("random-select"), ga.Double("mutate-chance"), initial, ga.Bool("avoid-duplicates"),
             ga.Double("immigrants"), ga.Int("tournament"), ga.Int("sharing-radius"), ga.Bool("adaptive-mutation"),
             mode, ga.Int("evaluations"), removal, ga.Bool("birth-order"), guidance, ga.Int("candidates"),
-            ga.Double("exploration")).Validated());
+            ga.Double("exploration"), ReadRungs(ga, root)).Validated());
+    }
+
+    /// <summary><c>ga.rungs</c>: off, a list of epochs (the last the full budget) or auto, up to three rungs below
+    /// the full budget (<see cref="RungSettings.Auto"/>); <c>ga.reduction</c>: η.</summary>
+    static RungSettings? ReadRungs(SettingsReader ga, SettingsReader root)
+    {
+        if (ga.Kind("rungs") == SettingKind.List) return new RungSettings(ga.Ints("rungs"), ga.Int("reduction"));
+        if (!ga.Choice("rungs", ("off", false), ("auto", true))) return null;
+        return RungSettings.Auto(FullEpochs(root) ?? throw new ConfigException(
+            $"invalid configuration: {ga.KeyOf("rungs")} = auto needs the full budget in epochs, which this fitness " +
+            "does not give here: list the rungs' epochs instead, e.g. [1, 3, 9]"), ga.Int("reduction"));
+    }
+
+    /// <summary>The fitness's full training budget in epochs, where the configuration says it: the MLP's budget,
+    /// or an <c>exec:</c> program's <c>exec.max-epochs</c>.</summary>
+    static int? FullEpochs(SettingsReader root)
+    {
+        var fitness = root.String("fitness");
+        if (fitness == "mlp")
+        {
+            var training = root.Section("training");
+            return training.Section("budgets").Section(training.String("budget")).Int("max-epochs");
+        }
+        var exec = fitness.StartsWith("exec:", StringComparison.Ordinal) ? root.OptionalSection("exec") : null;
+        return exec?.Kind("max-epochs") is SettingKind.Value && exec.Int("max-epochs") is > 0 and var epochs
+            ? epochs : null;
     }
 
     /// <summary>Builds a value whose own check (a record's <c>Validated</c>) throws <see cref="ArgumentException"/>,

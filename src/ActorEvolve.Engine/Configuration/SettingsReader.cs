@@ -80,6 +80,11 @@ public sealed class SettingsReader
             .ToArray();
     }
 
+    /// <summary>The list <paramref name="key"/> of whole numbers.</summary>
+    public IReadOnlyList<int> Ints(string key) => Strings(key).Select(item =>
+        int.TryParse(item, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value
+            : throw Wrong(key, "a list of whole numbers")).ToArray();
+
     /// <summary>One of the named <paramref name="choices"/> (e.g. random | grid).</summary>
     public T Choice<T>(string key, params (string Word, T Value)[] choices)
     {

@@ -13,6 +13,7 @@ public sealed class JournaledRun
 {
     readonly List<RecordedFitness> _facts = [];
     readonly List<SteadyFact> _steady = [];
+    readonly List<RunJournal.RungCompleted> _rungTrials = [];
 
     /// <summary>Null: the journal never recorded the run (it was stopped or refused before it started).</summary>
     public RunJournal.RunStarted? Started { get; private set; }
@@ -44,6 +45,7 @@ public sealed class JournaledRun
             case RunJournal.RunStarted started: Started = started; break;
             case RunJournal.FitnessRecorded fitness: _facts.Add(fitness.ToFact()); break;
             case RunJournal.GenerationCompleted: CompletedGenerations++; break;
+            case RunJournal.RungCompleted trial: _rungTrials.Add(trial); break;
             case RunJournal.RunFinished finished: Finished = finished; break;
             case RunJournal.ChildBorn born: _steady.Add(new SteadyBirth(born.Birth, Genome.Parse(born.Genome))); break;
             case RunJournal.ChildEvaluated evaluated:
@@ -56,6 +58,11 @@ public sealed class JournaledRun
                 break;
         }
     }
+
+    /// <summary>The rung trials journaled in generation <paramref name="generation"/>, in the order they came back.
+    /// </summary>
+    public IEnumerable<RunJournal.RungCompleted> RungTrials(int generation) =>
+        _rungTrials.Where(t => t.Fitness.Generation == generation);
 
     /// <summary>How many steady-state facts the journal holds (a rebuilt state may add the tail of a transition
     /// whose write was cut short).</summary>

@@ -6,8 +6,12 @@ namespace ActorEvolve.Engine.Protocol;
 /// slots.</summary>
 public sealed record TrainerNodesChanged(IReadOnlyList<(string Node, int Slots)> Nodes);
 
-/// <summary>GenomeActor → slots: give me an idle trainer slot.</summary>
-public sealed record TrainerWanted;
+/// <summary>GenomeActor → slots: give me an idle trainer slot, on node <paramref name="PreferredNode"/> (host:port,
+/// where the genome's checkpoint is) if one is idle there.</summary>
+public sealed record TrainerWanted(string? PreferredNode = null);
+
+/// <summary>Run → slots: tell every trainer node.</summary>
+public sealed record ToEveryNode(ITrainerMessage Message);
 
 /// <summary>Slots → GenomeActor: this trainer slot is yours for one attempt.</summary>
 public sealed record TrainerAssigned(IActorRef Trainer);

@@ -8,9 +8,19 @@ namespace ActorEvolve.Engine.Protocol;
 /// <see cref="Cluster.TrainerProtocolSerializer"/> (never by reflection over type names).</summary>
 public interface ITrainerMessage;
 
-/// <summary>Train one genome: for fitness (validation set), or as the final winner (test set).</summary>
+/// <summary>Train one genome: for fitness (validation set), or as the final winner (test set); with
+/// <paramref name="Rung"/>, only up to a rung's budget.</summary>
 public sealed record EvaluateGenome(long RunSeed, Genome Genome, int Attempt, FinalEvaluation? Final = null,
-    string RunId = "") : ITrainerMessage;
+    string RunId = "", RungBudget? Rung = null) : ITrainerMessage;
+
+/// <summary>Train up to <paramref name="Epochs"/> (a rung of generation <paramref name="Generation"/>), going on from
+/// the genome's checkpoint if this node holds one and leaving one for the next rung. The trainer keeps checkpoints in
+/// its own state folder, by run, generation and genome: the wire names no path.</summary>
+public sealed record RungBudget(int Generation, int Epochs);
+
+/// <summary>Run → every trainer node: the run's checkpoints of generations before <paramref name="Generation"/> can
+/// no longer be promoted; delete them.</summary>
+public sealed record DropCheckpoints(string RunId, int Generation) : ITrainerMessage;
 
 /// <summary>Asks for the winner's retraining on all non-test data, its test score and, with
 /// <paramref name="SaveModel"/>, its model saved where the trainer's own node keeps the run's files (never a path
