@@ -144,6 +144,80 @@ public sealed class TableFitnessTests : IDisposable
         Assert.DoesNotContain('\n', refused.Message);
     }
 
+    /// <summary>Learning curves for every genome that trained: relu 1 recorded with early stopping after epoch 3,
+    /// relu 2 trained 4 epochs (worse at epoch 2), tanh 2 stopped after one.</summary>
+    const string RungTable = $"{Header},accuracy_curve,loss_curve\n" +
+        "relu,1,0.8,0.3,0.79,ok,\"[0.6,0.8,0.7]\",\"[0.5,0.3,0.4]\"\n" +
+        "relu,2,0.85,0.25,,ok,\"[0.7,0.65,0.8,0.85]\",\"[0.5,0.6,0.3,0.25]\"\n" +
+        "tanh,1,0,NaN,,failed,,\ntanh,2,0.7,0.4,0.69,ok,\"[0.7]\",\"[0.4]\"\n";
+
+    static FitnessResult AtRung(TableFitness table, string activation, int layers, int epochs,
+        string? checkpoint = null) =>
+        table.EvaluateUpTo(new Genome(new Dictionary<string, string>
+        {
+            ["activation"] = activation, ["nb_layers"] = layers.ToString(),
+        }), epochs, checkpoint, new EvaluationContext(1, "t"), CancellationToken.None);
+
+    [Fact]
+    public void A_rung_is_the_learning_curve_cut_at_its_budget()
+    {
+        var table = new TableFitness(Write(RungTable), Space, TimeSpan.Zero);
+        Assert.Equal(4, table.MaxEpochs);
+        var second = AtRung(table, "relu", 2, 2);
+        Assert.Equal((0.7, 0.5, 1, 2), (second.Accuracy, second.ValidationLoss, second.Epochs, second.Curve!.Count));
+        Assert.False(second.StoppedBefore(2));
+        var full = AtRung(table, "relu", 2, 4);
+        Assert.Equal((0.85, 0.25, 4), (full.Accuracy, full.ValidationLoss, full.Epochs));
+        // Recorded with early stopping after epoch 3: a budget of 4 stops short, as the recorded training did, and
+        // the whole recorded training brings its test accuracy; a shorter cut does not.
+        var stopped = AtRung(table, "relu", 1, 4);
+        Assert.Equal((0.8, 2, 0.79), (stopped.Accuracy, stopped.Epochs, stopped.TestAccuracy));
+        Assert.True(stopped.StoppedBefore(4));
+        Assert.Null(AtRung(table, "relu", 1, 2).TestAccuracy);
+        Assert.Equal("failed when the table was recorded", AtRung(table, "tanh", 1, 1).FailureReason);
+    }
+
+    [Fact]
+    public void Table_patience_replays_early_stopping_on_the_curve()
+    {
+        var table = new TableFitness(Write(RungTable), Space, TimeSpan.Zero, patience: 1);
+        // relu 2 does not improve in epoch 2: with patience 1 its training ends there, at every budget above.
+        var result = AtRung(table, "relu", 2, 4);
+        Assert.Equal((0.7, 2), (result.Accuracy, result.Curve!.Count));
+        Assert.True(result.StoppedBefore(3));
+        Assert.Equal(0.85, AtRung(new TableFitness(Write(RungTable), Space, TimeSpan.Zero), "relu", 2, 4).Accuracy);
+    }
+
+    [Fact]
+    public void A_rung_waits_its_share_of_the_delay_from_its_checkpoint_and_leaves_one_where_the_mlp_would()
+    {
+        var table = new TableFitness(Write(RungTable), Space, TimeSpan.FromMilliseconds(200));
+        var checkpoint = Path.Combine(_dir, "relu-2");
+        Assert.Equal(0.1, AtRung(table, "relu", 2, 2, checkpoint).Seconds, 9);
+        Assert.True(Directory.Exists(checkpoint));
+        Assert.Equal(0.1, AtRung(table, "relu", 2, 4, checkpoint).Seconds, 9); // epochs 3 and 4 only
+        Assert.Equal(0.2, AtRung(table, "relu", 2, 4).Seconds, 9);
+        // Nothing is left at the full budget, nor for a training that stopped short.
+        var full = Path.Combine(_dir, "full");
+        AtRung(table, "relu", 2, 4, full);
+        var stopped = Path.Combine(_dir, "stopped");
+        AtRung(table, "tanh", 2, 2, stopped);
+        Assert.False(Directory.Exists(full) || Directory.Exists(stopped));
+    }
+
+    [Fact]
+    public void A_table_without_a_curve_for_every_genome_cannot_train_in_rungs()
+    {
+        var partial = new TableFitness(Write(CurveTable("\"[0.6,0.7]\",\"[0.5,0.4]\"")), Space, TimeSpan.Zero);
+        Assert.Equal(0, partial.MaxEpochs);
+        Assert.Contains(":2: genome 'activation=relu;nb_layers=1' has no learning curve", partial.WithoutCurves);
+        var refused = Assert.Throws<EvaluationException>(() => AtRung(partial, "tanh", 2, 1));
+        Assert.StartsWith("rungs need learning curves: ", refused.Message);
+        Assert.EndsWith(
+            ": no learning curves (columns accuracy_curve and loss_curve, as actorevolve brute records them)",
+            new TableFitness(Write(Table()), Space, TimeSpan.Zero).WithoutCurves);
+    }
+
     [Fact]
     public void A_missing_file_and_a_float_space_are_refused_in_one_line()
     {

@@ -12,6 +12,8 @@ namespace ActorEvolve.Training.Tables;
 /// "failed" marks a genome that failed to train, and a learning curve; brute force's grid.csv is such a table)
 /// instead of trained: for benchmarking the search on a known landscape, and for testing the engine cheaply. An
 /// optional delay per evaluation stands in for training time.
+/// A table whose every genome that trained has a learning curve trains in rungs (<see cref="IRungFitness"/>): a
+/// rung's result is the curve cut at its budget, replaying early stopping with a patience.
 /// The table is checked whole before a run starts, and refused with one line naming the file, line and column: a
 /// fitness or test accuracy that is not a finite number in [0, 1] (a percentage such as 85.3 included), a loss that
 /// is not finite, an unknown status, a genome listed twice with different values, and a table that does not cover
@@ -19,7 +21,7 @@ namespace ActorEvolve.Training.Tables;
 /// Every further column that holds a finite number on each row that did not fail (e.g. <c>parameters</c>, for a
 /// second objective) is reported as a metric of that name; other further columns are notes, ignored as before.
 /// </summary>
-public sealed class TableFitness : IFitnessFunction
+public sealed class TableFitness : IRungFitness
 {
     sealed record Row(double Fitness, double Loss, double? Test, bool Failed, IReadOnlyList<EpochScore>? Curve,
         double[] Metrics)
@@ -33,6 +35,7 @@ public sealed class TableFitness : IFitnessFunction
 
     readonly Dictionary<string, Row> _rows = new(StringComparer.Ordinal);
     readonly TimeSpan _delay;
+    readonly int? _patience;
 
     readonly string[] _metrics;
 
@@ -42,9 +45,13 @@ public sealed class TableFitness : IFitnessFunction
         ["fitness", "validation_loss", "test_accuracy", "status", "epochs", "seconds", "accuracy_curve", "loss_curve",
             Objective.DefaultMetric];
 
-    public TableFitness(string path, SearchSpace space, TimeSpan delay)
+    /// <param name="patience">For rungs: the early stopping replayed on the learning curves (null: none, a curve
+    /// ends where its recording stopped).</param>
+    public TableFitness(string path, SearchSpace space, TimeSpan delay, int? patience = null)
     {
+        if (patience < 1) throw new ArgumentOutOfRangeException(nameof(patience), "patience must be at least 1");
         _delay = delay;
+        _patience = patience;
         var table = CsvTable.Read(path, "fitness table");
         if (table.Rows.Count == 0) throw new DatasetException($"{path}: the fitness table has no rows");
         if (space.Size is null)
@@ -62,6 +69,9 @@ public sealed class TableFitness : IFitnessFunction
             table.Column("accuracy_curve"), table.Column("loss_curve"), metricColumns);
         if ((columns.AccuracyCurve < 0) != (columns.LossCurve < 0))
             throw new DatasetException($"{path}: a learning curve needs both columns, accuracy_curve and loss_curve");
+        if (columns.AccuracyCurve < 0)
+            WithoutCurves = $"{path}: no learning curves (columns accuracy_curve and loss_curve, as actorevolve " +
+                            "brute records them)";
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         var covered = 0L;
         foreach (var line in table.Rows)
@@ -76,10 +86,23 @@ public sealed class TableFitness : IFitnessFunction
             }
             _rows[genome.Key] = row;
             lines[genome.Key] = line.Line;
+            if (row is { Failed: false, Curve: null })
+                WithoutCurves ??=
+                    $"{path}:{line.Line}: genome {CsvTableRow.Shown(genome.Key, 200)} has no learning curve";
             if (space.Genes.All(g => g.Contains(genome.Get(g.Name)))) covered++;
         }
         RefuseGaps(path, space, covered);
+        var curves = _rows.Values.Where(r => r.Curve is not null).ToArray();
+        WithoutCurves ??= curves.Length == 0 ? $"{path}: no genome has a learning curve" : null;
+        MaxEpochs = WithoutCurves is null ? curves.Max(r => r.Curve!.Count) : 0;
     }
+
+    /// <summary>Why the table cannot train in rungs (a genome that trained without a learning curve), or null.
+    /// </summary>
+    public string? WithoutCurves { get; }
+
+    /// <summary>The longest learning curve; 0 when the table cannot train in rungs.</summary>
+    public int MaxEpochs { get; }
 
     readonly record struct Columns(int Fitness, int Loss, int Test, int Status, int AccuracyCurve, int LossCurve,
         int[] Metrics);
@@ -174,13 +197,63 @@ public sealed class TableFitness : IFitnessFunction
     public FitnessResult Evaluate(Genome genome, EvaluationContext context, CancellationToken cancellation)
     {
         if (_delay > TimeSpan.Zero) Task.Delay(_delay, cancellation).Wait(cancellation);
-        if (!_rows.TryGetValue(genome.Key, out var row))
+        return Unscored(genome, context, _delay.TotalSeconds, out var row)
+               ?? new FitnessResult(row!.Fitness, row.Loss, 1, _delay.TotalSeconds, context.Trainer,
+                   TestAccuracy: row.Test, Curve: row.Curve, Metrics: MetricsOf(row));
+    }
+
+    /// <summary>The failure of a genome the table does not score (missing, or failed when recorded), else null
+    /// and its row.</summary>
+    FitnessResult? Unscored(Genome genome, EvaluationContext context, double seconds, out Row? row)
+    {
+        if (!_rows.TryGetValue(genome.Key, out row))
             return FitnessResult.Failure("genome not in the fitness table", context.Trainer);
         return row.Failed
-            ? FitnessResult.Failure("failed when the table was recorded", context.Trainer, _delay.TotalSeconds)
-            : new FitnessResult(row.Fitness, row.Loss, 1, _delay.TotalSeconds, context.Trainer, TestAccuracy: row.Test,
-                Curve: row.Curve, Metrics: _metrics.Length == 0 ? null : _metrics.Zip(row.Metrics).ToDictionary());
+            ? FitnessResult.Failure("failed when the table was recorded", context.Trainer, seconds)
+            : null;
     }
+
+    /// <summary>The genome's learning curve cut at <paramref name="epochs"/>, early stopping replayed with the
+    /// patience: what a training with that budget reported (the accuracy at the best loss and the epoch it was
+    /// reached, the curve of the epochs trained). The recorded test accuracy comes only with the whole recorded
+    /// training. The delay stands for a whole training: a rung waits its share of the genome's epochs, counted from
+    /// the epoch its checkpoint holds; it leaves a checkpoint (a file naming the epoch) where the MLP would.</summary>
+    public FitnessResult EvaluateUpTo(Genome genome, int epochs, string? checkpoint, EvaluationContext context,
+        CancellationToken cancellation)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
+        if (WithoutCurves is not null) throw new EvaluationException($"rungs need learning curves: {WithoutCurves}");
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(epochs, MaxEpochs);
+        if (Unscored(genome, context, 0, out var row) is { } failure) return failure; // a failure costs no wait
+        var curve = row!.Curve!;
+        var score = LearningCurve.At(curve, epochs, _patience);
+        var from = SavedEpoch(checkpoint) is var saved && saved <= epochs ? saved : 0;
+        var waited = _delay * Math.Max(0, score.Epochs - from) / curve.Count;
+        if (waited > TimeSpan.Zero) Task.Delay(waited, cancellation).Wait(cancellation);
+        if (checkpoint is not null && !score.Stopped && epochs < MaxEpochs) SaveCheckpoint(checkpoint, epochs);
+        var trained = curve.Take(score.Epochs).ToArray();
+        var bestEpoch = Array.FindIndex(trained, s => s.Loss == score.Loss) + 1;
+        return new FitnessResult(score.Accuracy, score.Loss, bestEpoch, waited.TotalSeconds, context.Trainer,
+            TestAccuracy: score.Epochs == curve.Count ? row.Test : null, Curve: trained, Metrics: MetricsOf(row));
+    }
+
+    const string CheckpointFile = "table-checkpoint.txt";
+
+    /// <summary>The epoch a checkpoint folder holds; 0 when none (or unreadable: a rung from scratch is the same).
+    /// </summary>
+    static int SavedEpoch(string? folder) =>
+        folder is not null && File.Exists(Path.Combine(folder, CheckpointFile))
+        && int.TryParse(File.ReadAllText(Path.Combine(folder, CheckpointFile)), CultureInfo.InvariantCulture,
+            out var epoch) ? epoch : 0;
+
+    static void SaveCheckpoint(string folder, int epoch)
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, CheckpointFile), epoch.ToString(CultureInfo.InvariantCulture));
+    }
+
+    IReadOnlyDictionary<string, double>? MetricsOf(Row row) =>
+        _metrics.Length == 0 ? null : _metrics.Zip(row.Metrics).ToDictionary();
 
     public FitnessResult? EvaluateOnTestSet(Genome genome, int epochs, EvaluationContext context, string? saveModelTo,
         CancellationToken cancellation) =>
