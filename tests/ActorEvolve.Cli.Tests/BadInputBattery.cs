@@ -59,6 +59,8 @@ public sealed class BadInputBattery(StateWithRuns state) : IClassFixture<StateWi
             "evaluation-timeout must be a duration such as 30s, 10m or 2h"),
         ["zero timeout"] = Config("actorevolve.engine.final-timeout = 0s", "final-timeout must be a positive duration"),
         ["bare table delay"] = Config("actorevolve.table-delay = 5", "table-delay must be a duration"),
+        ["rungs on a table without learning curves"] = Config("actorevolve.ga.rungs = [1, 3]",
+            "invalid configuration: actorevolve.ga.rungs need learning curves: "),
         ["negative table patience"] = Config("actorevolve.table-patience = -1",
             "actorevolve.table-patience must be a whole number"),
         ["include"] = Config("include \"nope.conf\"", "include nope.conf is not supported"),

@@ -48,30 +48,25 @@ public static class FitnessConfig
             var table = new TableFitness(TablePath(fitness), space, settings.Duration("table-delay"),
                 patience == 0 ? null : patience);
             RefuseUnreported(config, table.Metrics);
-            return Checked(table);
+            return table;
         }
-        if (IsExec(config)) return Checked(new ExecFitness(ExecSettingsOf(config), space));
+        if (IsExec(config)) return new ExecFitness(ExecSettingsOf(config), space);
         if (!IsMlp(config))
             throw new ConfigException($"unknown fitness '{fitness}' (use mlp, table:FILE.csv or exec:COMMAND)");
         RefuseUnreported(config, MlpFitnessFunction.Metrics);
         TrainingConfig.ValidateSpace(space);
         return await TrainingConfig.From(config).CreateFitnessAsync(cancellation);
-
-        IFitnessFunction Checked(IFitnessFunction created)
-        {
-            if (EngineSettings.From(config).Ga.Rungs is not null) ForRungs(created, config);
-            return created;
-        }
     }
 
-    /// <summary>The fitness as one that trains in rungs; refused in one line when it cannot (a table without
-    /// learning curves, a source that does not know its full budget).</summary>
-    public static IRungFitness ForRungs(IFitnessFunction fitness, Config config) => fitness switch
+    /// <summary>The fitness as one that trains in rungs (<c>actorevolve.ga.rungs</c>); refused in one line when it
+    /// cannot: a table without learning curves, a source that does not know its full budget.</summary>
+    public static IRungFitness ForRungs(IFitnessFunction fitness) => fitness switch
     {
         IRungFitness { MaxEpochs: > 0 } rungs => rungs,
-        TableFitness { WithoutCurves: { } reason } =>
-            throw new ConfigException($"rungs need learning curves: {reason}"),
-        _ => throw new ConfigException($"fitness '{Source(config)}' cannot train in rungs"),
+        TableFitness { WithoutCurves: { } reason } => throw new ConfigException(
+            $"invalid configuration: actorevolve.ga.rungs need learning curves: {reason}"),
+        _ => throw new ConfigException("invalid configuration: actorevolve.ga.rungs need a fitness that trains in " +
+                                       "epochs (mlp, exec: with exec.max-epochs, or a table with learning curves)"),
     };
 
     /// <summary>An objective naming a metric the fitness does not report would fail every evaluation: refused before

@@ -108,9 +108,7 @@ public static class RunLauncher
     static void CheckRungs(RungSettings? rungs, IFitnessFunction fitness)
     {
         if (rungs is null) return;
-        if (fitness is not IRungFitness rungFitness)
-            throw new ConfigException("invalid configuration: actorevolve.ga.rungs need a fitness that trains in " +
-                                      "epochs (mlp, exec: with exec.max-epochs, or a table with learning curves)");
+        var rungFitness = FitnessConfig.ForRungs(fitness);
         if (rungs.Epochs[^1] != rungFitness.MaxEpochs)
             throw new ConfigException($"invalid configuration: actorevolve.ga.rungs end at {rungs.Epochs[^1]} " +
                                       $"epochs, but the fitness trains {rungFitness.MaxEpochs}: the last rung is " +
