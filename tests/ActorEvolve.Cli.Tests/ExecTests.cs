@@ -134,6 +134,8 @@ public sealed class ExecTests : IDisposable
     [InlineData("exec:true", "actorevolve.objective.metric = \"\"", "objective.metric must name a metric")]
     [InlineData("exec:true", "actorevolve.exec.args = 5", "exec.args must be an object")]
     [InlineData("exec:true", "actorevolve.exec.working-directory = /no/such/folder", "does not exist")]
+    [InlineData("exec:true", "actorevolve.ga.rungs = [1, 2]", "with an exec: fitness need actorevolve.exec.max-epochs")]
+    [InlineData("exec:true", "actorevolve.exec.max-epochs = -1", "actorevolve.exec.max-epochs must be a whole number")]
     public void Bad_exec_and_objective_settings_are_one_line_and_write_nothing(string fitness, string hocon,
         string message)
     {

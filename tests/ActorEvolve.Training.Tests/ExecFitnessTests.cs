@@ -133,6 +133,105 @@ public sealed class ExecFitnessTests : IDisposable
         Assert.Equal(0.7, fitness.EvaluateOnTestSet(Genome, 7, Context(), null, CancellationToken.None)!.Accuracy);
     }
 
+    FitnessResult AtRung(ExecFitness fitness, int epochs, string? checkpoint) =>
+        fitness.EvaluateUpTo(Genome, epochs, checkpoint, Context(), CancellationToken.None);
+
+    [Fact]
+    public void A_rung_tells_the_program_its_epochs_and_checkpoint_folder_and_its_progress_lines_are_the_curve()
+    {
+        var fitness = Program("""
+            import json, os, sys
+            r = json.load(sys.stdin)
+            rung, env = r["rung"], os.environ
+            if rung is None:
+                assert env["ACTOREVOLVE_RUNG_EPOCHS"] == "" and env["ACTOREVOLVE_CHECKPOINT"] == "", env
+            else:
+                assert env["ACTOREVOLVE_RUNG_EPOCHS"] == str(rung["epochs"]), env
+                assert env["ACTOREVOLVE_CHECKPOINT"] == rung.get("checkpoint", ""), env
+                folder = rung.get("checkpoint")
+                assert folder is None or os.path.isabs(folder) and os.path.isdir(folder), folder
+            for epoch in range(1, (rung or {"epochs": 1})["epochs"] + 1):
+                print(json.dumps({"epoch": epoch, "accuracy": epoch / 10, "loss": 1 / epoch}))
+            print(json.dumps({"result": {"accuracy": 0.9, "loss": 0.25}}))
+            """);
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, Path.Combine(_dir, "checkpoints", "g1"));
+
+        var result = AtRung(fitness, 2, relative);
+
+        Assert.False(result.Failed, result.FailureReason);
+        Assert.Equal([new EpochScore(0.1, 1), new EpochScore(0.2, 0.5)], result.Curve);
+        Assert.False(result.StoppedBefore(2));
+        Assert.True(AtRung(fitness, 3, null).Curve is { Count: 3 });
+        Assert.Null(fitness.Evaluate(Genome, Context(), CancellationToken.None).Curve); // no rung: as before
+    }
+
+    /// <summary>Trains on from the epoch in its checkpoint file, printing only the epochs it trains, the second
+    /// without a loss.</summary>
+    const string Continues = """
+        import json, os, sys
+        rung = json.load(sys.stdin)["rung"]
+        path = os.path.join(rung.get("checkpoint", "."), "epoch.txt")
+        start = int(open(path).read()) if "checkpoint" in rung and os.path.exists(path) else 0
+        for epoch in range(start + 1, rung["epochs"] + 1):
+            line = {"epoch": epoch, "accuracy": epoch / 10}
+            if epoch != 2: line["loss"] = 1 / epoch
+            print(json.dumps(line))
+        if "checkpoint" in rung: open(path, "w").write(str(rung["epochs"]))
+        print(json.dumps({"result": {"accuracy": rung["epochs"] / 10}}))
+        """;
+
+    [Fact]
+    public void A_program_continuing_from_its_checkpoint_may_print_only_the_epochs_it_trains()
+    {
+        var fitness = Program(Continues);
+        var checkpoint = Path.Combine(_dir, "g1");
+        AtRung(fitness, 1, checkpoint);
+
+        var continued = AtRung(fitness, 3, checkpoint);
+
+        Assert.False(continued.Failed, continued.FailureReason);
+        Assert.Equal([new EpochScore(0.1, 1), new EpochScore(0.2, double.NaN), new EpochScore(0.3, 1 / 3.0)],
+            continued.Curve);
+        Assert.Equal(continued.Curve, AtRung(fitness, 3, null).Curve); // from scratch: the same curve
+    }
+
+    [Fact]
+    public void A_program_that_prints_no_progress_lines_is_never_taken_to_have_stopped_early()
+    {
+        var result = AtRung(Program("""print('{"result": {"accuracy": 0.5}}')"""), 3, Path.Combine(_dir, "g1"));
+        Assert.Null(result.Curve);
+        Assert.False(result.StoppedBefore(3));
+    }
+
+    [Theory]
+    [InlineData("[1, 2, 3]", "", "trained past the rung's 2 epochs (a progress line for epoch 3)")]
+    [InlineData("[1, 3]", "", "progress lines went from epoch 1 to epoch 3: epochs are counted one by one")]
+    [InlineData("[1, 1]", "", "progress lines went from epoch 1 to epoch 1")]
+    [InlineData("[2]", "", "progress lines start at epoch 2, but epochs up to 0 are all that were reported before")]
+    [InlineData("[0.5]", "", "progress line with epoch 0.5: epochs are whole numbers from 1")]
+    [InlineData("[1]", ", epochs=4", "trained past the rung's 2 epochs (the result line says 4)")]
+    public void A_program_that_trains_past_its_rung_or_counts_epochs_wrongly_fails_in_one_line(string epochs,
+        string resultEpochs, string reason)
+    {
+        var fitness = Program($$"""
+            import json
+            for epoch in {{epochs}}: print(json.dumps({"epoch": epoch, "accuracy": 0.5}))
+            print(json.dumps({"result": dict(accuracy=0.5{{resultEpochs}})}))
+            """);
+        var failure = Assert.Throws<EvaluationException>(() => AtRung(fitness, 2, null));
+        Assert.StartsWith(reason, failure.Message);
+        Assert.DoesNotContain('\n', failure.Message);
+    }
+
+    [Fact]
+    public void A_rung_past_the_nodes_own_max_epochs_fails_the_attempt()
+    {
+        var fitness = new ExecFitness(Program(Continues).Settings with { MaxEpochs = 2 }, Space);
+        Assert.Equal(2, fitness.MaxEpochs);
+        Assert.Equal("a rung of 3 epochs is past this node's exec.max-epochs (2)",
+            Assert.Throws<EvaluationException>(() => AtRung(fitness, 3, null)).Message);
+    }
+
     /// <summary>A killed process is gone, or a zombie waiting for init to reap it, within moments: SIGKILL is
     /// delivered asynchronously, so this polls (like TestKit's AwaitAssert) instead of looking once.</summary>
     static void AssertGone(int pid)

@@ -65,6 +65,9 @@ public static class FitnessConfig
         IRungFitness { MaxEpochs: > 0 } rungs => rungs,
         TableFitness { WithoutCurves: { } reason } => throw new ConfigException(
             $"invalid configuration: actorevolve.ga.rungs need learning curves: {reason}"),
+        ExecFitness => throw new ConfigException("invalid configuration: actorevolve.ga.rungs with an exec: fitness " +
+                                                 "need actorevolve.exec.max-epochs, the epochs its program trains " +
+                                                 "in full"),
         _ => throw new ConfigException("invalid configuration: actorevolve.ga.rungs need a fitness that trains in " +
                                        "epochs (mlp, exec: with exec.max-epochs, or a table with learning curves)"),
     };
@@ -98,7 +101,8 @@ public static class FitnessConfig
             _ => throw new ConfigException("exec.args must be an object, e.g. args { data = \"/data/x\" }"),
         };
         var engine = EngineSettings.From(config);
-        return new ExecSettings(command, args, engine.Goal.Metric, engine.Policy.Timeout, directory);
+        return new ExecSettings(command, args, engine.Goal.Metric, engine.Policy.Timeout, directory,
+            exec.Int("max-epochs", min: 0));
     }
 
     /// <summary>What decides a run's results besides its seed, GA, search space and objective (which its journal

@@ -14,8 +14,9 @@ namespace ActorEvolve.Training.Exec;
 /// </param>
 /// <param name="Metric">The objective's metric: the score a result line must carry, shown by progress lines.</param>
 /// <param name="Timeout">One evaluation; the program is killed (with its children) when it runs longer.</param>
+/// <param name="MaxEpochs">The full budget the program trains to, in epochs, for rungs; 0: not known.</param>
 public sealed record ExecSettings(string Command, JsonObject Args, string Metric, TimeSpan Timeout,
-    string WorkingDirectory);
+    string WorkingDirectory, int MaxEpochs = 0);
 
 /// <summary>
 /// Fitness from the user's own training program, in any language: each evaluation runs the configured command as a
@@ -26,31 +27,56 @@ public sealed record ExecSettings(string Command, JsonObject Args, string Metric
 /// lines go to the node's log. A non-zero exit, a crash, no result, a score that is not a finite number or no exit
 /// within the timeout fails the attempt (retried elsewhere) with the reason and the tail of stderr. The command is
 /// never taken from a message: a coordinator cannot make a node run anything it was not started with.
+/// In a rung (<see cref="EvaluateUpTo"/>) the program is told <c>"rung": {"epochs": N, "checkpoint": FOLDER}</c>
+/// (<c>ACTOREVOLVE_RUNG_EPOCHS</c>, <c>ACTOREVOLVE_CHECKPOINT</c>) and its progress lines are the learning curve
+/// (<see cref="RungCurve"/>).
 /// </summary>
-public sealed partial class ExecFitness(ExecSettings settings, SearchSpace space) : IFitnessFunction
+public sealed partial class ExecFitness(ExecSettings settings, SearchSpace space) : IRungFitness
 {
     const int StderrTailLines = 5;
 
     public ExecSettings Settings => settings;
 
+    /// <summary><c>actorevolve.exec.max-epochs</c>; 0: the program's budget is not known, so a run cannot be set up
+    /// with rungs (a trainer node of one needs not know it).</summary>
+    public int MaxEpochs => settings.MaxEpochs;
+
     public FitnessResult Evaluate(Genome genome, EvaluationContext context, CancellationToken cancellation) =>
-        Run(genome, context, finalEpochs: null, cancellation)
-        ?? throw new EvaluationException("the program declined a fitness evaluation ({\"unsupported\": ...})");
+        Run(genome, context, finalEpochs: null, rung: null, cancellation) ?? throw Declined();
+
+    /// <summary>The program trains up to <paramref name="epochs"/>, told the checkpoint folder (created, absolute)
+    /// it may continue from and leave its checkpoint in; null: none, from scratch. The result's curve is what its
+    /// progress lines report (null when it prints none: it is then never seen to stop early).</summary>
+    public FitnessResult EvaluateUpTo(Genome genome, int epochs, string? checkpoint, EvaluationContext context,
+        CancellationToken cancellation)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
+        if (MaxEpochs > 0 && epochs > MaxEpochs) // a trainer node configured unlike its coordinator
+            throw new EvaluationException(
+                $"a rung of {epochs} epochs is past this node's exec.max-epochs ({MaxEpochs})");
+        var folder = checkpoint is null ? null : Directory.CreateDirectory(checkpoint).FullName;
+        return Run(genome, context, finalEpochs: null, new RungCurve(epochs, folder), cancellation)
+               ?? throw Declined();
+    }
+
+    static EvaluationException Declined() =>
+        new("the program declined a fitness evaluation ({\"unsupported\": ...})");
 
     /// <summary>The program is asked once more with <c>"final": {"epochs": N}</c>; null when it declines.</summary>
     public FitnessResult? EvaluateOnTestSet(Genome genome, int epochs, EvaluationContext context, string? saveModelTo,
-        CancellationToken cancellation) => Run(genome, context, epochs, cancellation);
+        CancellationToken cancellation) => Run(genome, context, epochs, rung: null, cancellation);
 
-    FitnessResult? Run(Genome genome, EvaluationContext context, int? finalEpochs, CancellationToken cancellation)
+    FitnessResult? Run(Genome genome, EvaluationContext context, int? finalEpochs, RungCurve? rung,
+        CancellationToken cancellation)
     {
         var stopwatch = Stopwatch.StartNew();
-        var request = Request(genome, context, finalEpochs);
+        var request = Request(genome, context, finalEpochs, rung);
         using var process = Start(request);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         timeout.CancelAfter(settings.Timeout);
         var stderr = new StderrTail(StderrTailLines);
         var errors = Task.Run(() => stderr.Drain(process.StandardError, context.Log), CancellationToken.None);
-        var output = new ProgramOutput(settings.Metric, context);
+        var output = new ProgramOutput(settings.Metric, context, rung);
         var reading = Task.Run(() => output.Read(process.StandardOutput), CancellationToken.None);
         try
         {
@@ -75,11 +101,18 @@ public sealed partial class ExecFitness(ExecSettings settings, SearchSpace space
             throw new EvaluationException(
                 $"the result's '{settings.Metric}' is {score.ToString(CultureInfo.InvariantCulture)}");
         var epochs = result.TryGetValue("epochs", out var e) ? (int)e : output.LastEpoch;
-        var loss = result.TryGetValue("loss", out var l) ? l : result.GetValueOrDefault("validation_loss", double.NaN);
-        return new FitnessResult(score, loss, epochs, stopwatch.Elapsed.TotalSeconds, context.Trainer, Metrics: result);
+        rung?.Finish(result.TryGetValue("epochs", out var reported) ? reported : null);
+        if (rung?.Problem is { } problem) throw new EvaluationException(problem);
+        return new FitnessResult(score, LossOf(result), epochs, stopwatch.Elapsed.TotalSeconds, context.Trainer,
+            Metrics: result, Curve: rung?.Curve);
     }
 
-    string Request(Genome genome, EvaluationContext context, int? finalEpochs)
+    /// <summary>A result's or progress line's loss: <c>loss</c>, else <c>validation_loss</c>, else NaN (unknown).
+    /// </summary>
+    static double LossOf(Dictionary<string, double> numbers) =>
+        numbers.TryGetValue("loss", out var loss) ? loss : numbers.GetValueOrDefault("validation_loss", double.NaN);
+
+    string Request(Genome genome, EvaluationContext context, int? finalEpochs, RungCurve? rung)
     {
         var genes = new JsonObject();
         foreach (var (name, value) in genome.Genes) genes[name] = GeneValue(name, value);
@@ -92,8 +125,17 @@ public sealed partial class ExecFitness(ExecSettings settings, SearchSpace space
             ["run_id"] = context.RunId,
             ["attempt"] = context.Attempt,
             ["final"] = finalEpochs is { } epochs ? new JsonObject { ["epochs"] = epochs } : null,
+            ["rung"] = rung is null ? null : RungRequest(rung),
             ["args"] = settings.Args.DeepClone(),
         }.ToJsonString();
+    }
+
+    /// <summary>The rung's budget and, when there is one, its checkpoint folder.</summary>
+    static JsonObject RungRequest(RungCurve rung)
+    {
+        var request = new JsonObject { ["epochs"] = rung.Epochs };
+        if (rung.Checkpoint is { } folder) request["checkpoint"] = folder;
+        return request;
     }
 
     /// <summary>Numbers as numbers: integer and float genes, and choices whose values all are numbers.</summary>
@@ -126,6 +168,8 @@ public sealed partial class ExecFitness(ExecSettings settings, SearchSpace space
         start.Environment["ACTOREVOLVE_RUN_ID"] = document["run_id"]!.GetValue<string>();
         start.Environment["ACTOREVOLVE_ATTEMPT"] = document["attempt"]!.ToJsonString();
         start.Environment["ACTOREVOLVE_FINAL_EPOCHS"] = document["final"]?["epochs"]?.ToJsonString() ?? "";
+        start.Environment["ACTOREVOLVE_RUNG_EPOCHS"] = document["rung"]?["epochs"]?.ToJsonString() ?? "";
+        start.Environment["ACTOREVOLVE_CHECKPOINT"] = document["rung"]?["checkpoint"]?.GetValue<string>() ?? "";
         foreach (var (name, value) in document["genes"]!.AsObject())
             start.Environment[$"ACTOREVOLVE_GENE_{name.ToUpperInvariant()}"] = value is JsonValue v
                 && v.TryGetValue<string>(out var text) ? text : value!.ToJsonString();
@@ -159,7 +203,7 @@ public sealed partial class ExecFitness(ExecSettings settings, SearchSpace space
 
     /// <summary>Reads the program's stdout: progress to live views, the last result, everything else to the log.
     /// </summary>
-    sealed partial class ProgramOutput(string metric, EvaluationContext context)
+    sealed partial class ProgramOutput(string metric, EvaluationContext context, RungCurve? rung)
     {
         public Dictionary<string, double>? Result { get; private set; }
         public bool Declined { get; private set; }
@@ -184,7 +228,9 @@ public sealed partial class ExecFitness(ExecSettings settings, SearchSpace space
                 return false;
             LastEpoch = (int)epoch;
             var metrics = Numbers(json);
-            context.Progress?.Invoke(LastEpoch, metrics.TryGetValue(metric, out var value) ? value : double.NaN);
+            var score = metrics.GetValueOrDefault(metric, double.NaN);
+            context.Progress?.Invoke(LastEpoch, score);
+            rung?.Add(epoch, new EpochScore(score, LossOf(metrics)));
             return true;
         }
 
