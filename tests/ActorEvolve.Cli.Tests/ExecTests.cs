@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using ActorEvolve.Cli.Composition;
+using ActorEvolve.Core.Fitness;
+using ActorEvolve.Core.Genes;
+using ActorEvolve.Engine.Configuration;
 
 namespace ActorEvolve.Cli.Tests;
 
@@ -145,6 +149,40 @@ public sealed class ExecTests : IDisposable
         Assert.Single(result.StderrLines);
         Assert.Contains(message, result.Stderr);
         Assert.False(Directory.Exists(Path.Combine(_cli.WorkDir, "runs")));
+    }
+
+    /// <summary>The PyTorch example in rungs, built as a run builds it: trained to epoch 1 and continued to 3 from its
+    /// checkpoint it reports what a training of 3 epochs straight reports, number for number; a checkpoint past the
+    /// rung is not used.</summary>
+    [Fact]
+    public async Task The_pytorch_example_continued_from_its_checkpoint_reports_what_a_straight_training_does()
+    {
+        var config = HoconLoader.Load(overrides: [
+            $"actorevolve.fitness = {HoconLoader.Quote(Example("torch_fashion_mnist.py"))}",
+            "actorevolve.exec.args { train_samples = 300, validation_samples = 200 }",
+            "actorevolve.exec.max-epochs = 3",
+        ]);
+        var fitness = FitnessConfig.ForRungs(
+            await FitnessConfig.CreateAsync(config, EngineSettings.From(config).Space, CancellationToken.None));
+        Assert.Equal(3, fitness.MaxEpochs);
+        var genome = new Genome(new Dictionary<string, string>
+        {
+            ["activation"] = "relu", ["nb_layers"] = "2", ["nb_neurons"] = "64", ["optimizer"] = "adam",
+        });
+        var checkpoint = Path.Combine(_cli.WorkDir, "checkpoints", "g");
+        FitnessResult Train(int epochs, string? folder) =>
+            fitness.EvaluateUpTo(genome, epochs, folder, new EvaluationContext(7, "t"), CancellationToken.None);
+
+        var first = Train(1, checkpoint);
+        Assert.True(File.Exists(Path.Combine(checkpoint, "checkpoint.pt")));
+        var continued = Train(3, checkpoint);
+        var straight = Train(3, null);
+
+        Assert.False(straight.Failed, straight.FailureReason);
+        Assert.Equal(straight.Metrics, continued.Metrics); // the result line: accuracy, loss, epochs
+        Assert.Equal(straight.Curve, continued.Curve);
+        Assert.Equal(3, straight.Curve!.Count);
+        Assert.Equal(first.Metrics, Train(1, checkpoint).Metrics); // its checkpoint is at epoch 3 now: from scratch
     }
 
     /// <summary>The PyTorch example on two trainers, one killed mid-run: the run ends as on one node.</summary>

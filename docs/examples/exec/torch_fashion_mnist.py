@@ -8,6 +8,10 @@ apt-get install dataset-fashion-mnist, or set actorevolve.exec.args.data to thei
 actorevolve.exec.args: data, train_samples, validation_samples, test_samples, epochs, batch_size.
 Input and output as in synthetic.py; asked for the winner's final evaluation ("final": {"epochs": N}) it trains on
 training + validation data for N epochs and reports the accuracy on the test set.
+In a rung ("rung": {"epochs": N, "checkpoint": FOLDER}, with actorevolve.ga.rungs and actorevolve.exec.max-epochs)
+it trains to epoch N, continuing from its checkpoint in FOLDER when that holds one at no more than N epochs, and
+leaves its checkpoint there: the weights, the optimiser's state, the random generator's state and the epoch, so the
+continued training is the same, number for number, as one that never stopped.
 """
 import gzip
 import json
@@ -19,7 +23,7 @@ import torch
 from torch import nn
 
 request = json.load(sys.stdin)
-genes, args, final = request["genes"], request.get("args") or {}, request["final"]
+genes, args, final, rung = request["genes"], request.get("args") or {}, request["final"], request.get("rung")
 torch.manual_seed(request["seed"])  # same run seed, same weights and batches: the search replays exactly
 torch.set_num_threads(1)  # one core per ActorEvolve trainer slot
 data = args.get("data", "/usr/share/datasets/fashion-mnist")
@@ -70,8 +74,19 @@ def evaluate():
         return (logits.argmax(1) == eval_y).float().mean().item(), loss_fn(logits, eval_y).item()
 
 
-epochs = final["epochs"] if final else int(args.get("epochs", 2))
-for epoch in range(1, epochs + 1):
+epochs = final["epochs"] if final else rung["epochs"] if rung else int(args.get("epochs", 2))
+checkpoint = os.path.join(rung["checkpoint"], "checkpoint.pt") if rung and "checkpoint" in rung else None
+trained = 0
+if checkpoint and os.path.exists(checkpoint):
+    saved = torch.load(checkpoint)
+    if saved["epoch"] <= epochs:  # one past this rung is not used: train from scratch instead
+        model.load_state_dict(saved["model"])
+        optimizer.load_state_dict(saved["optimizer"])
+        torch.set_rng_state(saved["rng"])  # the batches and dropout masks of the epochs to come
+        trained = saved["epoch"]
+if trained == epochs:  # the checkpoint is already at this rung
+    accuracy, loss = evaluate()
+for epoch in range(trained + 1, epochs + 1):
     model.train()
     order = torch.randperm(len(train_x))
     for start in range(0, len(train_x), batch):
@@ -81,4 +96,8 @@ for epoch in range(1, epochs + 1):
         optimizer.step()
     accuracy, loss = evaluate()
     print(json.dumps({"epoch": epoch, "accuracy": accuracy, "loss": loss}), flush=True)
+if checkpoint:  # written beside and renamed into place: a kill leaves the old checkpoint or the new one
+    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "rng": torch.get_rng_state(),
+                "epoch": epochs}, checkpoint + ".tmp")
+    os.replace(checkpoint + ".tmp", checkpoint)
 print(json.dumps({"result": {"accuracy": accuracy, "loss": loss, "epochs": epochs}}))
