@@ -8,7 +8,9 @@ ActorEvolve writes one JSON document to stdin: {"genes": {...}, "genome": "...",
 "attempt": N, "final": null or {"epochs": N}, "args": {...}}. The program answers with JSON lines on stdout:
 {"epoch": N, "accuracy": x} for progress and a last {"result": {"accuracy": x, ...}}. Anything else it prints goes
 to the node's log. A non-zero exit fails the attempt (ActorEvolve retries it on another slot). A synthetic objective
-has no test set, so it declines the winner's final test evaluation ({"unsupported": "final"}).
+has no test set, so it declines the winner's final test evaluation ({"unsupported": "final"}). In a rung
+("rung": {"epochs": N, ...}) it trains N epochs, from scratch each time: it is cheap and deterministic, so it
+needs no checkpoint, and it prints every epoch from 1.
 """
 import json
 import random
@@ -20,7 +22,7 @@ if request["final"]:
     sys.exit(0)
 genes = request["genes"]
 args = request.get("args") or {}
-epochs = int(args.get("epochs", 3))
+epochs = request["rung"]["epochs"] if request.get("rung") else int(args.get("epochs", 3))
 rng = random.Random(request["seed"])  # the same run seed gives the same answer: the search replays exactly
 
 # A smooth landscape with one best network: 3 layers of 512 relu units trained with adam.
