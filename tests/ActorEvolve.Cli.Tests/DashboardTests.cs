@@ -14,7 +14,7 @@ public sealed class DashboardTests : IDisposable
 
     public void Dispose() => _cli.Dispose();
 
-    static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -22,7 +22,7 @@ public sealed class DashboardTests : IDisposable
     }
 
     /// <summary>The page as headless Chromium renders it.</summary>
-    static string Browse(string url, params string[] extra)
+    internal static string Browse(string url, params string[] extra)
     {
         var start = new ProcessStartInfo(Chromium) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in (string[])["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",

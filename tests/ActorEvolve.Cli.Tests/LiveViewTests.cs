@@ -9,16 +9,23 @@ namespace ActorEvolve.Cli.Tests;
 
 public sealed class LiveViewTests
 {
-    static string Rendered(ProgressModel model)
+    internal static string Rendered(ProgressModel model)
     {
         var output = new StringWriter();
+        PlainConsole(output).Write(LiveView.Render(model));
+        return output.ToString();
+    }
+
+    /// <summary>A console 160 characters wide writing plain text (no colours, no cursor moves) to
+    /// <paramref name="output"/>.</summary>
+    internal static IAnsiConsole PlainConsole(StringWriter output)
+    {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors,
         });
         console.Profile.Width = 160;
-        console.Write(LiveView.Render(model));
-        return output.ToString();
+        return console;
     }
 
     [Theory]

@@ -216,7 +216,7 @@ public static class RunLauncher
         var warning = InsecureWarning(config, address);
         if (warning is not null) console.MarkupLineInterpolated($"[bold red]{warning}[/]");
         var steps = engine.Ga.Mode == Core.Evolution.GaMode.SteadyState ? engine.Ga.Rounds() : engine.Ga.Generations;
-        return new ProgressModel(steps, new ObjectiveText(engine.Goal)) { Warning = warning };
+        return new ProgressModel(steps, new ObjectiveText(engine.Goal)) { Warning = warning, Rungs = engine.Ga.Rungs };
     }
 
     static async Task<int> Interrupted(string runId)

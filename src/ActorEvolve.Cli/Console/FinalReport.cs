@@ -1,5 +1,6 @@
 using ActorEvolve.Engine.Results;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 using ActorEvolve.Engine.Protocol;
 
 namespace ActorEvolve.Cli.Console;
@@ -30,7 +31,8 @@ public static class FinalReport
         }
         var took = $"Finished in {wall:hh\\:mm\\:ss}";
         console.MarkupLineInterpolated($"{took}. Results: [link]{files.Directory}[/] (results.csv, summary.json)");
-        var timed = files.ReadSummary()?.Generations
+        var summary = files.ReadSummary();
+        var timed = summary?.Generations
             .Where(g => g is { WallSeconds: not null, EngineOverheadSeconds: not null }).ToArray() ?? [];
         if (timed.Length > 0)
         {
@@ -40,6 +42,8 @@ public static class FinalReport
                               $"{overhead:F2} s of " +
                                $"{wallTime:F1} s ({(wallTime > 0 ? overhead / wallTime : 0):P2})");
         }
+        if (summary?.Rungs is { } rungs)
+            console.WriteLine($"Rungs ({RungText.Reached(rungs)}): {RungText.Saving(rungs.Total)}");
         if (File.Exists(files.Grid))
             console.MarkupLineInterpolated(
                 $"Grid: [link]{files.Grid}[/] (use it with --fitness table:FILE or bench replay --table FILE)");
@@ -48,14 +52,20 @@ public static class FinalReport
     static Table TopTable(RunCompleted run, string[] genes, ObjectiveText objective)
     {
         var name = Markup.Escape(objective.Name);
+        var top = run.Top.Take(5).ToArray();
+        // A rung run's genomes also say how far they got: partial ones rank below every fully trained one.
+        var rungs = top.Any(s => s.Fitness.Rung is not null);
+        string[] rungColumn = rungs ? ["Rung"] : [];
         var table = GenomeTable($"Top 5 networks (validation {name})", genes,
-            objective.IsPercentage ? "Val. acc." : name, "Epochs", "Seconds");
-        foreach (var (scored, rank) in run.Top.Take(5).Select((s, i) => (s, i + 1)))
+            [objective.IsPercentage ? "Val. acc." : name, "Epochs", "Seconds", .. rungColumn]);
+        foreach (var (scored, rank) in top.Select((s, i) => (s, i + 1)))
             table.AddRow([Cells.Plain(rank), .. genes.Select(g => Cells.Plain(scored.Genome.Get(g))),
                 scored.Fitness.Failed
                     ? Markup.FromInterpolated($"[red]failed[/]")
                     : Cells.Plain(objective.Format(scored.Fitness.Accuracy)),
-                .. Cells.Plain(scored.Fitness.Epochs, $"{scored.Fitness.Seconds:F1}")]);
+                .. Cells.Plain(scored.Fitness.Epochs, $"{scored.Fitness.Seconds:F1}"),
+                .. rungs ? [Cells.Plain(RungText.Rung(scored.Fitness.Rung, scored.Fitness.Partial))]
+                    : Array.Empty<IRenderable>()]);
         return table;
     }
 

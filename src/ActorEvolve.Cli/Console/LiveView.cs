@@ -1,3 +1,4 @@
+using ActorEvolve.Core.Evolution;
 using ActorEvolve.Engine.Protocol;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -30,7 +31,7 @@ public static class LiveView
         var eta = m.Eta() is { } t ? $"ETA {t:hh\\:mm\\:ss}" : "ETA --:--:--";
         var elapsed = $"{eta}, elapsed {DateTime.UtcNow - m.Started:hh\\:mm\\:ss}";
         var (filled, empty) = Bar(overall, 30);
-        var generation = $"{char.ToUpperInvariant(m.Step[0])}{m.Step[1..]} {m.Generation + 1}/{m.Generations}";
+        var generation = $"{Capitalized(m.Step)} {m.Generation + 1}/{m.Generations}";
         rows.Add(Markup.FromInterpolated(
             $"[bold]{generation}[/]  [green]{filled}[/][grey]{empty}[/] {overall:P0}  [grey]{elapsed}[/]"));
         var (done, trained, running) = (m.Done, $"/{m.ToTrain} trained, ", $"{m.Slots.Count} running");
@@ -44,6 +45,7 @@ public static class LiveView
             var ages = $"youngest {youngest}, median {median}, oldest {oldest}";
             rows.Add(Markup.FromInterpolated($"Population age (births since each member's own): {ages}"));
         }
+        if (m.Rungs is { } rungs) rows.AddRange(RungRows(m, rungs));
 
         var slots = new Table().Border(TableBorder.Rounded).Title("Trainer slots")
             .AddColumns("Trainer", "Genome", "Epoch",
@@ -68,7 +70,8 @@ public static class LiveView
         if (m.Best is { } best)
         {
             var score = m.Objective.Format(best.Fitness.Accuracy);
-            rows.Add(Markup.FromInterpolated($"Best so far: [bold green]{score}[/]  {best.Genome.Key}"));
+            var partial = best.Fitness.Partial ? $"  (partial: stopped at rung {best.Fitness.Rung})" : "";
+            rows.Add(Markup.FromInterpolated($"Best so far: [bold green]{score}[/]  {best.Genome.Key}{partial}"));
         }
         if (m.History.Count > 0 && m.Objective.IsPercentage)
         {
@@ -80,6 +83,25 @@ public static class LiveView
         }
         return new Panel(new Rows(rows)).Header("ActorEvolve").Expand();
     });
+
+    /// <summary>A rung run: the current generation's rungs as their trials come back, then the last finished
+    /// generations' tallies and the whole run's.</summary>
+    static IEnumerable<IRenderable> RungRows(ProgressModel m, RungSettings rungs)
+    {
+        var now = string.Join(", ", m.RungsNow.Select(r => $"{RungText.Epochs(r.Epochs)} {r.Back}/{r.Final}"));
+        var trained = $"{m.EpochsTrainedNow} epochs trained";
+        yield return Markup.FromInterpolated($"Rungs this {m.Step} (genomes back/final set): {now}; {trained}");
+        var (generations, total) = m.RungTallies;
+        if (total is null) yield break;
+        var table = new Table().Border(TableBorder.Rounded).Title("Rungs: genomes that reached each, epochs saved")
+            .AddColumns([Capitalized(m.Step), .. RungText.Header(rungs.Epochs)]);
+        foreach (var (generation, tally) in generations.TakeLast(5))
+            table.AddRow(Cells.Plain([generation + 1, .. RungText.Cells(tally)]));
+        table.AddRow(Cells.Plain(["all", .. RungText.Cells(total)]));
+        yield return table;
+    }
+
+    static string Capitalized(string word) => char.ToUpperInvariant(word[0]) + word[1..];
 
     static (string Filled, string Empty) Bar(double share, int width)
     {

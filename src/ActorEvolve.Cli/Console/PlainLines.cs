@@ -5,25 +5,44 @@ namespace ActorEvolve.Cli.Console;
 /// <summary>One line per event, no colours or cursor movement: for logs, CI and pipes.</summary>
 public static class PlainLines
 {
-    public static string? Format(RunEvent e, ObjectiveText objective) => e switch
+    /// <param name="model">The run as seen so far, <paramref name="e"/> applied (a rung run's tallies).</param>
+    public static string? Format(RunEvent e, ProgressModel model)
     {
-        RunResumed r => $"resumed in {r.Step} {r.Generation + 1}: {r.Facts.Count} evaluations recovered from the " +
-                        "journal, none will be repeated",
-        GenerationStarted { Step: RunStep.Round } g => $"round {g.Generation + 1}/{g.Generations}: births " +
-            $"{g.Generation * g.ToTrain + 1}-{(g.Generation + 1) * g.ToTrain} (steady state, population {g.ToTrain})",
-        GenerationStarted g =>
-            $"generation {g.Generation + 1}/{g.Generations}: {g.ToTrain} to train, {g.Cached} cached",
-        EvaluationRecorded r when r.Result.Failed =>
-            $"  failed    {r.Genome.Key}  ({r.Result.FailureReason})",
-        EvaluationRecorded r =>
-            $"  evaluated {r.Genome.Key}  {objective.Name} {objective.Format(r.Result.Accuracy)}  " +
-            $"epochs {r.Result.Epochs}  {r.Result.Seconds:F1}s  on {r.Result.Trainer}",
-        GenerationCompleted c =>
-            $"{c.Step} {c.Summary.Generation + 1} done: best {objective.Format(c.Summary.Best)}  " +
-            $"mean {objective.Format(c.Summary.Mean)}  worst {objective.Format(c.Summary.Worst)}",
-        FinalEvaluationStarted f => $"retraining the winner {f.Winner.Genome.Key} on all training data",
-        _ => null,
-    };
+        var objective = model.Objective;
+        return e switch
+        {
+            RunResumed r => $"resumed in {r.Step} {r.Generation + 1}: {r.Facts.Count} evaluations recovered from the " +
+                            "journal, none will be repeated",
+            GenerationStarted { Step: RunStep.Round } g => $"round {g.Generation + 1}/{g.Generations}: births " +
+                $"{g.Generation * g.ToTrain + 1}-{(g.Generation + 1) * g.ToTrain} (steady state, population " +
+                $"{g.ToTrain})",
+            GenerationStarted g =>
+                $"generation {g.Generation + 1}/{g.Generations}: {g.ToTrain} to train, {g.Cached} cached",
+            RungTrained t =>
+                $"  rung {t.Rung}    {t.Genome.Key}  {Score(t.Result, objective)}  epochs {t.FromEpochs}-{t.Epochs}" +
+                $"{(t.Stopped ? " (stopped)" : "")}  {t.Result.Seconds:F1}s  on {t.Result.Trainer}",
+            EvaluationRecorded r when r.Result.Failed =>
+                $"  failed    {r.Genome.Key}  ({r.Result.FailureReason})",
+            EvaluationRecorded r =>
+                $"  evaluated {r.Genome.Key}  {objective.Name} {objective.Format(r.Result.Accuracy)}  " +
+                $"epochs {r.Result.Epochs}  {r.Result.Seconds:F1}s  on {r.Result.Trainer}" +
+                (r.Result.Partial ? $"  partial (stopped at rung {r.Result.Rung})" : ""),
+            GenerationCompleted c =>
+                $"{c.Step} {c.Summary.Generation + 1} done: best {objective.Format(c.Summary.Best)}  " +
+                $"mean {objective.Format(c.Summary.Mean)}  worst {objective.Format(c.Summary.Worst)}" +
+                Rungs(model, c.Summary.Generation),
+            FinalEvaluationStarted f => $"retraining the winner {f.Winner.Genome.Key} on all training data",
+            _ => null,
+        };
+    }
+
+    static string Score(Core.Fitness.FitnessResult result, ObjectiveText objective) => result.Failed
+        ? $"failed ({result.FailureReason})" : $"{objective.Name} {objective.Format(result.Accuracy)}";
+
+    /// <summary>A rung run's generation: "  rungs reached 20/6/2, 30 of 180 epochs trained, ...".</summary>
+    static string Rungs(ProgressModel model, int generation) =>
+        model.RungTallies.Generations.Where(g => g.Generation == generation).Select(g =>
+            $"  rungs reached {string.Join("/", g.Tally.Reached)}, {RungText.Saving(g.Tally)}").FirstOrDefault() ?? "";
 
     public static string Format(TrainerNodesChanged e) =>
         e.Nodes.Count == 0 ? "trainer nodes: none (waiting for one to join)"

@@ -12,7 +12,7 @@ public sealed class ProgressActor : ReceiveActor
         Receive<RunEvent>(e =>
         {
             model.Apply(e);
-            if (plain is not null && PlainLines.Format(e, model.Objective) is { } line) plain.WriteLine(line);
+            if (plain is not null && PlainLines.Format(e, model) is { } line) plain.WriteLine(line);
         });
         Receive<TrainingProgress>(model.Apply);
         Receive<TrainerNodesChanged>(e =>

@@ -1,6 +1,7 @@
 using ActorEvolve.Core.Evolution;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Engine.Protocol;
+using ActorEvolve.Engine.Results;
 
 namespace ActorEvolve.Cli.Console;
 
@@ -17,6 +18,7 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
     readonly List<GenerationSummary> _history = [];
     readonly Dictionary<string, int> _evaluationsByNode = [];
     readonly List<EvaluationRecorded> _evaluations = [];
+    readonly List<RungTrained> _trials = [];
     IReadOnlyList<Core.Genes.Genome> _population = [];
     IReadOnlyList<int>? _ages;
     IReadOnlyList<(string Node, int Slots)> _nodes = [];
@@ -35,6 +37,8 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
     public DateTime Started { get; } = DateTime.UtcNow;
     /// <summary>Shown for the whole run: the cluster port is open to the network without TLS (--insecure).</summary>
     public string? Warning { get; init; }
+    /// <summary>A rung run's rungs (<see cref="SuccessiveHalving"/>); null: every child is fully trained.</summary>
+    public RungSettings? Rungs { get; init; }
 
     public T Read<T>(Func<ProgressModel, T> read)
     {
@@ -63,6 +67,39 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
         {
             var known = _evaluations.GroupBy(e => e.Genome.Key).ToDictionary(g => g.Key, g => g.Last().Result);
             return _population.Select((g, i) => (g, known.GetValueOrDefault(g.Key), _ages?[i])).ToArray();
+        }
+    }
+
+    /// <summary>A rung run's current generation, per rung: the children whose trial at that rung came back so far,
+    /// and how many the rung finally holds (the best 1/reduction of the rung below, at least one).</summary>
+    public IReadOnlyList<(int Epochs, int Back, int Final)> RungsNow
+    {
+        get
+        {
+            if (Rungs is not { } rungs) return [];
+            var final = ToTrain;
+            return rungs.Epochs.Select((epochs, rung) =>
+            {
+                if (rung > 0) final = Math.Max(1, final / rungs.Reduction);
+                return (epochs, _trials.Where(t => t.Rung == rung).DistinctBy(t => t.Genome.Key).Count(), final);
+            }).ToArray();
+        }
+    }
+
+    /// <summary>Epochs the current generation's rung trials that came back have trained.</summary>
+    public int EpochsTrainedNow => _trials.Sum(t => Math.Max(0, RungTally.Trained(t.Result) - t.FromEpochs));
+
+    /// <summary>A rung run's finished generations, each with its tally, and the tally over every child so far.
+    /// </summary>
+    public (IReadOnlyList<(int Generation, RungTally Tally)> Generations, RungTally? Total) RungTallies
+    {
+        get
+        {
+            if (Rungs is not { } rungs) return ([], null);
+            var generations = _history.Select(h => (h.Generation, Tally: RungTally.Of(rungs,
+                    _evaluations.Where(e => e.Generation == h.Generation).Select(e => e.Result))))
+                .Where(g => g.Tally is not null).Select(g => (g.Generation, g.Tally!)).ToArray();
+            return (generations, RungTally.Of(rungs, _evaluations.Select(e => e.Result)));
         }
     }
 
@@ -96,7 +133,7 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
                     TotalTrained = r.Facts.Count;
                     _evaluations.AddRange(
                         r.Facts.Select(f => new EvaluationRecorded(f.Generation, f.Genome, f.Result)));
-                    Best = r.Facts.Select(f => new ScoredGenome(f.Genome, f.Result)).MaxBy(s => s.Fitness.Score);
+                    foreach (var fact in r.Facts) Consider(fact.Genome, fact.Result);
                     _history.AddRange(r.History);
                     Step = r.Step;
                     break;
@@ -106,6 +143,14 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
                     Step = g.Step;
                     _population = g.Population;
                     _ages = g.Ages;
+                    _trials.Clear();
+                    break;
+                case RungTrained t:
+                    _trials.Add(t);
+                    // Not when the slot already trains the genome's next rung (its progress shows a later epoch).
+                    if (_slots.TryGetValue(t.Result.Trainer, out var trial) && trial.Genome == t.Genome.Key
+                        && trial.Epoch <= t.Epochs)
+                        _slots.Remove(t.Result.Trainer);
                     break;
                 case EvaluationRecorded r:
                     _evaluations.Add(r);
@@ -115,8 +160,7 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
                     // The slot may already report its next genome (progress travels a shorter path than results).
                     if (_slots.TryGetValue(r.Result.Trainer, out var slot) && slot.Genome == r.Genome.Key)
                         _slots.Remove(r.Result.Trainer);
-                    if (Best is null || r.Result.Score > Best.Fitness.Score)
-                        Best = new ScoredGenome(r.Genome, r.Result);
+                    Consider(r.Genome, r.Result);
                     var node = NodeOf(r.Result.Trainer);
                     _evaluationsByNode[node] = _evaluationsByNode.GetValueOrDefault(node) + 1;
                     break;
@@ -133,6 +177,16 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
                     break;
             }
         }
+    }
+
+    /// <summary>Keeps the best so far, ranked as selection ranks (<see cref="Evolver.Rank(IEnumerable{ScoredGenome})"/>
+    /// ): a genome stopped at a rung below every fully trained one; among equals the first found stays.</summary>
+    void Consider(Core.Genes.Genome genome, FitnessResult result)
+    {
+        static int Trained(FitnessResult r) => r.Partial ? r.Rung ?? 0 : int.MaxValue;
+        if (Best is not { Fitness: var best } || (Trained(result) != Trained(best)
+                ? Trained(result) > Trained(best) : result.Score > best.Score))
+            Best = new ScoredGenome(genome, result);
     }
 
     public void Apply(TrainingProgress p)

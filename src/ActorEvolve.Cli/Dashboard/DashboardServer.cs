@@ -80,15 +80,31 @@ public sealed class DashboardServer(WebApplication app) : IAsyncDisposable
         population = m.Population.Select(p => new
         {
             genome = p.Genome.Key, accuracy = p.Fitness is { Failed: false } f ? f.Accuracy : (double?)null,
-            age = p.Age,
+            age = p.Age, rung = p.Fitness?.Rung, partial = p.Fitness?.Partial == true,
         }),
         evaluationsFrom = from,
         evaluations = m.EvaluationsFrom(from).Select(e => new
         {
             generation = e.Generation + 1, genome = e.Genome.Key,
             accuracy = e.Result.Failed ? (double?)null : e.Result.Accuracy, e.Result.Seconds, e.Result.Trainer,
+            e.Result.Rung, e.Result.Partial,
         }),
+        rungs = Rungs(m),
     }, Json);
+
+    /// <summary>A rung run's rungs: the current generation's as trials come back, each finished generation's tally
+    /// and the whole run's; null without rungs.</summary>
+    static object? Rungs(ProgressModel m)
+    {
+        if (m.Rungs is not { } rungs) return null;
+        var (generations, total) = m.RungTallies;
+        return new
+        {
+            rungs.Epochs, now = m.RungsNow.Select(r => new { r.Epochs, r.Back, r.Final }),
+            epochsTrainedNow = m.EpochsTrainedNow,
+            generations = generations.Select(g => new { generation = g.Generation + 1, g.Tally }), total,
+        };
+    }
 
     public async ValueTask DisposeAsync() => await app.DisposeAsync();
 }

@@ -30,6 +30,8 @@ svg{background:#fff;border:1px solid #ccc}
 <div><h2>Trainer nodes</h2><table id="nodes"></table><h2>Trainer slots</h2><table id="slots"></table></div>
 <div><h2>Current population</h2><table id="population"></table></div>
 </div>
+<div id="rungs-section" hidden><h2>Rungs: genomes that reached each, epochs saved</h2>
+<p id="rungs-now"></p><table id="rungs"></table></div>
 <h2>All evaluations</h2><table id="evaluations"></table>
 <script>
 const pct = v => v == null ? '-' : (v * 100).toFixed(2) + ' %';
@@ -57,6 +59,20 @@ function chart(history) {
   });
   svg.innerHTML = out;
 }
+// A rung run's genome: the highest rung it reached, and whether selection stopped it short of full training.
+const rung = e => e.rung == null ? '' : e.rung + (e.partial ? ' (partial)' : '');
+function rungs(r) {
+  document.getElementById('rungs-section').hidden = !r;
+  if (!r) return;
+  document.getElementById('rungs-now').textContent = 'This generation (genomes back/final set): ' +
+    r.now.map(n => `${n.epochs} ep. ${n.back}/${n.final}`).join(', ') + `; ${r.epochsTrainedNow} epochs trained`;
+  const cells = t => [...t.reached, t.partial, t.epochsTrained, t.epochsFull,
+    `${t.epochsSaved} (${t.epochsFull ? Math.round(100 * t.epochsSaved / t.epochsFull) : 0}%)`];
+  const rows = r.generations.map(g => [g.generation, ...cells(g.tally)]);
+  if (r.total) rows.push(['all', ...cells(r.total)]);
+  table('rungs', ['Generation', ...r.epochs.map(e => `Reached ${e} ep.`), 'Partial', 'Epochs trained',
+    'Full training', 'Saved'], rows);
+}
 let evaluations = [];
 function render(s) {
   // Updates after the first carry only the evaluations the page does not have yet.
@@ -81,10 +97,13 @@ function render(s) {
     s.slots.map(t => [t.trainer, t.genome, t.epoch, pct(t.accuracy)]));
   // A steady-state population also shows each member's age in births (regularized evolution removes the oldest).
   const aged = s.population.some(p => p.age !== null);
-  table('population', aged ? ['Genome', 'Val. acc.', 'Age (births)'] : ['Genome', 'Val. acc.'],
-    s.population.map(p => aged ? [p.genome, pct(p.accuracy), p.age] : [p.genome, pct(p.accuracy)]));
-  table('evaluations', ['Gen.', 'Genome', 'Val. acc.', 'Seconds', 'Trainer'],
-    evaluations.slice().reverse().map(e => [e.generation, e.genome, pct(e.accuracy), e.seconds.toFixed(1), e.trainer]));
+  // A rung run's genomes also say how far they got: partial ones rank below every fully trained one.
+  table('population', ['Genome', 'Val. acc.', ...aged ? ['Age (births)'] : [], ...s.rungs ? ['Rung'] : []],
+    s.population.map(p => [p.genome, pct(p.accuracy), ...aged ? [p.age] : [], ...s.rungs ? [rung(p)] : []]));
+  table('evaluations', ['Gen.', 'Genome', 'Val. acc.', 'Seconds', 'Trainer', ...s.rungs ? ['Rung'] : []],
+    evaluations.slice().reverse().map(e => [e.generation, e.genome, pct(e.accuracy), e.seconds.toFixed(1), e.trainer,
+      ...s.rungs ? [rung(e)] : []]));
+  rungs(s.rungs);
 }
 // Draw the current state at once, then follow the live stream (opened a moment later, so that a headless browser
 // taking a snapshot after a virtual-time budget is not held up by the never-ending stream).

@@ -210,6 +210,9 @@ public static class ReportWriter
             yield return $"Pareto front: {Console.FinalReport.Networks(front.Count)} " +
                          $"({front.Count(m => m.TestAccuracy is not null)} tested on the test set; summary.json " +
                          "lists them)";
+        if (s.Rungs is { } rungs)
+            yield return $"Rungs (epochs {string.Join(", ", rungs.Epochs)}, reduction {rungs.Reduction}): " +
+                         $"{Console.RungText.Reached(rungs)}; {Console.RungText.Saving(rungs.Total)}";
         if (s.Best is { } best)
             yield return $"Winner: {string.Join(", ", best.Genes.Select(g => $"{g.Key} {g.Value}"))}: " +
                          $"validation {Pct(best.ValidationAccuracy)}" +
@@ -218,19 +221,32 @@ public static class ReportWriter
 
     sealed record NetworkTable(string Title, string[] Header, IReadOnlyList<string[]> Rows);
 
-    /// <summary>The top networks; for a two-objective run also its Pareto front, with each tested member's score.
-    /// </summary>
-    static IEnumerable<NetworkTable> NetworkTables(RunReport report)
+    /// <summary>The top networks; for a two-objective run also its Pareto front, with each tested member's score;
+    /// for a rung run the rungs by generation.</summary>
+    static IEnumerable<NetworkTable> Tables(RunReport report)
     {
         yield return Networks(report, "Top networks", report.Summary?.Top ?? [], tested: false);
         if (report.Summary?.Front is { } front) yield return Networks(report, "Pareto front", front, tested: true);
+        if (report.Summary is { Rungs: { } rungs } summary) yield return RungTable(summary, rungs);
     }
+
+    /// <summary>Per generation: the genomes that reached each rung, the partial ones, epochs trained against
+    /// training every child fully; the whole run last.</summary>
+    static NetworkTable RungTable(RunSummary summary, RungsReport rungs) => new(
+        "Rungs: genomes that reached each, epochs saved", ["Generation", .. Console.RungText.Header(rungs.Epochs)],
+        [
+            .. summary.Generations.Where(g => g.Rungs is not null).Select(g => (string[])
+                [(g.Generation + 1).ToString(CultureInfo.InvariantCulture), .. Console.RungText.Cells(g.Rungs!)]),
+            ["all", .. Console.RungText.Cells(rungs.Total)],
+        ]);
 
     static NetworkTable Networks(RunReport report, string title, IReadOnlyList<GenomeReport> networks, bool tested)
     {
         var metrics = OtherMetrics(networks);
+        // A rung run's genomes also say how far they got: partial ones rank below every fully trained one.
+        var rungs = networks.Any(t => t.Rung is not null);
         string[] header = ["#", .. report.GeneNames, "Val. acc.", "Epochs", "Seconds", "Parameters", .. metrics,
-            .. tested ? ["Test acc."] : Array.Empty<string>()];
+            .. tested ? ["Test acc."] : Array.Empty<string>(), .. rungs ? ["Rung"] : Array.Empty<string>()];
         var rows = networks.Select((t, i) => (string[])[(i + 1).ToString(CultureInfo.InvariantCulture),
             .. report.GeneNames.Select(g => t.Genes.GetValueOrDefault(g, "")), Pct(t.ValidationAccuracy),
             t.Epochs.ToString(CultureInfo.InvariantCulture),
@@ -239,7 +255,8 @@ public static class ReportWriter
                 ? size.ToString("N0", CultureInfo.InvariantCulture) : ModelSize(report, t.Genes),
             .. metrics.Select(m => t.Metrics?.TryGetValue(m, out var v) == true
                 ? v.ToString("G4", CultureInfo.InvariantCulture) : ""),
-            .. tested ? [t.TestAccuracy is { } test ? Pct(test) : ""] : Array.Empty<string>()]).ToArray();
+            .. tested ? [t.TestAccuracy is { } test ? Pct(test) : ""] : Array.Empty<string>(),
+            .. rungs ? [Console.RungText.Rung(t.Rung, t.Partial)] : Array.Empty<string>()]).ToArray();
         return new NetworkTable(title, header, rows);
     }
 
@@ -280,7 +297,7 @@ public static class ReportWriter
         html.Append($"<h1>ActorEvolve run {E(report.RunId)}</h1><ul>");
         foreach (var fact in Facts(report)) html.Append($"<li>{E(fact)}</li>");
         html.Append("</ul>");
-        foreach (var table in NetworkTables(report))
+        foreach (var table in Tables(report))
         {
             html.Append($"<h2>{E(table.Title)}</h2><table><tr>");
             foreach (var h in table.Header) html.Append($"<th>{E(h)}</th>");
@@ -302,7 +319,7 @@ public static class ReportWriter
     {
         var md = new StringBuilder($"# ActorEvolve run {report.RunId}\n\n");
         foreach (var fact in Facts(report)) md.Append($"- {fact}\n");
-        foreach (var table in NetworkTables(report))
+        foreach (var table in Tables(report))
         {
             md.Append($"\n## {table.Title}\n\n| " + string.Join(" | ", table.Header) + " |\n|" +
                       string.Concat(table.Header.Select(_ => "---|")) + "\n");

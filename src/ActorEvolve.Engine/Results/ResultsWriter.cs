@@ -59,7 +59,7 @@ public sealed class RunFolderWriter
     readonly SummarySettings _config;
     readonly DateTimeOffset _started;
     readonly List<GenerationReport> _generations = [];
-    readonly List<ScoredGenome> _evaluated = [];
+    readonly List<RecordedFitness> _recorded = [];
     readonly Dictionary<string, double> _slotBusySeconds = [];
     DateTimeOffset? _generationStarted;
 
@@ -88,21 +88,19 @@ public sealed class RunFolderWriter
             case GenerationStarted started:
                 _generationStarted = started.At;
                 _slotBusySeconds.Clear();
-                if (!File.Exists(_files.Results))
-                    CsvRecords.WriteAll(_files.Results, [RunFiles.Header(_settings.Space)]);
+                if (!File.Exists(_files.Results)) CsvRecords.WriteAll(_files.Results, [Header]);
                 if (!File.Exists(_files.Summary)) Write(Running);
                 break;
             case RunResumed resumed:
-                var rows = resumed.Facts.Select(f => RunFiles.Row(_settings.Space, f.Generation, f.Genome, f.Result));
-                CsvRecords.WriteAll(_files.Results, [RunFiles.Header(_settings.Space), .. rows]);
-                _evaluated.AddRange(resumed.Facts.Select(f => new ScoredGenome(f.Genome, f.Result)));
+                CsvRecords.WriteAll(_files.Results, [Header, .. resumed.Facts.Select(Row)]);
+                _recorded.AddRange(resumed.Facts);
                 _generations.AddRange(resumed.History.Select(Report));
                 Write(Running);
                 break;
             case EvaluationRecorded recorded:
-                CsvRecords.Append(_files.Results,
-                    RunFiles.Row(_settings.Space, recorded.Generation, recorded.Genome, recorded.Result));
-                _evaluated.Add(new ScoredGenome(recorded.Genome, recorded.Result));
+                var fact = new RecordedFitness(recorded.Generation, recorded.Genome, recorded.Result);
+                CsvRecords.Append(_files.Results, Row(fact));
+                _recorded.Add(fact);
                 _slotBusySeconds[recorded.Result.Trainer] =
                     _slotBusySeconds.GetValueOrDefault(recorded.Result.Trainer) + recorded.Result.Seconds;
                 break;
@@ -117,11 +115,18 @@ public sealed class RunFolderWriter
                 Write(Running, completed.Ranked);
                 break;
             case RunCompleted done:
-                if (_settings.Ga.Initial == InitialPopulation.Grid) _files.WriteGrid(_settings.Space, _evaluated);
+                if (_settings.Ga.Initial == InitialPopulation.Grid) _files.WriteGrid(_settings.Space, Evaluated);
                 Write(Completed, done.Top, done.Winner, done.Test, DateTimeOffset.UtcNow, done.Front);
                 break;
         }
     }
+
+    string[] Header => RunFiles.Header(_settings.Space, rungs: _settings.Ga.Rungs is not null);
+
+    IReadOnlyList<string> Row(RecordedFitness f) =>
+        RunFiles.Row(_settings.Space, f.Generation, f.Genome, f.Result, rungs: _settings.Ga.Rungs is not null);
+
+    IReadOnlyList<ScoredGenome> Evaluated => _recorded.Select(f => new ScoredGenome(f.Genome, f.Result)).ToArray();
 
     /// <param name="top">Best first; by default every evaluation so far, ranked.</param>
     /// <param name="front">The finished run's front with its test scores; by default the front so far, untested.
@@ -129,32 +134,43 @@ public sealed class RunFolderWriter
     void Write(string status, IEnumerable<ScoredGenome>? top = null, ScoredGenome? best = null,
         FitnessResult? test = null, DateTimeOffset? finished = null, IReadOnlyList<FrontMember>? front = null)
     {
-        var ranked = (top ?? Evolver.Rank(_evaluated, _settings.Goal)).ToArray();
-        front ??= FrontMember.Of(_evaluated, _settings.Goal, new Dictionary<string, FitnessResult?>());
+        var evaluated = Evaluated;
+        var ranked = (top ?? Evolver.Rank(evaluated, _settings.Goal)).ToArray();
+        front ??= FrontMember.Of(evaluated, _settings.Goal, new Dictionary<string, FitnessResult?>());
         best ??= ranked.FirstOrDefault();
         var tested = test is { Failed: false } ? test : null;
         var model = tested is not null && _settings.ModelPath is { } path && File.Exists(path)
             ? Path.GetFileName(path) : null;
         _files.WriteSummary(new RunSummary(_settings.RunId, status, _settings.Seed, _started, finished,
             ((finished ?? DateTimeOffset.UtcNow) - _started).TotalSeconds, _config,
-            _settings.Space.Genes.Select(g => g.Describe()).ToArray(), _evaluated.Count,
+            _settings.Space.Genes.Select(g => g.Describe()).ToArray(), _recorded.Count,
             best is null ? null : Report(best),
             tested?.Accuracy, tested?.ValidationLoss, model,
-            _generations, ranked.DistinctBy(t => t.Genome.Key).Take(10).Select(Report).ToArray())
+            Generations(), ranked.DistinctBy(t => t.Genome.Key).Take(10).Select(Report).ToArray())
         {
             Front = front?.Select(m => Report(m.Member) with
             {
                 TestAccuracy = m.Test is { Failed: false } tested ? tested.Accuracy : null,
             }).ToArray(),
+            Rungs = _settings.Ga.Rungs is { } rungs && RungTally.Of(rungs, _recorded.Select(f => f.Result)) is { } all
+                ? new RungsReport(rungs.Epochs, rungs.Reduction, all) : null,
         });
     }
+
+    /// <summary>The generations so far; a rung run's each with its rung tally, from its facts (as the journal holds
+    /// them, so a resumed run's earlier generations get theirs too).</summary>
+    IReadOnlyList<GenerationReport> Generations() => _settings.Ga.Rungs is not { } rungs ? _generations
+        : _generations.Select(g => g with
+        {
+            Rungs = RungTally.Of(rungs, _recorded.Where(f => f.Generation == g.Generation).Select(f => f.Result)),
+        }).ToList();
 
     static GenerationReport Report(GenerationSummary s) =>
         new(s.Generation, s.Best, s.Mean, s.Worst, s.Trained, s.Cached, s.Failed);
 
     static GenomeReport Report(ScoredGenome s) =>
         new(s.Genome.Genes, s.Fitness.Accuracy, s.Fitness.ValidationLoss, s.Fitness.Epochs, s.Fitness.Seconds,
-            s.Fitness.Trainer, s.Fitness.Metrics);
+            s.Fitness.Trainer, s.Fitness.Metrics) { Rung = s.Fitness.Rung, Partial = s.Fitness.Partial };
 }
 
 /// <summary>The run stopped without completing; <see cref="BadInput"/> when nothing was written.</summary>

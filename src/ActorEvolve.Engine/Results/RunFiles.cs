@@ -49,15 +49,21 @@ public sealed class RunFiles(string directory)
     public RunSettings Settings(EngineSettings engine) =>
         engine.For(Path.GetFileName(Directory), Model, File.ReadAllText(Config));
 
-    public static string[] Header(SearchSpace space) =>
+    /// <param name="rungs">A rung run's file also has <c>rung</c> (the highest rung the genome reached, 0 the first)
+    /// and <c>partial</c> (<c>true</c>: stopped short of full training by selection); other runs' files are as
+    /// they always were.</param>
+    public static string[] Header(SearchSpace space, bool rungs = false) =>
         ["generation", .. space.Genes.Select(g => g.Name), "fitness", "validation_loss", "test_accuracy", "epochs",
-            "seconds", "trainer", "status", "failure", "finished_at", "metrics"];
+            "seconds", "trainer", "status", "failure", "finished_at", "metrics",
+            .. rungs ? ["rung", "partial"] : Array.Empty<string>()];
 
-    public static string[] Row(SearchSpace space, int generation, Genome genome, FitnessResult r) =>
+    public static string[] Row(SearchSpace space, int generation, Genome genome, FitnessResult r, bool rungs = false) =>
         [generation.ToString(CultureInfo.InvariantCulture), .. space.Genes.Select(g => genome.Get(g.Name)),
             F(r.Accuracy), F(r.ValidationLoss), r.TestAccuracy is { } test ? F(test) : "",
             r.Epochs.ToString(CultureInfo.InvariantCulture), F(r.Seconds), r.Trainer, r.Failed ? "failed" : "ok",
-            r.FailureReason ?? "", r.FinishedAt?.ToString("O", CultureInfo.InvariantCulture) ?? "", Metrics(r)];
+            r.FailureReason ?? "", r.FinishedAt?.ToString("O", CultureInfo.InvariantCulture) ?? "", Metrics(r),
+            .. rungs ? [r.Rung?.ToString(CultureInfo.InvariantCulture) ?? "", r.Partial ? "true" : "false"]
+                : Array.Empty<string>()];
 
     /// <summary>Every metric the fitness source reported, as one JSON object (sources report different ones).</summary>
     static string Metrics(FitnessResult r) =>
@@ -124,6 +130,14 @@ public sealed record GenomeReport(IReadOnlyDictionary<string, string> Genes, dou
     /// <summary>A tested front member's test score (only the front's entries carry one).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? TestAccuracy { get; init; }
+
+    /// <summary>A rung run's genome: the highest rung it reached (0 the first).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Rung { get; init; }
+
+    /// <summary>Stopped short of full training by selection: ranked below every fully trained genome.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Partial { get; init; }
 }
 
 /// <param name="WallSeconds">From the generation's start to its completion, when it ran in one process.</param>
@@ -131,7 +145,12 @@ public sealed record GenomeReport(IReadOnlyDictionary<string, string> Genes, dou
 /// (messages, journal, scheduling) added to the generation.</param>
 public sealed record GenerationReport(int Generation, double Best, double Mean, double Worst, int Trained,
     int Cached, int Failed,
-    double? WallSeconds = null, double? EngineOverheadSeconds = null);
+    double? WallSeconds = null, double? EngineOverheadSeconds = null)
+{
+    /// <summary>A rung run's generation: how far its children got, what stopping them early saved.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RungTally? Rungs { get; init; }
+}
 
 /// <summary>summary.json's <c>config</c>: the engine's settings, typed, and what the fitness source adds (the
 /// built-in MLP: its budget, dataset, device and split seed), kept as JSON beside them.</summary>
@@ -160,4 +179,8 @@ public sealed record RunSummary(
     /// carry their test score once the run is over. Absent for one objective.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<GenomeReport>? Front { get; init; }
+
+    /// <summary>A rung run's rungs and their tally over every child so far; absent without rungs.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RungsReport? Rungs { get; init; }
 }

@@ -1,0 +1,243 @@
+using System.Text.Json;
+using ActorEvolve.Cli.Console;
+using ActorEvolve.Cli.Dashboard;
+using ActorEvolve.Cli.Report;
+using ActorEvolve.Core.Evolution;
+using ActorEvolve.Core.Fitness;
+using ActorEvolve.Core.Genes;
+using ActorEvolve.Engine.Configuration;
+using ActorEvolve.Engine.Protocol;
+using ActorEvolve.Engine.Results;
+
+namespace ActorEvolve.Cli.Tests;
+
+/// <summary>A rung run (<see cref="SuccessiveHalving"/>) as its run files, the live view, the plain lines, the
+/// dashboard and the report show it: the real writers and views, fed the events a run publishes.</summary>
+public sealed class RungViewsTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("actorevolve-rungs-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    static readonly SearchSpace Space = new([new ChoiceGene("nb_neurons", ["8", "16", "32", "64", "128", "256"])]);
+    static readonly RungSettings Rungs = new([1, 3, 9], 3);
+    static readonly Genome[] Children = Space.Enumerate().ToArray();
+
+    /// <summary>A result measured after <paramref name="epochs"/> epochs (its curve that long).</summary>
+    static FitnessResult Result(double accuracy, int epochs) => new(accuracy, 1 - accuracy, epochs, epochs * 0.5,
+        "127.0.0.1:1/c1", Curve: Enumerable.Repeat(new EpochScore(accuracy, 1 - accuracy), epochs).ToArray());
+
+    /// <summary>Generation 0 of six children in rungs of 1, 3 and 9 epochs: all six reach 1 epoch, the best two
+    /// (nb_neurons 128 and 256) 3 epochs, the best of those (256) the full 9. Fully trained, 256 scores below 128's
+    /// 3-epoch result, yet it ranks first: 128 is partial. 16 epochs trained of the 54 that training all six fully
+    /// would have taken.</summary>
+    static IEnumerable<RunEvent> Generation()
+    {
+        yield return new GenerationStarted(0, 2, Children, Children.Length, 0, DateTimeOffset.UtcNow);
+        foreach (var (child, i) in Children.Select((c, i) => (c, i)))
+            yield return new RungTrained(0, child, 0, 1, 0, Result(0.5 + i / 100.0, 1), Stopped: false);
+        yield return new RungTrained(0, Children[4], 1, 3, 1, Result(0.9, 3), Stopped: false);
+        yield return new RungTrained(0, Children[5], 1, 3, 1, Result(0.92, 3), Stopped: false);
+        yield return new RungTrained(0, Children[5], 2, 9, 3, Result(0.88, 9), Stopped: false);
+        foreach (var final in Finals())
+            yield return new EvaluationRecorded(0, final.Genome, final.Fitness);
+        var ranked = Evolver.Rank(Finals());
+        yield return new GenerationCompleted(
+            new GenerationSummary(0, 0.88, 0.6, 0.5, Children[5].Key, Children.Length, 0, 0), ranked,
+            DateTimeOffset.UtcNow);
+    }
+
+    static IReadOnlyList<ScoredGenome> Finals() =>
+    [
+        .. Children.Take(4).Select((c, i) => new ScoredGenome(c, Result(0.5 + i / 100.0, 1) with
+        {
+            Rung = 0, Partial = true,
+        })),
+        new(Children[4], Result(0.9, 3) with { Rung = 1, Partial = true }),
+        new(Children[5], Result(0.88, 9) with { Rung = 2 }),
+    ];
+
+    static RunSettings Settings(RungSettings? rungs) => new("halving", 7, Space,
+        new GaSettings(Population: 6, Generations: 2, Rungs: rungs),
+        new EvaluationPolicy(TimeSpan.FromMinutes(1), 1, TimeSpan.FromMinutes(1)), ModelPath: null);
+
+    RunFiles WriteFolder(IEnumerable<RunEvent> events, bool rungs = true)
+    {
+        var settings = Settings(rungs ? Rungs : null);
+        var files = new RunFiles(_dir);
+        var folder = new RunFolderWriter(files, settings,
+            new SummarySettings(settings.Ga, "table:grid.csv", 1, "sqlite", null));
+        foreach (var e in events) folder.Apply(e);
+        return files;
+    }
+
+    static ProgressModel Model(IEnumerable<RunEvent> events, RungSettings? rungs)
+    {
+        var model = new ProgressModel(2) { Rungs = rungs };
+        foreach (var e in events) model.Apply(e);
+        return model;
+    }
+
+    [Fact]
+    public void Results_csv_has_each_genomes_rung_and_whether_it_is_partial()
+    {
+        var files = WriteFolder(Generation());
+        var lines = File.ReadAllLines(files.Results);
+        Assert.EndsWith(",metrics,rung,partial", lines[0]);
+        Assert.Equal(7, lines.Length);
+        Assert.EndsWith(",0,true", lines[1]);
+        Assert.EndsWith(",1,true", lines[5]);
+        Assert.EndsWith(",2,false", lines[6]);
+        // The report still reads it (and a file without the columns, as older runs wrote them).
+        Assert.Equal(6, RunReport.Load(files).Evaluations.Count);
+    }
+
+    [Fact]
+    public void Summary_json_tells_the_rungs_genomes_reached_and_the_epochs_saved_in_all_and_per_generation()
+    {
+        var summary = JsonDocument.Parse(File.ReadAllText(WriteFolder(Generation()).Summary)).RootElement;
+        var rungs = summary.GetProperty("rungs");
+        Assert.Equal([1, 3, 9], rungs.GetProperty("epochs").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(3, rungs.GetProperty("reduction").GetInt32());
+        foreach (var tally in new[] { rungs.GetProperty("total"), summary.GetProperty("generations")[0]
+                     .GetProperty("rungs") })
+        {
+            Assert.Equal([6, 2, 1], tally.GetProperty("reached").EnumerateArray().Select(r => r.GetInt32()));
+            Assert.Equal(5, tally.GetProperty("partial").GetInt32());
+            Assert.Equal(16, tally.GetProperty("epochs_trained").GetInt32());
+            Assert.Equal(54, tally.GetProperty("epochs_full").GetInt32());
+            Assert.Equal(38, tally.GetProperty("epochs_saved").GetInt32());
+        }
+        var top = summary.GetProperty("top");
+        Assert.Equal(2, top[0].GetProperty("rung").GetInt32());
+        Assert.False(top[0].TryGetProperty("partial", out _));
+        Assert.True(top[1].GetProperty("partial").GetBoolean());
+    }
+
+    [Fact]
+    public void A_resumed_rung_run_s_summary_tells_the_same_rungs_from_the_journaled_facts()
+    {
+        var uninterrupted = JsonDocument.Parse(File.ReadAllText(WriteFolder(Generation()).Summary)).RootElement;
+        var facts = Finals().Select(f => new RecordedFitness(0, f.Genome, f.Fitness)).ToArray();
+        var history = new GenerationSummary(0, 0.88, 0.6, 0.5, Children[5].Key, Children.Length, 0, 0);
+        File.Delete(Path.Combine(_dir, RunFiles.SummaryFile));
+        var resumed = JsonDocument.Parse(File.ReadAllText(
+            WriteFolder([new RunResumed(1, facts, [history])]).Summary)).RootElement;
+        Assert.Equal(uninterrupted.GetProperty("rungs").GetRawText(), resumed.GetProperty("rungs").GetRawText());
+        Assert.Equal(uninterrupted.GetProperty("generations")[0].GetProperty("rungs").GetRawText(),
+            resumed.GetProperty("generations")[0].GetProperty("rungs").GetRawText());
+    }
+
+    [Fact]
+    public void A_run_without_rungs_writes_no_rung_columns_or_blocks()
+    {
+        var files = WriteFolder(Generation().Where(e => e is not RungTrained).Select(Unranked), rungs: false);
+        Assert.EndsWith(",metrics", File.ReadLines(files.Results).First());
+        var summary = File.ReadAllText(files.Summary);
+        Assert.DoesNotContain("rung", summary);
+        Assert.DoesNotContain("partial", summary);
+    }
+
+    /// <summary>The event as a run without rungs publishes it: results without a rung.</summary>
+    static RunEvent Unranked(RunEvent e) => e switch
+    {
+        EvaluationRecorded r => r with { Result = r.Result with { Rung = null, Partial = false } },
+        GenerationCompleted c => c with
+        {
+            Ranked = c.Ranked.Select(s => s with { Fitness = s.Fitness with { Rung = null, Partial = false } })
+                .ToArray(),
+        },
+        _ => e,
+    };
+
+    [Fact]
+    public void The_live_view_shows_the_rungs_filling_then_each_generations_tally_and_ranks_partial_genomes_last()
+    {
+        var events = Generation().ToArray();
+        var during = Model(events.TakeWhile(e => e is not EvaluationRecorded), Rungs);
+        Assert.Contains("Rungs this generation (genomes back/final set): 1 epoch 6/6, 3 epochs 2/2, 9 epochs 1/1; " +
+                        "16 epochs trained", LiveViewTests.Rendered(during));
+
+        var after = LiveViewTests.Rendered(Model(events, Rungs));
+        Assert.Contains("Rungs: genomes that reached each, epochs saved", after);
+        Assert.Matches(@"│ 1\s+│ 6\s+│ 2\s+│ 1\s+│ 5\s+│ 16\s+│ 54\s+│ 38 \(70%\)", after);
+        Assert.Matches(@"│ all\s+│ 6\s+│ 2\s+│ 1\s+│ 5\s+│ 16\s+│ 54\s+│ 38 \(70%\)", after);
+        // nb_neurons=128 scored 90 % after 3 epochs, but is partial: the fully trained 256 (88 %) ranks first.
+        Assert.Contains($"Best so far: {0.88:P2}  nb_neurons=256", after);
+
+        var without = LiveViewTests.Rendered(
+            Model(events.Where(e => e is not RungTrained).Select(Unranked), rungs: null));
+        Assert.DoesNotContain("Rung", without);
+        Assert.Contains($"Best so far: {0.9:P2}  nb_neurons=128", without);
+    }
+
+    [Fact]
+    public void Plain_lines_show_rung_trials_partial_genomes_and_the_generations_saving()
+    {
+        var model = new ProgressModel(2) { Rungs = Rungs };
+        var lines = Generation().Select(e =>
+        {
+            model.Apply(e);
+            return PlainLines.Format(e, model);
+        }).OfType<string>().ToArray();
+        Assert.Contains("  rung 2    nb_neurons=256  accuracy 88.00%  epochs 3-9  4.5s  on 127.0.0.1:1/c1",
+            lines.Select(l => l.Replace(" %", "%")));
+        Assert.Contains(lines, l => l.StartsWith("  evaluated nb_neurons=128") &&
+                                    l.EndsWith("partial (stopped at rung 1)"));
+        Assert.Contains(lines, l => l.StartsWith("  evaluated nb_neurons=256") && !l.Contains("partial"));
+        Assert.EndsWith("  rungs reached 6/2/1, 16 of 54 epochs trained, 38 saved (70%)", lines[^1]);
+    }
+
+    [Fact]
+    public void The_final_table_marks_partial_genomes()
+    {
+        var output = new StringWriter();
+        var console = LiveViewTests.PlainConsole(output);
+        var files = WriteFolder(Generation());
+        var ranked = Evolver.Rank(Finals());
+        FinalReport.Print(console, new RunCompleted(ranked[0], null, [], ranked), files, TimeSpan.Zero,
+            ObjectiveText.Default);
+        var text = output.ToString();
+        Assert.Matches(@"│ 1 │ 256\s+│ [^│]+│ 9\s+│ [^│]+│ 2\s+│", text);
+        Assert.Matches(@"│ 2 │ 128\s+│ [^│]+│ 3\s+│ [^│]+│ 1 \(partial\)\s+│", text);
+        Assert.Contains("Rungs (of 6 genomes, 2 reached 3 epochs, 1 reached 9 epochs): 16 of 54 epochs trained, " +
+                        "38 saved (70%)", text);
+    }
+
+    [Fact]
+    public void The_report_shows_the_rungs_by_generation_and_marks_partial_genomes()
+    {
+        var files = WriteFolder(Generation());
+        var markdown = File.ReadAllText(ReportWriter.Write(files, markdown: true));
+        Assert.Contains("- Rungs (epochs 1, 3, 9, reduction 3): of 6 genomes, 2 reached 3 epochs, 1 reached 9 " +
+                        "epochs; 16 of 54 epochs trained, 38 saved (70%)", markdown);
+        Assert.Contains("| Generation | Reached 1 ep. | Reached 3 ep. | Reached 9 ep. | Partial | Epochs trained | " +
+                        "Full training | Saved |", markdown);
+        Assert.Contains("| 1 | 6 | 2 | 1 | 5 | 16 | 54 | 38 (70%) |", markdown);
+        Assert.Contains("| all | 6 | 2 | 1 | 5 | 16 | 54 | 38 (70%) |", markdown);
+        Assert.Matches(@"\| 1 \| 256 \| 88\.00% \| 9 \| [^|]+ \| [^|]+ \| 2 \|", markdown);
+        Assert.Matches(@"\| 2 \| 128 \| 90\.00% \| 3 \| [^|]+ \| [^|]+ \| 1 \(partial\) \|", markdown);
+    }
+
+    [SkippableFact]
+    public async Task The_dashboard_shows_the_rungs_and_marks_partial_genomes()
+    {
+        const string chromium = "/usr/bin/chromium";
+        Skip.IfNot(File.Exists(chromium), "no Chromium: apt-get install chromium (as .ci/run does)");
+        var model = Model(Generation(), Rungs);
+        var port = DashboardTests.FreePort();
+        await using var dashboard = await DashboardServer.StartAsync($"127.0.0.1:{port}", model, "rungs");
+        using var http = new HttpClient();
+        var state = JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/api/state")).RootElement;
+        var rungs = state.GetProperty("rungs");
+        Assert.Equal(38, rungs.GetProperty("total").GetProperty("epochsSaved").GetInt32());
+        Assert.Equal(1, rungs.GetProperty("generations")[0].GetProperty("generation").GetInt32());
+
+        var dom = DashboardTests.Browse($"http://127.0.0.1:{port}/", "--dump-dom");
+        Assert.Contains("<td class=\"g\">all</td><td>6</td><td>2</td><td>1</td><td>5</td><td>16</td><td>54</td>" +
+                        "<td>38 (70%)</td>", dom);
+        Assert.Matches("<td class=\"g\">nb_neurons=128</td><td>90.00 %</td><td>[^<]+</td><td>[^<]+</td>" +
+                       "<td>1 \\(partial\\)</td>", dom);
+        Assert.Contains("id=\"rungs-now\">This generation (genomes back/final set): 1 ep. 6/6", dom);
+    }
+}
