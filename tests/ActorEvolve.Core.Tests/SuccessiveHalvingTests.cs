@@ -131,6 +131,32 @@ public sealed class SuccessiveHalvingTests
         Assert.Equal(0.9, result.Accuracy);
     }
 
+    [Fact]
+    public void A_halving_given_the_results_of_a_stopped_run_trains_none_of_them_again_and_ends_the_same()
+    {
+        var children = Children(12, seed: 5);
+        var (expected, _) = Run(children, slots: 2, orderSeed: 1);
+        // A run stopped after some trials: the resumed halving is given their results, as recovery replays them.
+        var first = new SuccessiveHalving(children, Rungs);
+        var recorded = new List<RungTrial>();
+        for (var i = 0; i < 9 && first.Next() is { } trial; i++) recorded.Add(trial);
+        var resumed = new SuccessiveHalving(children, Rungs);
+        foreach (var trial in recorded)
+        {
+            var (result, stopped) = Train(trial);
+            resumed.Record(trial.Genome, trial.Rung, result, stopped);
+        }
+
+        while (resumed.Next() is { } trial)
+        {
+            Assert.DoesNotContain(recorded, r => r.Genome.Key == trial.Genome.Key && r.Rung == trial.Rung);
+            var (result, stopped) = Train(trial);
+            resumed.Record(trial.Genome, trial.Rung, result, stopped);
+        }
+        Assert.Equal(expected.Select(r => (r.Genome.Key, r.Fitness.Rung, r.Fitness.Partial, r.Fitness.Accuracy)),
+            resumed.Results().Select(r => (r.Genome.Key, r.Fitness.Rung, r.Fitness.Partial, r.Fitness.Accuracy)));
+    }
+
     [Theory]
     [InlineData(new[] { 3 }, 3, "at least two budgets")]
     [InlineData(new[] { 3, 3 }, 3, "ascending")]

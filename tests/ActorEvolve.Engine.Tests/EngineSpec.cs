@@ -1,5 +1,6 @@
 using Akka.Actor;
 using ActorEvolve.Core.Evolution;
+using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
 using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Cluster;
@@ -43,13 +44,15 @@ public abstract class EngineSpec(string journal = "akka.persistence.journal.inme
     bool _trainersStarted;
 
     /// <summary>Starts (or resumes) run <paramref name="runId"/> on this node's trainer slots (made on first use,
-    /// with <paramref name="fitness"/>: one fitness per test system), lent once the node is up.</summary>
-    protected IActorRef StartRun(FakeFitness fitness, GaSettings ga, long seed = 42, EvaluationPolicy? policy = null,
-        int slots = 2, SearchSpace? space = null, string? runId = null, bool resume = false)
+    /// with <paramref name="fitness"/> and <paramref name="stateDirectory"/>: one of each per test system), lent once
+    /// the node is up.</summary>
+    protected IActorRef StartRun(IFitnessFunction fitness, GaSettings ga, long seed = 42,
+        EvaluationPolicy? policy = null, int slots = 2, SearchSpace? space = null, string? runId = null,
+        bool resume = false, string? stateDirectory = null)
     {
         if (!_trainersStarted)
         {
-            TrainerNodeHost.StartSlots(Sys, fitness, slots, stateDirectory: null);
+            TrainerNodeHost.StartSlots(Sys, fitness, slots, stateDirectory);
             var cluster = Akka.Cluster.Cluster.Get(Sys);
             cluster.Join(cluster.SelfAddress);
             _trainersStarted = true;

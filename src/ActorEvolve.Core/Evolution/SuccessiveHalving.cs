@@ -80,7 +80,12 @@ public sealed class SuccessiveHalving
         if (IsSettled) return null;
         for (var rung = _rungs.Count - 2; rung >= 0; rung--)
             if (Promotable(rung) is { } genome) return Start(genome, rung + 1);
-        return _started < _children.Count ? Start(_children[_started++], 0) : null;
+        while (_started < _children.Count)
+        {
+            var child = _children[_started++];
+            if (_outcomes[child.Key].Count == 0) return Start(child, 0); // else recorded before a resume
+        }
+        return null;
     }
 
     /// <summary>Records a trial's result; <paramref name="stopped"/>: the training ended before the rung's budget.
