@@ -42,7 +42,7 @@ public sealed class ReportTests : IDisposable
     }
 
     [Fact]
-    public void A_steady_state_run_s_report_counts_rounds_not_generations()
+    public void A_steady_state_run_s_report_counts_rounds_not_generations_and_shows_the_population_s_age()
     {
         var steady = _cli.Write("steady.conf", "actorevolve.ga.mode = steady-state");
         var result = _cli.Run([.. Search("steady"), "--config", steady]);
@@ -51,6 +51,15 @@ public sealed class ReportTests : IDisposable
         Assert.Contains("Validation accuracy per round", html);
         Assert.Contains(" rounds, ", html);
         Assert.DoesNotContain("generation", html);
+        // The population's age, as the live view shows it, round by round: ten members born at ten different births
+        // (how young the youngest is depends on how many children were in training when the round started).
+        var age = System.Text.RegularExpressions.Regex.Match(html, "Population age at the start of round 3 \\(births " +
+            "since each member&#39;s own\\): youngest (\\d+), median (\\d+), oldest (\\d+)");
+        Assert.True(age.Success, "no population age");
+        var (youngest, median, oldest) = (int.Parse(age.Groups[1].Value), int.Parse(age.Groups[2].Value),
+            int.Parse(age.Groups[3].Value));
+        Assert.True(youngest <= median && median <= oldest && oldest - youngest >= 9, age.Value);
+        Assert.Contains("<h2>Population age at the start of each round", html);
     }
 
     [Fact]

@@ -40,11 +40,8 @@ public static class LiveView
         rows.Add(Markup.FromInterpolated(
             $"This {m.Step}: [green]{done}[/]{trained}[blue]{running}[/], [grey]{cached}[/], [red]{failed}[/]{all}"));
         if (m.Phase is not ("evolving" or null)) rows.Add(Markup.FromInterpolated($"[yellow]{m.Phase}[/]"));
-        if (m.Ages is var (youngest, median, oldest))
-        {
-            var ages = $"youngest {youngest}, median {median}, oldest {oldest}";
+        if (m.Ages is { } ages)
             rows.Add(Markup.FromInterpolated($"Population age (births since each member's own): {ages}"));
-        }
         if (m.Rungs is { } rungs) rows.AddRange(RungRows(m, rungs));
 
         var slots = new Table().Border(TableBorder.Rounded).Title("Trainer slots")

@@ -105,8 +105,7 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
 
     /// <summary>A steady-state population's youngest, median and oldest age in births; null for a generation.
     /// </summary>
-    public (int Youngest, int Median, int Oldest)? Ages => _ages is { Count: > 0 } ages
-        ? (ages.Min(), ages.Order().ElementAt(ages.Count / 2), ages.Max()) : null;
+    public PopulationAge? Ages => PopulationAge.Of(_ages);
 
     /// <summary>Each trainer node: its slots, how many are training now, evaluations it has finished in this
     /// process.</summary>

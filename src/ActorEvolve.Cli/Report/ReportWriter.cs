@@ -61,6 +61,9 @@ public static class ReportWriter
         }
         if (report.Evaluations.Any(e => e.FinishedAt is not null))
             Save(Timeline(report), "timeline.png", "Evaluations per trainer slot over time");
+        if (Aged(report).Length > 0)
+            Save(PopulationAges(report), "population-age.png",
+                $"Population age at the start of each {Step(report)} (births since each member's own)");
         if (report.Summary is { Config.Objective: { Second: { } second } first } summary)
             Save(ParetoFront(report, summary, first, second), "pareto-front.png",
                 $"{Capitalized(first.Metric)} against {second.Metric}: every evaluated network and the Pareto front");
@@ -89,6 +92,30 @@ public static class ReportWriter
         plot.XLabel(Capitalized(Step(report)));
         plot.YLabel("Validation accuracy");
         plot.ShowLegend(ScottPlot.Alignment.LowerRight);
+        return plot;
+    }
+
+    /// <summary>A steady-state run's rounds whose population age is known (those this run's processes saw start).
+    /// </summary>
+    static (int Round, PopulationAge Age)[] Aged(RunReport report) =>
+        report.Summary?.Generations.Where(g => g.PopulationAge is not null)
+            .Select(g => (g.Generation + 1, g.PopulationAge!)).ToArray() ?? [];
+
+    static ScottPlot.Plot PopulationAges(RunReport report)
+    {
+        var plot = new ScottPlot.Plot();
+        var aged = Aged(report);
+        var xs = aged.Select(a => (double)a.Round).ToArray();
+        (string, Func<PopulationAge, int>)[] series =
+            [("youngest", a => a.Youngest), ("median", a => a.Median), ("oldest", a => a.Oldest)];
+        foreach (var (label, age) in series)
+        {
+            var line = plot.Add.Scatter(xs, aged.Select(a => (double)age(a.Age)).ToArray());
+            line.LegendText = label;
+        }
+        plot.XLabel(Capitalized(Step(report)));
+        plot.YLabel("Age in births");
+        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
         return plot;
     }
 
@@ -210,6 +237,9 @@ public static class ReportWriter
             yield return $"Pareto front: {Console.FinalReport.Networks(front.Count)} " +
                          $"({front.Count(m => m.TestAccuracy is not null)} tested on the test set; summary.json " +
                          "lists them)";
+        if (Aged(report) is [.., var (round, age)])
+            yield return $"Population age at the start of {Step(report)} {round} (births since each member's own): " +
+                         age;
         if (s.Rungs is { } rungs)
             yield return $"Rungs (epochs {string.Join(", ", rungs.Epochs)}, reduction {rungs.Reduction}): " +
                          $"{Console.RungText.Reached(rungs)}; {Console.RungText.Saving(rungs.Total)}";

@@ -62,6 +62,7 @@ public sealed class RunFolderWriter
     readonly List<RecordedFitness> _recorded = [];
     readonly Dictionary<string, double> _slotBusySeconds = [];
     DateTimeOffset? _generationStarted;
+    PopulationAge? _populationAge;
 
     public RunFolderWriter(RunFiles files, RunSettings settings, SummarySettings config)
     {
@@ -87,6 +88,7 @@ public sealed class RunFolderWriter
         {
             case GenerationStarted started:
                 _generationStarted = started.At;
+                _populationAge = PopulationAge.Of(started.Ages);
                 _slotBusySeconds.Clear();
                 if (!File.Exists(_files.Results)) CsvRecords.WriteAll(_files.Results, [Header]);
                 if (!File.Exists(_files.Summary)) Write(Running);
@@ -111,6 +113,7 @@ public sealed class RunFolderWriter
                     // Steady-state rounds overlap in every slot: no busiest slot bounds a round.
                     WallSeconds = wall, EngineOverheadSeconds = completed.Step == RunStep.Round ? null
                         : wall - _slotBusySeconds.Values.DefaultIfEmpty(0).Max(),
+                    PopulationAge = _populationAge,
                 });
                 Write(Running, completed.Ranked);
                 break;

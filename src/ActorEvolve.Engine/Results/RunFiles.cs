@@ -150,6 +150,23 @@ public sealed record GenerationReport(int Generation, double Best, double Mean, 
     /// <summary>A rung run's generation: how far its children got, what stopping them early saved.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public RungTally? Rungs { get; init; }
+
+    /// <summary>A steady-state round: its population's age when it started, as this process saw it start (rounds
+    /// rebuilt from the journal on resume have none).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PopulationAge? PopulationAge { get; init; }
+}
+
+/// <summary>A steady-state population's ages, in births since each member's own (the newest is 0); regularized
+/// evolution removes the oldest.</summary>
+public sealed record PopulationAge(int Youngest, int Median, int Oldest)
+{
+    /// <summary>Null for no ages (a generation).</summary>
+    public static PopulationAge? Of(IReadOnlyList<int>? ages) => ages is { Count: > 0 }
+        ? new PopulationAge(ages.Min(), ages.Order().ElementAt(ages.Count / 2), ages.Max()) : null;
+
+    /// <summary>"youngest 0, median 3, oldest 7".</summary>
+    public override string ToString() => $"youngest {Youngest}, median {Median}, oldest {Oldest}";
 }
 
 /// <summary>summary.json's <c>config</c>: the engine's settings, typed, and what the fitness source adds (the
