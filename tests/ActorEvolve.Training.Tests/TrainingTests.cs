@@ -81,8 +81,9 @@ public sealed class TrainingTests
     public void A_training_continued_from_its_checkpoint_ends_as_one_that_never_stopped(string optimizer)
     {
         var genome = G("2", "64", "relu", optimizer);
-        // patience 3: nothing stops early in 3 epochs, so every rung leaves a checkpoint
-        var fitness = new MlpFitnessFunction(TestData.Small(), Tiny with { Patience = 3 },
+        // patience 3: nothing stops early in 3 epochs; a full budget of 4: every rung of 3 epochs or fewer leaves a
+        // checkpoint (none is left at the full budget)
+        var fitness = new MlpFitnessFunction(TestData.Small(), Tiny with { MaxEpochs = 4, Patience = 3 },
             TorchRuntime.ResolveDevice("cpu"));
         var dir = Directory.CreateTempSubdirectory("actorevolve-checkpoint-").FullName;
         try
@@ -103,7 +104,7 @@ public sealed class TrainingTests
                 Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "straight", file)),
                     File.ReadAllBytes(Path.Combine(dir, "rungs", file)));
             // and a checkpoint changes nothing of the training itself
-            Assert.Equal(fitness.Evaluate(genome, context, CancellationToken.None).Curve, straight.Curve);
+            Assert.Equal(fitness.EvaluateUpTo(genome, 3, null, context, CancellationToken.None).Curve, straight.Curve);
         }
         finally
         {
