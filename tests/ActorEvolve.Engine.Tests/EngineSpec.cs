@@ -11,7 +11,10 @@ namespace ActorEvolve.Engine.Tests;
 
 /// <summary>Base for actor tests: a cluster of one node on loopback whose trainer host of real TrainerActors is fed
 /// by a fake fitness, and a PopulationActor reporting to the TestKit's test actor.</summary>
-public abstract class EngineSpec(string journal = "akka.persistence.journal.inmem") : Akka.TestKit.Xunit2.TestKit($$"""
+/// <param name="systemName">The actor system's name: <see cref="SearchHost.SystemName"/> for a spec that real trainer
+/// nodes join (nodes join only a system of their own name).</param>
+public abstract class EngineSpec(string journal = "akka.persistence.journal.inmem", string? systemName = null)
+    : Akka.TestKit.Xunit2.TestKit(Akka.Configuration.ConfigurationFactory.ParseString($$"""
     akka.loglevel = WARNING
     akka.actor.provider = cluster
     akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
@@ -22,11 +25,15 @@ public abstract class EngineSpec(string journal = "akka.persistence.journal.inme
       plugin-dispatcher = "akka.actor.default-dispatcher"
     }
     akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
-    akka.actor.serializers.actorevolve-journal = "ActorEvolve.Engine.Persistence.JournalSerializer, ActorEvolve.Engine"
+    akka.actor.serializers {
+      actorevolve-journal = "ActorEvolve.Engine.Persistence.JournalSerializer, ActorEvolve.Engine"
+      actorevolve-trainer = "ActorEvolve.Engine.Cluster.TrainerProtocolSerializer, ActorEvolve.Engine"
+    }
     akka.actor.serialization-bindings {
       "ActorEvolve.Engine.Persistence.RunJournal+IRecord, ActorEvolve.Engine" = actorevolve-journal
+      "ActorEvolve.Engine.Protocol.ITrainerMessage, ActorEvolve.Engine" = actorevolve-trainer
     }
-    """)
+    """), systemName)
 {
     protected static SearchSpace Space => new([
         new ChoiceGene("nb_neurons", ["64", "128", "256", "512", "768", "1024"]),

@@ -152,6 +152,36 @@ public sealed class RungsSpec : EngineSpec
         }
     }
 
+    [Fact]
+    public void A_promotion_whose_checkpoint_is_gone_trains_from_scratch_to_the_same_outcome()
+    {
+        var fitness = new CurveFitness(9, TimeSpan.FromMilliseconds(100));
+        StartRun(fitness, Ga, runId: "reference", stateDirectory: _state);
+        var reference = ReceiveRun();
+        // Children that generation 1 promotes: stop the run once one of them has its first rung (and checkpoint).
+        var promoted = reference.OfType<EvaluationRecorded>().Where(e => e is { Generation: 1, Result.Rung: > 0 })
+            .Select(e => e.Genome.Key).ToHashSet();
+
+        var run = StartRun(fitness, Ga, runId: "lost", stateDirectory: _state);
+        var child = FishForMessage<RunEvent>(e => e is RungTrained { Generation: 1, Rung: 0 } t
+                                                  && promoted.Contains(t.Genome.Key), Patience);
+        Watch(run);
+        Sys.Stop(run);
+        FishForMessage<object>(m => m is Akka.Actor.Terminated t && t.ActorRef.Equals(run), Patience);
+        // The node that held the checkpoints is gone (here: its disk).
+        Directory.Delete(Path.Combine(_state, "lost", "checkpoints"), recursive: true);
+        var trainedBefore = fitness.Trainings.Count;
+
+        StartRun(fitness, Ga, runId: "lost", resume: true, stateDirectory: _state);
+        var resumed = ReceiveRun();
+
+        Assert.Equal(((RunCompleted)reference[^1]).Top.Select(t => (t.Genome.Key, t.Fitness.Accuracy)),
+            ((RunCompleted)resumed[^1]).Top.Select(t => (t.Genome.Key, t.Fitness.Accuracy)));
+        var key = ((RungTrained)child).Genome.Key;
+        var next = fitness.Trainings.Skip(trainedBefore).First(t => t.Genome == key);
+        Assert.Equal((key, 0, Rungs.Epochs[1]), next); // its next rung, from scratch
+    }
+
     static FitnessResult Trained(RungTrial trial)
     {
         var accuracy = CurveFitness.Accuracy(trial.Genome, trial.Epochs);
