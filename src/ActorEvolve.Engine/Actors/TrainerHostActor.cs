@@ -10,6 +10,7 @@ namespace ActorEvolve.Engine.Actors;
 /// The trainer slots of one node (<c>/user/trainers</c>): one <see cref="TrainerActor"/> per slot, each given the
 /// node's fitness function (the dataset is loaded once per node), its name and its shutdown token. A run's slots
 /// actor asks each trainer node's host for its slots, so a node with 1 slot and a node with 3 are both used fully.
+/// It also deletes a run's rung checkpoints that can no longer be promoted (<see cref="DropCheckpoints"/>).
 /// </summary>
 public sealed class TrainerHostActor : ReceiveActor
 {
