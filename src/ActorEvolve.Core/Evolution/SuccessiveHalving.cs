@@ -15,8 +15,9 @@ public sealed record RungSettings(IReadOnlyList<int> Epochs, int Reduction)
     /// down; a rung under one epoch, or equal to the one above, is left out).</summary>
     public static RungSettings Auto(int maxEpochs, int reduction)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxEpochs, 2);
-        ArgumentOutOfRangeException.ThrowIfLessThan(reduction, 2);
+        if (maxEpochs < 2)
+            throw new ArgumentException($"rungs need a budget of at least 2 epochs (max-epochs is {maxEpochs})");
+        if (reduction < 2) throw ReductionTooSmall(reduction);
         var epochs = new[] { maxEpochs / (reduction * reduction), maxEpochs / reduction, maxEpochs }
             .Where(e => e >= 1).Distinct().ToArray();
         return new RungSettings(epochs, reduction);
@@ -28,10 +29,12 @@ public sealed record RungSettings(IReadOnlyList<int> Epochs, int Reduction)
             throw new ArgumentException("rungs need at least two budgets (e.g. [1, 3, 9]): one is full training");
         if (Epochs[0] < 1 || Epochs.Zip(Epochs.Skip(1)).Any(p => p.Second <= p.First))
             throw new ArgumentException($"rungs must be ascending epochs from 1 up ([{string.Join(", ", Epochs)}])");
-        if (Reduction < 2)
-            throw new ArgumentException($"the reduction factor must be at least 2 (got {Reduction})");
+        if (Reduction < 2) throw ReductionTooSmall(Reduction);
         return this;
     }
+
+    static ArgumentException ReductionTooSmall(int reduction) =>
+        new($"the reduction factor must be at least 2 (got {reduction})");
 
     public bool Equals(RungSettings? other) =>
         other is not null && Reduction == other.Reduction && Epochs.SequenceEqual(other.Epochs);

@@ -83,7 +83,8 @@ public sealed class SettingsReader
     /// <summary>The list <paramref name="key"/> of whole numbers.</summary>
     public IReadOnlyList<int> Ints(string key) => Strings(key).Select(item =>
         int.TryParse(item, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value
-            : throw Wrong(key, "a list of whole numbers")).ToArray();
+            : throw new ConfigException($"invalid configuration: {KeyOf(key)} must be a list of whole numbers, " +
+                                        $"got '{item}' in it")).ToArray();
 
     /// <summary>One of the named <paramref name="choices"/> (e.g. random | grid).</summary>
     public T Choice<T>(string key, params (string Word, T Value)[] choices)
