@@ -24,8 +24,8 @@ public sealed class SuccessiveHalvingTests
         var baseline = Spaces.FakeFitness(trial.Genome).Accuracy;
         var stops = trial.Rung >= 1 && baseline * 1000 % 7 < 1;
         var accuracy = baseline * 0.5 + trial.Rung * 0.1 * ((baseline * 100) % 1);
-        return (new FitnessResult(accuracy, 1 - accuracy, trial.Epochs, trial.Epochs - trial.FromEpochs, "t"),
-            stops);
+        return (new FitnessResult(accuracy, 1 - accuracy, trial.Epochs, trial.Epochs - trial.FromEpochs,
+            $"t{trial.Rung}"), stops);
     }
 
     /// <summary>Runs a generation on <paramref name="slots"/> slots whose trials end in an order drawn from
@@ -41,6 +41,8 @@ public sealed class SuccessiveHalvingTests
         {
             while (running.Count < slots && halving.Next() is { } trial)
             {
+                // a promotion names who measured the rung below: the holder of its checkpoint
+                Assert.Equal(trial.Rung == 0 ? null : $"t{trial.Rung - 1}", trial.FromTrainer);
                 running.Add(trial);
                 trials++;
             }

@@ -46,8 +46,9 @@ public sealed record RungSettings(IReadOnlyList<int> Epochs, int Reduction)
 }
 
 /// <summary>Train <paramref name="Genome"/> from <paramref name="FromEpochs"/> (its checkpoint at the rung below;
-/// 0: from scratch) up to <paramref name="Epochs"/>, the budget of rung <paramref name="Rung"/>.</summary>
-public sealed record RungTrial(Genome Genome, int Rung, int Epochs, int FromEpochs);
+/// 0: from scratch) up to <paramref name="Epochs"/>, the budget of rung <paramref name="Rung"/>;
+/// <paramref name="FromTrainer"/>: who measured the rung below (and so holds the checkpoint), null for rung 0.</summary>
+public sealed record RungTrial(Genome Genome, int Rung, int Epochs, int FromEpochs, string? FromTrainer = null);
 
 /// <summary>
 /// Successive halving over one generation's children, scheduled asynchronously as ASHA does (Li et al. 2020): a
@@ -125,7 +126,9 @@ public sealed class SuccessiveHalving
     RungTrial Start(Genome genome, int rung)
     {
         _running.Add(genome.Key);
-        return new RungTrial(genome, rung, _rungs.Epochs[rung], rung == 0 ? 0 : _rungs.Epochs[rung - 1]);
+        return rung == 0 ? new RungTrial(genome, 0, _rungs.Epochs[0], 0)
+            : new RungTrial(genome, rung, _rungs.Epochs[rung], _rungs.Epochs[rung - 1],
+                At(genome, rung - 1)!.Result.Trainer);
     }
 
     /// <summary>A child's outcome at a rung: measured there, or final at a lower one (it stopped).</summary>

@@ -29,7 +29,6 @@ public sealed class PopulationActor : RunActor
     bool _writing;
     SuccessiveHalving? _halving; // this generation's rungs, until they settle
     readonly Dictionary<string, (IActorRef Actor, RungTrial Trial)> _trials = new(StringComparer.Ordinal);
-    readonly Dictionary<string, string> _checkpointNodes = new(StringComparer.Ordinal); // genome → host:port
 
     public PopulationActor(RunSettings settings, bool resume, IReadOnlyList<IActorRef> listeners)
         : base(settings, resume, listeners)
@@ -176,7 +175,7 @@ public sealed class PopulationActor : RunActor
             var key = trial.Genome.Key;
             var props = GenomeActor.Props(trial.Genome, Slots, Settings.Policy, Settings.Seed, Settings.RunId,
                 rung: new RungBudget(_state.Generation, trial.Epochs),
-                preferredNode: trial.FromEpochs > 0 ? _checkpointNodes.GetValueOrDefault(key) : null);
+                preferredNode: NodeOf(trial.FromTrainer));
             _trials[key] = (Context.ActorOf(props), trial);
         }
     }
@@ -203,9 +202,11 @@ public sealed class PopulationActor : RunActor
     {
         var fact = trial.Fitness.ToFact();
         _halving!.Record(fact.Genome, trial.Rung, fact.Result, trial.Stopped);
-        var slash = fact.Result.Trainer.LastIndexOf('/'); // trainers are named host:port/slot
-        if (slash > 0) _checkpointNodes[fact.Genome.Key] = fact.Result.Trainer[..slash];
     }
+
+    /// <summary>The node (host:port) of a trainer named host:port/slot, where it keeps its checkpoints.</summary>
+    static string? NodeOf(string? trainer) =>
+        trainer?.LastIndexOf('/') is > 0 and var slash ? trainer[..slash] : null;
 
     /// <summary>The generation's rungs are settled: trials still running are moot (their actors stop, which cancels
     /// the training) and every child's result is recorded as in a run without rungs.</summary>
@@ -213,7 +214,6 @@ public sealed class PopulationActor : RunActor
     {
         foreach (var (actor, _) in _trials.Values) Context.Stop(actor);
         _trials.Clear();
-        _checkpointNodes.Clear();
         foreach (var child in _halving!.Results().Where(r => !_state.Evaluated.ContainsKey(r.Genome.Key)))
             _unwritten.Add(new RecordedFitness(_state.Generation, child.Genome, child.Fitness));
         _halving = null;
