@@ -219,6 +219,37 @@ public sealed class RungViewsTests : IDisposable
         Assert.Matches(@"\| 2 \| 128 \| 90\.00% \| 3 \| [^|]+ \| [^|]+ \| 1 \(partial\) \|", markdown);
     }
 
+    [Fact]
+    public void A_real_rung_run_s_lines_final_table_files_and_report_agree_on_its_rungs()
+    {
+        using var cli = new CliProcess();
+        var grid = Path.Combine(AppContext.BaseDirectory, "grids", "fashion-mnist-curves.csv");
+        var result = cli.Run("search", "--fitness", $"table:{grid}", "--config",
+            cli.Write("rungs.conf", "actorevolve.ga.rungs = [1, 3, 9]"), "--population", "9", "--generations", "2",
+            "--seed", "3", "--run-id", "halving");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var lines = result.Stdout.Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("  rung 1    ") && l.Contains(" epochs 1-3 "));
+        var done = lines.Where(l => l.StartsWith("generation ") && l.Contains(" done: ")).ToArray();
+        Assert.Equal(2, done.Length);
+        Assert.All(done, l => Assert.Matches(@"  rungs reached \d+/\d+/1, \d+ of \d+ epochs trained, \d+ saved", l));
+        Assert.Contains(lines, l => l.Contains("│ 1 (partial) │"));
+
+        var folder = Path.Combine(cli.WorkDir, "runs", "halving");
+        var rows = File.ReadAllLines(Path.Combine(folder, RunFiles.ResultsFile)).Skip(1)
+            .Select(l => l.Split(',')[^2..]).Select(c => (Rung: int.Parse(c[0]), Partial: bool.Parse(c[1]))).ToArray();
+        var total = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, RunFiles.SummaryFile))).RootElement
+            .GetProperty("rungs").GetProperty("total");
+        Assert.Equal(Enumerable.Range(0, 3).Select(k => rows.Count(r => r.Rung >= k)),
+            total.GetProperty("reached").EnumerateArray().Select(r => r.GetInt32()));
+        Assert.Equal(rows.Count(r => r.Partial), total.GetProperty("partial").GetInt32());
+        // Most children stop after 1 or 3 of 9 epochs.
+        Assert.InRange(total.GetProperty("epochs_trained").GetInt32(), 1,
+            total.GetProperty("epochs_full").GetInt32() / 2);
+        Assert.Contains("<h2>Rungs: genomes that reached each, epochs saved</h2>",
+            File.ReadAllText(Path.Combine(folder, "report", "index.html")));
+    }
+
     [SkippableFact]
     public async Task The_dashboard_shows_the_rungs_and_marks_partial_genomes()
     {
