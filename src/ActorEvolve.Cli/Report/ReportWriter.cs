@@ -57,7 +57,8 @@ public static class ReportWriter
             Save(GeneFrequency(report, gene), $"genes-{gene}.png",
                 $"{gene}: share of each value among the {Step(report)}'s new networks");
             Save(FitnessByValue(report, gene), $"fitness-by-{gene}.png",
-                $"{gene}: validation accuracy by value (mean and best)");
+                $"{gene}: validation accuracy by value (mean and best" +
+                (report.Summary?.Rungs is null ? ")" : " of the fully trained networks)"));
         }
         if (report.Evaluations.Any(e => e.FinishedAt is not null))
             Save(Timeline(report), "timeline.png", "Evaluations per trainer slot over time");
@@ -141,7 +142,8 @@ public static class ReportWriter
     {
         var plot = new ScottPlot.Plot();
         var values = Values(report, gene);
-        var scores = values.Select(v => report.Evaluations.Where(e => e.Genes[gene] == v && !e.Failed)
+        // A partial genome's score is an early rung's: not comparable with a fully trained one's.
+        var scores = values.Select(v => report.Evaluations.Where(e => e.Genes[gene] == v && !e.Failed && !e.Partial)
             .Select(e => e.Fitness).DefaultIfEmpty(0).ToArray()).ToArray();
         double[] Positions(double offset) => Enumerable.Range(0, values.Count).Select(i => i + offset).ToArray();
         var mean = plot.Add.Bars(Positions(-0.2), scores.Select(s => s.Average()).ToArray());

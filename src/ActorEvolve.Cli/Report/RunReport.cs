@@ -6,10 +6,11 @@ using ActorEvolve.Training.Tables;
 
 namespace ActorEvolve.Cli.Report;
 
-/// <summary>One row of results.csv: one evaluation, with every metric its fitness source reported.</summary>
+/// <summary>One row of results.csv: one evaluation, with every metric its fitness source reported;
+/// <paramref name="Partial"/>: a rung run's genome that selection stopped short of full training.</summary>
 public sealed record Evaluation(int Generation, IReadOnlyDictionary<string, string> Genes, double Fitness,
     double Seconds, string Trainer, bool Failed, DateTimeOffset? FinishedAt,
-    IReadOnlyDictionary<string, double>? Metrics = null);
+    IReadOnlyDictionary<string, double>? Metrics = null, bool Partial = false);
 
 /// <summary>What a report shows, read from a run folder (results.csv and summary.json), so it works for finished,
 /// interrupted and resumed runs alike (on resume both files are rebuilt from the journal).</summary>
@@ -26,14 +27,17 @@ public sealed record RunReport(string RunId, RunSummary? Summary, IReadOnlyList<
         int Column(string name) => table.RequiredColumn(name, "a column of results.csv");
         var (generation, fitness, seconds, trainer, status) =
             (Column("generation"), Column("fitness"), Column("seconds"), Column("trainer"), Column("status"));
-        var (finishedAt, metrics) = (table.Column("finished_at"), table.Column("metrics"));
+        // Optional: files from before these columns, and (partial) runs without rungs, lack them.
+        var (finishedAt, metrics, partial) =
+            (table.Column("finished_at"), table.Column("metrics"), table.Column("partial"));
         var genes = table.Header.Skip(generation + 1).Take(fitness - generation - 1).ToArray();
         var evaluations = table.Rows.Select(row => new Evaluation(
             row.Integer(generation),
             genes.Select((gene, i) => (gene, i)).ToDictionary(g => g.gene, g => row[generation + 1 + g.i]),
             row.Number(fitness), row.Number(seconds), row[trainer], row[status] == "failed",
             finishedAt >= 0 && row[finishedAt] != "" ? Timestamp(row, finishedAt) : null,
-            metrics >= 0 && row[metrics] != "" ? Metrics(row, metrics) : null)).ToArray();
+            metrics >= 0 && row[metrics] != "" ? Metrics(row, metrics) : null,
+            partial >= 0 && row[partial] == "true")).ToArray();
         return new RunReport(Path.GetFileName(files.Directory), files.ReadSummary(), genes, evaluations);
     }
 
