@@ -154,7 +154,11 @@ public sealed class RungViewsTests : IDisposable
     public void The_live_view_shows_the_rungs_filling_then_each_generations_tally_and_ranks_partial_genomes_last()
     {
         var events = Generation().ToArray();
+        // Every result arrives once the rungs settle: the generation's progress is its rung trials back (of 9).
+        var started = Model(events.Take(1 + 3), Rungs);
+        Assert.Equal(3.0 / 9, started.GenerationShare);
         var during = Model(events.TakeWhile(e => e is not EvaluationRecorded), Rungs);
+        Assert.Equal(1, during.GenerationShare);
         Assert.Contains("Rungs this generation (genomes back/final set): 1 epoch 6/6, 3 epochs 2/2, 9 epochs 1/1; " +
                         "16 epochs trained", LiveViewTests.Rendered(during));
 

@@ -26,8 +26,7 @@ public static class LiveView
     {
         var rows = new List<IRenderable>();
         if (m.Warning is { } warning) rows.Add(new Markup($"[bold red]{Markup.Escape(warning)}[/]"));
-        var generationShare = m.ToTrain == 0 ? 0 : (double)m.Done / m.ToTrain;
-        var overall = (m.Generation + generationShare) / m.Generations;
+        var overall = (m.Generation + (m.GenerationShare ?? 0)) / m.Generations;
         var eta = m.Eta() is { } t ? $"ETA {t:hh\\:mm\\:ss}" : "ETA --:--:--";
         var elapsed = $"{eta}, elapsed {DateTime.UtcNow - m.Started:hh\\:mm\\:ss}";
         var (filled, empty) = Bar(overall, 30);

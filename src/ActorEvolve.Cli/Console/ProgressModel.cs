@@ -86,6 +86,20 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
         }
     }
 
+    /// <summary>How much of the current generation is done; null when it has nothing to train. A rung run's
+    /// results all arrive once its rungs settle, so its share is the rung trials back of those it will take.
+    /// </summary>
+    public double? GenerationShare
+    {
+        get
+        {
+            if (ToTrain == 0) return null;
+            if (Rungs is null) return (double)Done / ToTrain;
+            var rungs = RungsNow;
+            return Math.Min(1, (double)rungs.Sum(r => r.Back) / rungs.Sum(r => r.Final));
+        }
+    }
+
     /// <summary>Epochs the current generation's rung trials that came back have trained.</summary>
     public int EpochsTrainedNow => _trials.Sum(t => Math.Max(0, RungTally.Trained(t.Result) - t.FromEpochs));
 
@@ -204,7 +218,7 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
     {
         var elapsed = DateTime.UtcNow - Started;
         if (TotalTrained == 0 || Generation == 0) return null;
-        var perGeneration = elapsed / (Generation + (ToTrain == 0 ? 1 : (double)Done / ToTrain));
-        return perGeneration * (Generations - Generation - (ToTrain == 0 ? 1 : (double)Done / ToTrain));
+        var perGeneration = elapsed / (Generation + (GenerationShare ?? 1));
+        return perGeneration * (Generations - Generation - (GenerationShare ?? 1));
     }
 }

@@ -71,6 +71,7 @@ public sealed class DashboardServer(WebApplication app) : IAsyncDisposable
     static string Snapshot(ProgressModel m, int from) => JsonSerializer.Serialize(new
     {
         generation = m.Generation + 1, generations = m.Generations, done = m.Done, toTrain = m.ToTrain,
+        share = m.GenerationShare ?? 0,
         cached = m.Cached, failed = m.Failed, step = m.Step, trained = m.TotalTrained, phase = m.Phase,
         warning = m.Warning,
         best = m.Best is { } b ? new { genome = b.Genome.Key, accuracy = b.Fitness.Accuracy } : null,

@@ -79,8 +79,7 @@ function render(s) {
   evaluations = s.evaluationsFrom === 0 ? s.evaluations : evaluations.concat(s.evaluations);
   document.getElementById('generation').textContent = s.generation;
   document.getElementById('generations').textContent = s.generations;
-  const share = s.toTrain ? s.done / s.toTrain : 0;
-  const done = Math.min(1, (s.generation - 1 + share) / s.generations);
+  const done = Math.min(1, (s.generation - 1 + s.share) / s.generations);
   document.getElementById('progress').style.width = (100 * done) + '%';
   // A steady-state run's steps are rounds of population-size joins.
   document.getElementById('step').textContent = s.step === 'round' ? 'Round' : 'Generation';
