@@ -27,11 +27,11 @@ public sealed class ResumeTests : IDisposable
     static string[] Evaluations(string run) =>
         Rows(Path.Combine(run, "results.csv")).Select(r => string.Join(",", r.Split(',').Take(6))).Order().ToArray();
 
-    static JsonElement Summary(string run) =>
+    internal static JsonElement Summary(string run) =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json"))).RootElement;
 
     /// <summary>Each generation's statistics, without its timings (which differ from run to run).</summary>
-    static string[] Generations(string run) => Summary(run).GetProperty("generations").EnumerateArray()
+    internal static string[] Generations(string run) => Summary(run).GetProperty("generations").EnumerateArray()
         .Select(g => string.Join(",", new[] { "generation", "best", "mean", "worst", "trained", "cached", "failed" }
             .Select(p => g.GetProperty(p).ToString()))).ToArray();
 
