@@ -10,8 +10,9 @@ namespace ActorEvolve.Engine.Results;
 /// <paramref name="Partial"/>: children stopped short of full training by selection.
 /// <paramref name="EpochsTrained"/>: epochs trained up to each child's final rung (a promotion continues from the
 /// rung below, so a child costs the epochs of its highest rung; an early promotion that fell out of the next rung's
-/// final set is not counted). <paramref name="EpochsFull"/>: what training every child fully would have taken: the
-/// full budget for a partial child, what it trained for any other.</summary>
+/// final set, or a retraining from scratch after a lost checkpoint, is not counted). <paramref name="EpochsFull"/>:
+/// what training every child fully would have taken: the full budget for a partial child (at most: early stopping
+/// might have ended it sooner), what it trained for any other.</summary>
 public sealed record RungTally(IReadOnlyList<int> Reached, int Partial, int EpochsTrained, int EpochsFull)
 {
     public int EpochsSaved => EpochsFull - EpochsTrained;
