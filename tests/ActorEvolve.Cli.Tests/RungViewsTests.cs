@@ -115,6 +115,22 @@ public sealed class RungViewsTests : IDisposable
     }
 
     [Fact]
+    public void A_rung_run_s_engine_overhead_counts_every_rung_trial_not_only_the_final_results()
+    {
+        var start = DateTimeOffset.UnixEpoch;
+        var events = Generation().Select(e => e switch
+        {
+            GenerationStarted started => started with { At = start },
+            GenerationCompleted completed => completed with { At = start.AddSeconds(20) },
+            _ => e,
+        });
+        var summary = JsonDocument.Parse(File.ReadAllText(WriteFolder(events).Summary)).RootElement;
+        // One slot trained the nine trials for 10.5 s (0.5 s an epoch); the final results alone say 8 s.
+        Assert.Equal(20 - 10.5, summary.GetProperty("generations")[0].GetProperty("engine_overhead_seconds")
+            .GetDouble(), precision: 6);
+    }
+
+    [Fact]
     public void A_resumed_rung_run_s_summary_tells_the_same_rungs_from_the_journaled_facts()
     {
         var uninterrupted = JsonDocument.Parse(File.ReadAllText(WriteFolder(Generation()).Summary)).RootElement;

@@ -103,8 +103,10 @@ public sealed class RunFolderWriter
                 var fact = new RecordedFitness(recorded.Generation, recorded.Genome, recorded.Result);
                 CsvRecords.Append(_files.Results, Row(fact));
                 _recorded.Add(fact);
-                _slotBusySeconds[recorded.Result.Trainer] =
-                    _slotBusySeconds.GetValueOrDefault(recorded.Result.Trainer) + recorded.Result.Seconds;
+                if (recorded.Result.Rung is null) AddBusy(recorded.Result); // a rung run's trials count instead
+                break;
+            case RungTrained trained:
+                AddBusy(trained.Result);
                 break;
             case GenerationCompleted completed:
                 var wall = (completed.At - _generationStarted)?.TotalSeconds;
@@ -123,6 +125,9 @@ public sealed class RunFolderWriter
                 break;
         }
     }
+
+    void AddBusy(FitnessResult result) =>
+        _slotBusySeconds[result.Trainer] = _slotBusySeconds.GetValueOrDefault(result.Trainer) + result.Seconds;
 
     string[] Header => RunFiles.Header(_settings.Space, rungs: _settings.Ga.Rungs is not null);
 
