@@ -114,6 +114,21 @@ public sealed class SuccessiveHalvingTests
     }
 
     [Fact]
+    public void A_generations_best_is_its_best_fully_trained_genome_even_when_a_partial_one_scored_higher()
+    {
+        var state = new SearchState(Spaces.Seed(), new GaSettings(Population: 4, Generations: 2, Rungs: Rungs), 1);
+        var children = state.NewThisGeneration;
+        for (var i = 0; i < children.Count; i++)
+            state.RecordFitness(children[i], i == 0
+                ? new FitnessResult(0.8, 0.2, 9, 1, "t", Rung: 2)
+                : new FitnessResult(0.85 + i / 100.0, 0.1, 1, 1, "t", Rung: 0, Partial: true)); // after 1 epoch
+
+        var summary = state.CompleteGeneration();
+        Assert.Equal(0.8, summary.Best);
+        Assert.Equal(children[0].Key, summary.BestGenome);
+    }
+
+    [Fact]
     public void A_child_that_stopped_early_is_never_trained_again()
     {
         var children = Children(6, seed: 4);

@@ -123,14 +123,18 @@ public sealed class SearchState
         return Summarize(Generation, RankedPopulation, Objective, _trainedThisGeneration.Count, _cachedThisGeneration);
     }
 
-    /// <summary>Best, mean and worst objective values of a ranked population (best first).</summary>
+    /// <summary>Best, mean and worst objective values of a ranked population (best first). With rungs the best is
+    /// a fully trained genome's: a partial one's score was measured after fewer epochs.</summary>
     internal static GenerationSummary Summarize(int generation, IReadOnlyList<ScoredGenome> ranked, Objective objective,
         int trained, int cached)
     {
-        var scores = objective.Maximize
-            ? ranked.Select(r => r.Fitness.Failed ? 0 : r.Fitness.Accuracy).ToArray()
-            : ranked.Where(r => !r.Fitness.Failed).Select(r => r.Fitness.Accuracy).DefaultIfEmpty(double.NaN).ToArray();
-        var (best, worst) = objective.Maximize ? (scores.Max(), scores.Min()) : (scores.Min(), scores.Max());
+        double[] Scores(IEnumerable<ScoredGenome> genomes) => objective.Maximize
+            ? genomes.Select(r => r.Fitness.Failed ? 0 : r.Fitness.Accuracy).ToArray()
+            : genomes.Where(r => !r.Fitness.Failed).Select(r => r.Fitness.Accuracy).DefaultIfEmpty(double.NaN)
+                .ToArray();
+        var scores = Scores(ranked);
+        var full = ranked.Any(r => !r.Fitness.Partial) ? Scores(ranked.Where(r => !r.Fitness.Partial)) : scores;
+        var (best, worst) = objective.Maximize ? (full.Max(), scores.Min()) : (full.Min(), scores.Max());
         return new GenerationSummary(generation, best, scores.Average(), worst, ranked[0].Genome.Key,
             trained, cached, ranked.Count(r => r.Fitness.Failed));
     }
