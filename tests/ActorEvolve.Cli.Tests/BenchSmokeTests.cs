@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace ActorEvolve.Cli.Tests;
 
@@ -60,6 +61,26 @@ public sealed class BenchSmokeTests : IDisposable
         var bad = _cli.Run("bench", "cluster", "--configurations", "8by4");
         Assert.Equal(["actorevolve: error: '8by4' is not NODESxSLOTS with both at least 1 (e.g. 8x4)"],
             bad.StderrLines);
+    }
+
+    [Fact]
+    public void Bench_cluster_measures_a_rung_run_on_a_grid_with_learning_curves()
+    {
+        var curves = Path.Combine(AppContext.BaseDirectory, "grids", "fashion-mnist-curves.csv");
+        var result = _cli.Run("bench", "cluster", "--nodes", "1", "--slots", "2", "--evaluation-seconds", "0.05",
+            "--generations", "3", "--grid", curves, "--rungs", "3,9", "--reduction", "3");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        // Every child trained to 3 epochs, the best third of them on to 9: more trainings than evaluations.
+        var figures = Regex.Match(result.Stdout,
+            @"│ 1x2\s+│ gener\.,\s+│ 0\.05 s\s+│ (\d+)\s+│.* MiB\s+│ (\d+)\s+│ [\d.]+ ?%\s+│");
+        Assert.True(figures.Success, result.Stdout);
+        Assert.True(int.Parse(figures.Groups[2].Value) > int.Parse(figures.Groups[1].Value), figures.Value);
+        Assert.Matches(@"│ 1x2\s+│ gener\., rungs 3/9 η 3\s+│ [\d.]+ ?%\s+│", result.Stdout);
+
+        Assert.Equal(["actorevolve: error: --rungs 3,8 must end at 9 epochs, the grid's curves' length"],
+            _cli.Run("bench", "cluster", "--grid", curves, "--rungs", "3,8").StderrLines);
+        Assert.Equal(["actorevolve: error: --rungs needs a --grid with learning curves"],
+            _cli.Run("bench", "cluster", "--rungs", "3,9").StderrLines);
     }
 
     [Fact]

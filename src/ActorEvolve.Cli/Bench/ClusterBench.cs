@@ -16,17 +16,19 @@ namespace ActorEvolve.Cli.Bench;
 /// <summary>
 /// The engine at cluster scale, simulated on one machine: a coordinator (this process, journal in SQLite, no slots
 /// of its own) and trainer nodes (real actor systems with real remoting on loopback) in child processes, all with
-/// <see cref="RecordedDelayFitness"/>. With 3 nodes or more, some nodes join after the run started and others are
-/// killed (SIGKILL to their process) during it. Figures from the coordinator's side: slot utilisation while genomes
-/// wait for a slot, the coordinator's CPU per evaluation and its memory, join → first evaluation on that node,
-/// death → the dead node's genomes training elsewhere, journal events per second.
+/// <see cref="RecordedDelayFitness"/>. With 3 nodes or more (unless churn is off), some nodes join after the run
+/// started and others are killed (SIGKILL to their process) during it. Figures from the coordinator's side: slot
+/// utilisation while genomes wait for a slot, the coordinator's CPU per evaluation and its memory, join → first
+/// evaluation on that node, death → the dead node's genomes training elsewhere, journal events per second.
 /// </summary>
 public static class ClusterBench
 {
     /// <param name="Population">Genomes per generation: several per slot, so that genomes wait for slots.</param>
     /// <param name="Mode">Generations, or steady state for as many births (rounds stand in for generations).</param>
+    /// <param name="Rungs">Successive halving per generation (the grid must have learning curves), or none.</param>
+    /// <param name="Churn">Nodes join late and die (from 3 nodes on); off: the scheduling alone.</param>
     public sealed record Setup(int Nodes, int Slots, double EvaluationSeconds, int Generations, int Population,
-        string Grid, GaMode Mode = GaMode.Generational);
+        string Grid, GaMode Mode = GaMode.Generational, RungSettings? Rungs = null, bool Churn = true);
 
     /// <param name="Utilisation">While genomes waited for a slot (each generation's or round's tail left out).</param>
     /// <param name="WholeRunUtilisation">From the run's start to its last evaluation's end, tails included.</param>
@@ -34,10 +36,13 @@ public static class ClusterBench
     /// what the simulation itself takes from this machine.</param>
     /// <param name="Kept">The folder with the coordinator's and the nodes' logs and the per-slot timeline, when kept.
     /// </param>
-    public sealed record Result(Setup Setup, int Evaluations, double Seconds, double Utilisation,
-        double WholeRunUtilisation, HandOver HandOver, double CpuMsPerEvaluation, double NodeCores,
-        double? JoinToFirstEvaluation,
-        double? DeathToElsewhere, double JournalEventsPerSecond, long PeakMemory, string? Kept);
+    /// <param name="Trials">Trainings that came back: the evaluations, and with rungs each rung trial.</param>
+    /// <param name="WholeRunCancelled">Of the whole run's slot time, on rung trials cancelled when their generation's
+    /// rungs settled (counted busy in <paramref name="WholeRunUtilisation"/>).</param>
+    public sealed record Result(Setup Setup, int Evaluations, int Trials, double Seconds, double Utilisation,
+        double WholeRunUtilisation, double WholeRunCancelled, HandOver HandOver, double CpuMsPerEvaluation,
+        double NodeCores, double? JoinToFirstEvaluation, double? DeathToElsewhere, double JournalEventsPerSecond,
+        long PeakMemory, string? Kept);
 
     /// <summary>A slot's time between two trainings while genomes waited: from an answer reaching the coordinator to
     /// the slot's next request leaving (lending), and from that request to the trainer's "started" coming back
@@ -63,7 +68,7 @@ public static class ClusterBench
         nodes >= 64 ? ["akka.cluster.failure-detector.acceptable-heartbeat-pause = 20s"] : [];
 
     /// <summary>Nodes that join late and nodes that are killed: a tenth each, none below 3 nodes.</summary>
-    static int Churn(int nodes) => nodes >= 3 ? Math.Max(1, nodes / 10) : 0;
+    static int Churn(Setup setup) => setup.Churn && setup.Nodes >= 3 ? Math.Max(1, setup.Nodes / 10) : 0;
 
     /// <param name="keep">Keep the logs and the per-slot timeline (they are always kept when a configuration fails).
     /// </param>
@@ -99,6 +104,10 @@ public static class ClusterBench
             "actorevolve.search-space.learning_rate { min = 0.0001, max = 0.1, scale = log }",
             "actorevolve.search-space.dropout { min = 0.0, max = 0.5 }", "actorevolve.ga.mutate-chance = 1.0",
             $"actorevolve.ga.mode = {(setup.Mode == GaMode.SteadyState ? "steady-state" : "generational")}",
+            .. setup.Rungs is { } rungs
+                ? [$"actorevolve.ga.rungs = [{string.Join(", ", rungs.Epochs)}]",
+                    $"actorevolve.ga.reduction = {rungs.Reduction}"]
+                : Array.Empty<string>(),
             "akka.loglevel = INFO", // membership and downing decisions, in the logs kept for a failed configuration
             .. ClusterOverrides(setup.Nodes),
         ]);
@@ -111,7 +120,7 @@ public static class ClusterBench
         var observer = new ClusterObservations();
         var listener = host.System.ActorOf(Props.Create(() => new Observer(observer)), "bench-observer");
 
-        var churn = Churn(setup.Nodes);
+        var churn = Churn(setup);
         var victims = new List<(Process Process, IReadOnlyList<string> Nodes)>();
         async Task<IReadOnlyList<string>> StartNodesAsync(int count, string name)
         {
@@ -166,13 +175,15 @@ public static class ClusterBench
                                   $"during the run (first: {lost[0]}, at {observer.NodeGone[lost[0]]:HH:mm:ss.fff})");
         var evaluations = observer.Finished.Count;
         var generations = observer.Generations.Count;
-        return new Result(setup, evaluations, seconds, observer.Utilisation(killed), observer.WholeRunUtilisation(),
-            observer.HandOver(killed), cpuUsed.TotalMilliseconds / evaluations, nodesCpuUsed / seconds,
+        return new Result(setup, evaluations, observer.Answered, seconds, observer.Utilisation(killed),
+            observer.WholeRunUtilisation(), observer.WholeRunCancelled(), observer.HandOver(killed),
+            cpuUsed.TotalMilliseconds / evaluations, nodesCpuUsed / seconds,
             churn > 0
                 ? observer.JoinToFirstEvaluation(observer.NodesUpAfter(observer.GenerationStartedAt(1)), killed)
                 : null,
             killed is { } at ? observer.DeathToElsewhere(at) : null,
-            (evaluations + 2 * generations) / seconds, Process.GetCurrentProcess().PeakWorkingSet64, null);
+            (evaluations + (setup.Rungs is null ? 0 : observer.Answered) + 2 * generations) / seconds,
+            Process.GetCurrentProcess().PeakWorkingSet64, null);
     }
 
     sealed class Observer : ReceiveActor
@@ -210,19 +221,24 @@ public static class ClusterBench
     public static void Print(IAnsiConsole console, IReadOnlyList<Result> results)
     {
         static string Seconds(double? s) => s is { } v ? $"{v:F2} s" : "-";
-        static string Mode(Result r) => r.Setup.Mode == GaMode.SteadyState ? "steady" : "gener.";
+        static string Mode(Result r) => (r.Setup.Mode == GaMode.SteadyState ? "steady" : "gener.") +
+            (r.Setup.Rungs is { } rungs ? $", rungs {string.Join("/", rungs.Epochs)} η {rungs.Reduction}" : "");
+        // A rung run's own figures, at the end: without rungs they say nothing new.
+        var rungs = results.Any(r => r.Setup.Rungs is not null);
+        string[] RungFigures(Result r) => rungs ? [$"{r.Trials:N0}", $"{r.WholeRunCancelled:P1}"] : [];
         var table = new Table().Border(TableBorder.Rounded)
             .Title("Trainer nodes on loopback with recorded training times, coordinator's figures")
             .AddColumns("Nodes x slots", "Mode", "Mean eval.", "Evals", "Seconds", "Evals/s", "Busy (work waiting)",
                 "Busy (whole run)", "CPU / eval.", "Nodes' CPU (cores)", "Join -> 1st eval.", "Death -> elsewhere",
-                "Journal events/s", "Peak memory");
+                "Journal events/s", "Peak memory")
+            .AddColumns(rungs ? ["Trainings", "Cancelled (whole run)"] : Array.Empty<string>());
         foreach (var r in results)
-            table.AddRow(Cells.Plain($"{r.Setup.Nodes}x{r.Setup.Slots}", Mode(r),
+            table.AddRow(Cells.Plain([$"{r.Setup.Nodes}x{r.Setup.Slots}", Mode(r),
                 $"{r.Setup.EvaluationSeconds:0.###} s", $"{r.Evaluations:N0}", $"{r.Seconds:F1}",
                 $"{r.Evaluations / r.Seconds:F1}", $"{r.Utilisation:P1}", $"{r.WholeRunUtilisation:P1}",
                 $"{r.CpuMsPerEvaluation:F2} ms", $"{r.NodeCores:F2}",
                 Seconds(r.JoinToFirstEvaluation), Seconds(r.DeathToElsewhere), $"{r.JournalEventsPerSecond:N0}",
-                $"{r.PeakMemory / 1048576.0:N0} MiB"));
+                $"{r.PeakMemory / 1048576.0:N0} MiB", .. RungFigures(r)]));
         console.Write(table);
 
         static string Gap(double share, double median, double p99) => $"{share:P1}, {median:F0} / {p99:F0} ms";

@@ -67,13 +67,17 @@ sealed class ClusterObservations
         return times.Length == 0 ? null : times.Max().TotalSeconds;
     }
 
+    /// <summary>The end of the last evaluation of the run's generations (the winner's final training comes after).
+    /// </summary>
+    DateTimeOffset LastResult => Finished.Max(f => f.Result.FinishedAt!.Value);
+
     /// <summary>Per generation (or round), while genomes waited for a slot: from its start to the start of its last
     /// evaluation, i.e. the last that started before the next generation (the winner's final training, after the
     /// last result, belongs to none).</summary>
     IEnumerable<(int Generation, DateTimeOffset From, DateTimeOffset To)> WaitingWindows()
     {
         var generations = Generations.Values.OrderBy(g => g.Generation).ToArray();
-        var lastResult = Finished.Max(f => f.Result.FinishedAt!.Value);
+        var lastResult = LastResult;
         for (var i = 0; i < generations.Length; i++)
         {
             var (from, until) = (generations[i].At, i + 1 < generations.Length ? generations[i + 1].At : lastResult);
@@ -86,8 +90,7 @@ sealed class ClusterObservations
     /// starting again on another node.</summary>
     public double? DeathToElsewhere(DateTimeOffset killedAt)
     {
-        var finished = Finished.Select(f => (f.Result.Trainer, f.Genome.Key)).ToHashSet();
-        var lost = Started.Where(s => s.At < killedAt && !finished.Contains((s.Trainer, s.Genome))).ToArray();
+        var lost = Trainings().Where(t => t.Lost && t.From < killedAt).ToArray();
         var restarts = lost.Select(l => Started.Where(s => s.Genome == l.Genome && s.At > killedAt)
             .Select(s => s.At).DefaultIfEmpty(DateTimeOffset.MaxValue).Min() - killedAt).ToArray();
         return restarts.Length == 0 ? null : restarts.Max().TotalSeconds;
@@ -128,20 +131,59 @@ sealed class ClusterObservations
     /// generation's tail and the dead nodes' lost trainings included.</summary>
     public double WholeRunUtilisation()
     {
-        var (busy, usable) = BusyAndUsable(Generations[0].At, Finished.Max(f => f.Result.FinishedAt!.Value));
+        var (busy, usable) = BusyAndUsable(Generations[0].At, LastResult);
         return busy / usable;
     }
 
+    /// <summary>The share of slot time from the run's start to its last evaluation's end spent on rung trials that
+    /// were cancelled when their generation's rungs settled (early promotions that fell out: busy, but wasted).
+    /// </summary>
+    public double WholeRunCancelled()
+    {
+        var (from, to) = (Generations[0].At, LastResult);
+        return Trainings().Where(t => t.Cancelled).Sum(t => Overlap(t.From, t.To, from, to))
+               / BusyAndUsable(from, to).Usable;
+    }
+
+    /// <summary>Rung trials or evaluations of the generations that came back (not the winner's final training).
+    /// </summary>
+    public int Answered => Timeline().Count(u => u.Answered <= LastResult);
+
     (double Busy, double Usable) BusyAndUsable(DateTimeOffset from, DateTimeOffset to)
     {
-        var ends = Finished.ToDictionary(f => (f.Result.Trainer, f.Genome.Key), f => f.Result.FinishedAt!.Value);
-        var trainings = Started.ToArray();
-        var trainers = trainings.Select(t => t.Trainer).Distinct().Where(t => NodeUp.ContainsKey(NodeOf(t)));
+        var trainings = Trainings();
+        var trainers = trainings.Select(t => t.Slot).Distinct().Where(t => NodeUp.ContainsKey(NodeOf(t)));
         var usable = trainers.Sum(trainer => Overlap(NodeUp[NodeOf(trainer)],
             NodeGone.GetValueOrDefault(NodeOf(trainer), DateTimeOffset.MaxValue), from, to));
-        var busy = trainings.Sum(t => Overlap(t.At, ends.GetValueOrDefault((t.Trainer, t.Genome), // else lost
-            NodeGone.GetValueOrDefault(NodeOf(t.Trainer), to)), from, to));
+        var busy = trainings.Sum(t => Overlap(t.From, t.To, from, to));
         return (busy, usable);
+    }
+
+    /// <summary>A slot busy with one attempt: from the trainer's "started" reaching the coordinator to its answer
+    /// reaching it; <paramref name="Lost"/>: until its node was gone; <paramref name="Cancelled"/>: a rung trial
+    /// cancelled when its generation's rungs settled, until then (the generation's last answer).</summary>
+    sealed record Training(string Slot, string Genome, DateTimeOffset From, DateTimeOffset To, bool Lost,
+        bool Cancelled);
+
+    IReadOnlyList<Training> Trainings()
+    {
+        var uses = Timeline().Where(u => u.Started is not null).ToArray();
+        var answers = uses.Where(u => u.Answered is not null).Select(u => u.Answered!.Value).ToArray();
+        var starts = Generations.Values.Select(g => g.At).ToArray();
+        DateTimeOffset Settled(DateTimeOffset started)
+        {
+            var next = starts.Where(s => s > started).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+            return answers.Where(a => a >= started && a < next).DefaultIfEmpty(started).Max();
+        }
+        return uses.Select(u =>
+        {
+            var from = u.Started!.Value;
+            if (u.Answered is { } answered) return new Training(u.Slot, u.Genome, from, answered, false, false);
+            var settled = Settled(from);
+            return NodeGone.TryGetValue(NodeOf(u.Slot), out var gone) && gone < settled
+                ? new Training(u.Slot, u.Genome, from, gone, Lost: true, Cancelled: false)
+                : new Training(u.Slot, u.Genome, from, settled, Lost: false, Cancelled: true);
+        }).ToArray();
     }
 
     static double Overlap(DateTimeOffset start, DateTimeOffset end, DateTimeOffset from, DateTimeOffset to) =>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Akka.Actor;
+using Akka.Configuration;
 using ActorEvolve.Cli.Composition;
 using ActorEvolve.Engine.Cluster;
 using ActorEvolve.Engine.Configuration;
@@ -50,11 +51,14 @@ public static class NodesProcess
         var config = HoconLoader.Load(
             overrides: ["akka.loglevel = INFO", .. ClusterBench.ClusterOverrides(clusterSize)]);
         var coordinator = TrainerNodeHost.CoordinatorAddress(config, host, port);
-        var fitness = new RecordedDelayFitness(RecordedDelayFitness.ReadSeconds(grid), evaluationSeconds);
+        var fitness = new RecordedDelayFitness(RecordedDelayFitness.Read(grid), evaluationSeconds);
         using var stop = new StopSignal(cancellation);
-        var starting = Enumerable.Range(1, nodes).Select(node => TrainerNodeHost.StartAsync(
-            Engine.Logging.FileLogger.LogTo(Path.ChangeExtension(log, $"node{node}.log"), config), fitness, slots,
-            coordinator, TimeSpan.FromMinutes(2), stop.Token)).ToArray();
+        // Each node keeps its rung checkpoints in its own state folder, as separate machines would.
+        Config NodeConfig(int node) => ConfigurationFactory.ParseString(
+                $"actorevolve.state-dir = {HoconLoader.Quote(Path.ChangeExtension(log, $"node{node}-state"))}")
+            .WithFallback(Engine.Logging.FileLogger.LogTo(Path.ChangeExtension(log, $"node{node}.log"), config));
+        var starting = Enumerable.Range(1, nodes).Select(node => TrainerNodeHost.StartAsync(NodeConfig(node), fitness,
+            slots, coordinator, TimeSpan.FromMinutes(2), stop.Token)).ToArray();
         try
         {
             await Task.WhenAll(starting);

@@ -71,11 +71,26 @@ public static class BenchCommand
         {
             Description = "Keep each configuration's logs and per-slot timeline (always kept when one fails)",
         };
+        var rungs = new Option<string[]>("--rungs")
+        {
+            Description = "Rungs to measure, each off or epochs such as 3,9 (the last the grid's curves' length)",
+            DefaultValueFactory = _ => ["off"], AllowMultipleArgumentsPerToken = true,
+        };
+        var noChurn = new Option<bool>("--no-churn")
+        {
+            Description = "No nodes joining late or killed: the scheduling alone",
+        };
+        var reductions = new Option<int[]>("--reduction")
+        {
+            Description = "Reduction factors to measure with rungs", DefaultValueFactory = _ => [3],
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("cluster",
             "Trainer nodes on loopback (some joining, some killed) with recorded training times: " +
                 "utilisation, latencies")
         {
-            configurations, nodes, slots, EvaluationSeconds, generations, perSlot, Grid, modes, keep,
+            configurations, nodes, slots, EvaluationSeconds, generations, perSlot, Grid, modes, keep, rungs,
+            reductions, noChurn,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -99,7 +114,13 @@ public static class BenchCommand
                     : throw new UsageException($"'{c}' is not NODESxSLOTS with both at least 1 (e.g. 8x4)"))
                 .SelectMany(setup => measured.Select(mode => setup with { Mode = mode }))
                 .ToArray();
-            RecordedDelayFitness.ReadSeconds(setups[0].Grid); // a bad grid is refused before anything starts
+            // a bad grid is refused before anything starts
+            var grid = new RecordedDelayFitness(RecordedDelayFitness.Read(setups[0].Grid), seconds);
+            var rungSettings = RungsToMeasure(parse.GetValue(rungs)!, parse.GetValue(reductions)!, grid.MaxEpochs);
+            setups = setups.SelectMany(setup => rungSettings.Select(r => setup with
+            {
+                Rungs = r, Churn = !parse.GetValue(noChurn),
+            })).ToArray();
             var failed = 0;
             foreach (var setup in setups) // one table each: a large configuration can take minutes
             {
@@ -119,6 +140,25 @@ public static class BenchCommand
         });
         return command;
     }
+
+    /// <summary>Each of <c>--rungs</c> (off: none), with each of <c>--reduction</c>.</summary>
+    static RungSettings?[] RungsToMeasure(string[] rungs, int[] reductions, int maxEpochs) =>
+        rungs.SelectMany(text => text == "off" ? [null] : reductions.Select(reduction =>
+        {
+            if (maxEpochs == 0) throw new UsageException("--rungs needs a --grid with learning curves");
+            var epochs = text.Split(',').Select(e => int.TryParse(e, out var n) ? n : 0).ToArray();
+            var settings = new RungSettings(epochs, reduction);
+            try
+            {
+                settings.Validated();
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"--rungs {text} with --reduction {reduction}: {e.Message}");
+            }
+            return epochs[^1] == maxEpochs ? settings
+                : throw new UsageException($"--rungs {text} must end at {maxEpochs} epochs, the grid's curves' length");
+        })).ToArray();
 
     static (int Nodes, int Slots)? ParseConfiguration(string text) =>
         text.Split('x') is [var n, var s] && int.TryParse(n, out var nodes) && int.TryParse(s, out var slots) &&

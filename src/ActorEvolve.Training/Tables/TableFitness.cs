@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
 using ActorEvolve.Training.Data;
@@ -119,7 +118,8 @@ public sealed class TableFitness : IRungFitness
             throw line.Error(columns.Loss, $"{CsvTableRow.Shown(line[columns.Loss])} is not a finite loss " +
                                            "(mark a genome that failed to train with status = failed)");
         double? test = columns.Test >= 0 && line[columns.Test] != "" ? Accuracy(line, columns.Test) : null;
-        return new Row(Accuracy(line, columns.Fitness), loss, test, false, Curve(line, columns),
+        return new Row(Accuracy(line, columns.Fitness), loss, test, false,
+            RecordedCurve.Read(line, columns.AccuracyCurve, columns.LossCurve),
             [.. columns.Metrics.Select(line.Number)]);
     }
 
@@ -130,37 +130,6 @@ public sealed class TableFitness : IRungFitness
     /// <summary>What every successful result reports: accuracy (the <c>fitness</c> column) and the table's further
     /// columns of numbers.</summary>
     public IReadOnlyList<string> Metrics => [Objective.DefaultMetric, .. _metrics];
-
-    /// <summary>A learning curve (brute force records one for the MLP): two JSON arrays of the same length, the
-    /// validation accuracy (in [0, 1]) and the finite validation loss of each epoch; both cells empty: none.</summary>
-    static IReadOnlyList<EpochScore>? Curve(CsvTableRow line, Columns columns)
-    {
-        if (columns.AccuracyCurve < 0 || (line[columns.AccuracyCurve] == "" && line[columns.LossCurve] == ""))
-            return null;
-        var accuracies = Numbers(line, columns.AccuracyCurve);
-        var losses = Numbers(line, columns.LossCurve);
-        if (accuracies.Length != losses.Length)
-            throw line.Error(columns.LossCurve, $"has {losses.Length} epochs, accuracy_curve {accuracies.Length}");
-        if (accuracies.Any(a => a is < 0 or > 1 || !double.IsFinite(a)))
-            throw line.Error(columns.AccuracyCurve, "holds a value outside [0, 1]");
-        if (losses.Any(l => !double.IsFinite(l)))
-            throw line.Error(columns.LossCurve, "holds a loss that is not finite");
-        return accuracies.Zip(losses, (a, l) => new EpochScore(a, l)).ToArray();
-    }
-
-    static double[] Numbers(CsvTableRow line, int column)
-    {
-        try
-        {
-            if (JsonSerializer.Deserialize<double[]>(line[column]) is { Length: > 0 } numbers) return numbers;
-        }
-        catch (JsonException)
-        {
-            // refused below, with the cell shown
-        }
-        throw line.Error(column, $"{CsvTableRow.Shown(line[column])} is not a learning curve: a JSON array of " +
-                                 "numbers, one per epoch, e.g. [0.71,0.78,0.8]");
-    }
 
     /// <summary>An accuracy: a finite fraction in [0, 1], not a percentage.</summary>
     static double Accuracy(CsvTableRow line, int column)
@@ -213,11 +182,9 @@ public sealed class TableFitness : IRungFitness
             : null;
     }
 
-    /// <summary>The genome's learning curve cut at <paramref name="epochs"/>, early stopping replayed with the
-    /// patience: what a training with that budget reported (the accuracy at the best loss and the epoch it was
-    /// reached, the curve of the epochs trained). The recorded test accuracy comes only with the whole recorded
-    /// training. The delay stands for a whole training: a rung waits its share of the genome's epochs, counted from
-    /// the epoch its checkpoint holds; it leaves a checkpoint (a file naming the epoch) where the MLP would.</summary>
+    /// <summary>The genome's learning curve replayed to <paramref name="epochs"/> (<see cref="RecordedCurve.Replay"/>,
+    /// the delay standing for a whole training). The recorded test accuracy comes only with the whole recorded
+    /// training.</summary>
     public FitnessResult EvaluateUpTo(Genome genome, int epochs, string? checkpoint, EvaluationContext context,
         CancellationToken cancellation)
     {
@@ -225,31 +192,12 @@ public sealed class TableFitness : IRungFitness
         if (WithoutCurves is not null) throw new EvaluationException($"rungs need learning curves: {WithoutCurves}");
         ArgumentOutOfRangeException.ThrowIfGreaterThan(epochs, MaxEpochs);
         if (Unscored(genome, context, 0, out var row) is { } failure) return failure; // a failure costs no wait
-        var curve = row!.Curve!;
-        var score = LearningCurve.At(curve, epochs, _patience);
-        var from = SavedEpoch(checkpoint) is var saved && saved <= epochs ? saved : 0;
-        var waited = _delay * Math.Max(0, score.Epochs - from) / curve.Count;
-        if (waited > TimeSpan.Zero) Task.Delay(waited, cancellation).Wait(cancellation);
-        if (checkpoint is not null && !score.Stopped && epochs < MaxEpochs) SaveCheckpoint(checkpoint, epochs);
-        var trained = curve.Take(score.Epochs).ToArray();
-        var bestEpoch = Array.FindIndex(trained, s => s.Loss == score.Loss) + 1;
-        return new FitnessResult(score.Accuracy, score.Loss, bestEpoch, waited.TotalSeconds, context.Trainer,
-            TestAccuracy: score.Epochs == curve.Count ? row.Test : null, Curve: trained, Metrics: MetricsOf(row));
-    }
-
-    const string CheckpointFile = "table-checkpoint.txt";
-
-    /// <summary>The epoch a checkpoint folder holds; 0 when none (or unreadable: a rung from scratch is the same).
-    /// </summary>
-    static int SavedEpoch(string? folder) =>
-        folder is not null && File.Exists(Path.Combine(folder, CheckpointFile))
-        && int.TryParse(File.ReadAllText(Path.Combine(folder, CheckpointFile)), CultureInfo.InvariantCulture,
-            out var epoch) ? epoch : 0;
-
-    static void SaveCheckpoint(string folder, int epoch)
-    {
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, CheckpointFile), epoch.ToString(CultureInfo.InvariantCulture));
+        var result = RecordedCurve.Replay(row!.Curve!, epochs, MaxEpochs, _patience, _delay, checkpoint, context,
+            cancellation);
+        return result with
+        {
+            TestAccuracy = result.Curve!.Count == row.Curve!.Count ? row.Test : null, Metrics = MetricsOf(row),
+        };
     }
 
     IReadOnlyDictionary<string, double>? MetricsOf(Row row) =>
