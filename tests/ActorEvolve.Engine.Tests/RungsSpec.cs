@@ -170,16 +170,16 @@ public sealed class RungsSpec : EngineSpec
         FishForMessage<object>(m => m is Akka.Actor.Terminated t && t.ActorRef.Equals(run), Patience);
         // The node that held the checkpoints is gone (here: its disk).
         Directory.Delete(Path.Combine(_state, "lost", "checkpoints"), recursive: true);
-        var trainedBefore = fitness.Trainings.Count;
 
         StartRun(fitness, Ga, runId: "lost", resume: true, stateDirectory: _state);
         var resumed = ReceiveRun();
 
         Assert.Equal(((RunCompleted)reference[^1]).Top.Select(t => (t.Genome.Key, t.Fitness.Accuracy)),
             ((RunCompleted)resumed[^1]).Top.Select(t => (t.Genome.Key, t.Fitness.Accuracy)));
+        // Its next rung trained from scratch: with its checkpoint it goes on from epoch 1, as in the reference run.
         var key = ((RungTrained)child).Genome.Key;
-        var next = fitness.Trainings.Skip(trainedBefore).First(t => t.Genome == key);
-        Assert.Equal((key, 0, Rungs.Epochs[1]), next); // its next rung, from scratch
+        Assert.Contains((key, Rungs.Epochs[0], Rungs.Epochs[1]), fitness.Trainings);
+        Assert.Contains((key, 0, Rungs.Epochs[1]), fitness.Trainings);
     }
 
     static FitnessResult Trained(RungTrial trial)
