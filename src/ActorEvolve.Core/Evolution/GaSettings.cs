@@ -123,6 +123,11 @@ public sealed record GaSettings(
     static string ConfigKey(string property) =>
         System.Text.RegularExpressions.Regex.Replace(property, "(?<!^)([A-Z])", "-$1").ToLowerInvariant();
 
-    static string? Word(object? value) => value is null ? "off" : value is bool on ? (on ? "on" : "off") : value is Enum ? ConfigKey($"{value}")
-        : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)?.ToLowerInvariant();
+    static string? Word(object? value) => value switch
+    {
+        null => "off",
+        bool on => on ? "on" : "off",
+        Enum => ConfigKey($"{value}"),
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)?.ToLowerInvariant(),
+    };
 }

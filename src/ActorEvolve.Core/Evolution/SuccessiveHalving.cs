@@ -47,7 +47,8 @@ public sealed record RungSettings(IReadOnlyList<int> Epochs, int Reduction)
 
 /// <summary>Train <paramref name="Genome"/> from <paramref name="FromEpochs"/> (its checkpoint at the rung below;
 /// 0: from scratch) up to <paramref name="Epochs"/>, the budget of rung <paramref name="Rung"/>;
-/// <paramref name="FromTrainer"/>: who measured the rung below (and so holds the checkpoint), null for rung 0.</summary>
+/// <paramref name="FromTrainer"/>: who measured the rung below (and so holds the checkpoint), null for rung 0.
+/// </summary>
 public sealed record RungTrial(Genome Genome, int Rung, int Epochs, int FromEpochs, string? FromTrainer = null);
 
 /// <summary>

@@ -45,7 +45,8 @@ public sealed record Objective(string Metric, bool Maximize,
         if (ga.Guidance != Guidance.Off)
             throw new ArgumentException("guidance models one score: set it to off with two objectives");
         if (ga.Rungs is not null)
-            throw new ArgumentException("rungs promote by one score: turn them off (ga.rungs = off) with two objectives");
+            throw new ArgumentException(
+                "rungs promote by one score: turn them off (ga.rungs = off) with two objectives");
         return this;
     }
 
