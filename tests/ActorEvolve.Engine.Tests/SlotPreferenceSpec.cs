@@ -25,8 +25,8 @@ public sealed class SlotPreferenceSpec() : EngineSpec(systemName: SearchHost.Sys
         {
             var slots = Sys.ActorOf(TrainerSlotsActor.Props());
             FishForMessage<TrainerNodesChanged>(m => m.Nodes.Count == 2, Patience);
-            var self = Name(cluster.SelfAddress);
-            var remote = Name(Akka.Cluster.Cluster.Get(other).SelfAddress);
+            var self = TrainerNames.Node(cluster.SelfAddress);
+            var remote = TrainerNames.Node(Akka.Cluster.Cluster.Get(other).SelfAddress);
 
             var (first, second, third) = (CreateTestProbe(), CreateTestProbe(), CreateTestProbe());
             first.Send(slots, new TrainerWanted(PreferredNode: remote));
@@ -45,9 +45,7 @@ public sealed class SlotPreferenceSpec() : EngineSpec(systemName: SearchHost.Sys
             Directory.Delete(state, recursive: true);
         }
 
-        string NodeOf(IActorRef slot) => slot.Path.Address.HasLocalScope ? Name(cluster.SelfAddress)
-            : Name(slot.Path.Address);
+        string NodeOf(IActorRef slot) =>
+            TrainerNames.Node(slot.Path.Address.HasLocalScope ? cluster.SelfAddress : slot.Path.Address);
     }
-
-    static string Name(Address node) => $"{node.Host}:{node.Port}";
 }

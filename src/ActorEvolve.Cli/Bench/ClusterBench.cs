@@ -191,11 +191,11 @@ public static class ClusterBench
         public Observer(ClusterObservations observations)
         {
             Receive<ClusterEvent.MemberUp>(m => m.Member.HasRole(TrainerHostActor.Role),
-                m => { observations.NodeUp.TryAdd(Name(m.Member.Address), DateTimeOffset.UtcNow); });
+                m => { observations.NodeUp.TryAdd(TrainerNames.Node(m.Member.Address), DateTimeOffset.UtcNow); });
             Receive<ClusterEvent.MemberRemoved>(m => m.Member.HasRole(TrainerHostActor.Role),
-                m => observations.Removed(Name(m.Member.Address), DateTimeOffset.UtcNow));
+                m => observations.Removed(TrainerNames.Node(m.Member.Address), DateTimeOffset.UtcNow));
             Receive<ClusterEvent.UnreachableMember>(
-                m => { observations.NodeGone.TryAdd(Name(m.Member.Address), DateTimeOffset.UtcNow); });
+                m => { observations.NodeGone.TryAdd(TrainerNames.Node(m.Member.Address), DateTimeOffset.UtcNow); });
             Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
             Receive<TrainingProgress>(p => p.Epoch == 0,
                 p => observations.Started.Enqueue((p.Trainer, p.GenomeKey, DateTimeOffset.UtcNow)));
@@ -214,8 +214,6 @@ public static class ClusterBench
                 ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent),
                 typeof(ClusterEvent.IReachabilityEvent));
         }
-
-        static string Name(Address node) => $"{node.Host}:{node.Port}";
     }
 
     public static void Print(IAnsiConsole console, IReadOnlyList<Result> results)

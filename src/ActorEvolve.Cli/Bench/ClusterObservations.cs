@@ -41,11 +41,11 @@ sealed class ClusterObservations
         Signal(started.Generation).TrySetResult();
     }
 
-    static string NodeOf(string trainer) => trainer[..trainer.LastIndexOf('/')];
+    static string NodeOf(string trainer) => TrainerNames.NodeOf(trainer)!;
 
     /// <summary>A slot's name as its trainer reports it in <see cref="TrainingProgress"/>: host:port/slot.</summary>
     static string SlotOf(SlotAttempt attempt) =>
-        $"{attempt.Trainer.Path.Address.Host}:{attempt.Trainer.Path.Address.Port}/{attempt.Trainer.Path.Name}";
+        TrainerNames.Slot(TrainerNames.Node(attempt.Trainer.Path.Address), attempt.Trainer.Path.Name);
 
     public IEnumerable<string> NodesUpAfter(DateTimeOffset at) =>
         NodeUp.Where(n => n.Value > at).Select(n => n.Key);

@@ -175,7 +175,7 @@ public sealed class PopulationActor : RunActor
             var key = trial.Genome.Key;
             var props = GenomeActor.Props(trial.Genome, Slots, Settings.Policy, Settings.Seed, Settings.RunId,
                 rung: new RungBudget(_state.Generation, trial.Epochs),
-                preferredNode: NodeOf(trial.FromTrainer));
+                preferredNode: TrainerNames.NodeOf(trial.FromTrainer));
             _trials[key] = (Context.ActorOf(props), trial);
         }
     }
@@ -203,10 +203,6 @@ public sealed class PopulationActor : RunActor
         var fact = trial.Fitness.ToFact();
         _halving!.Record(fact.Genome, trial.Rung, fact.Result, trial.Stopped);
     }
-
-    /// <summary>The node (host:port) of a trainer named host:port/slot, where it keeps its checkpoints.</summary>
-    static string? NodeOf(string? trainer) =>
-        trainer?.LastIndexOf('/') is > 0 and var slash ? trainer[..slash] : null;
 
     /// <summary>The generation's rungs are settled: trials still running are moot (their actors stop, which cancels
     /// the training) and every child's result is recorded as in a run without rungs.</summary>

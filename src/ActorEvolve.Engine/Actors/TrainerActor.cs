@@ -43,7 +43,7 @@ public sealed class TrainerActor : ReceiveActor, IWithUnboundedStash
     public TrainerActor(IFitnessFunction fitness, string nodeName, string? stateDirectory, CancellationToken shutdown)
     {
         _fitness = fitness;
-        _name = $"{nodeName}/{Self.Path.Name}";
+        _name = TrainerNames.Slot(nodeName, Self.Path.Name);
         _stateDirectory = stateDirectory;
         _shutdown = shutdown;
         Idle();
@@ -56,9 +56,7 @@ public sealed class TrainerActor : ReceiveActor, IWithUnboundedStash
     /// <summary>Where this node saves a run's winning model: its own state folder, by run id. The wire only names
     /// the run; an id that is not a plain folder name saves nothing.</summary>
     string? ModelPath(EvaluateGenome request) =>
-        request.Final is { SaveModel: true } && _stateDirectory is { } directory && RunFiles.IsRunId(request.RunId)
-            ? new RunFiles(Path.Combine(directory, request.RunId)).Model
-            : null;
+        request.Final is { SaveModel: true } ? RunFiles.OnNode(_stateDirectory, request.RunId)?.Model : null;
 
     void Idle()
     {
@@ -117,8 +115,8 @@ public sealed class TrainerActor : ReceiveActor, IWithUnboundedStash
                     _name),
                 { Rung: { } rung } => _fitness is IRungFitness rungs
                     ? rungs.EvaluateUpTo(request.Genome, rung.Epochs,
-                        RunCheckpoints.Of(_stateDirectory, request.RunId)?.For(rung.Generation, genome), context,
-                        cancellation)
+                        RunFiles.OnNode(_stateDirectory, request.RunId)?.Checkpoints.For(rung.Generation, genome),
+                        context, cancellation)
                     : throw new EvaluationException("this node's fitness cannot train in rungs"),
                 _ => _fitness.Evaluate(request.Genome, context, cancellation),
             };

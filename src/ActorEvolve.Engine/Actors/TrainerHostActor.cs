@@ -30,7 +30,7 @@ public sealed class TrainerHostActor : ReceiveActor
         Receive<GetSlots>(_ => Sender.Tell(new SlotsOffered(trainers)));
         Receive<DropCheckpoints>(m =>
         {
-            foreach (var kept in RunCheckpoints.Of(stateDirectory, m.RunId)?.DropBefore(m.Generation) ?? [])
+            foreach (var kept in RunFiles.OnNode(stateDirectory, m.RunId)?.Checkpoints.DropBefore(m.Generation) ?? [])
                 _log.Warning("Could not delete the checkpoints in {0} yet; the next generation tries again", kept);
         });
     }

@@ -98,17 +98,14 @@ public sealed class TrainerSlotsActor : ReceiveActor
         var slots = nodes.SelectMany(n => _slotsByNode[n]).ToArray();
         if (!slots.SequenceEqual(_slots))
             Context.System.EventStream.Publish(new TrainerNodesChanged(
-                nodes.Select(n => (NodeName(n), _slotsByNode[n].Count)).ToArray()));
+                nodes.Select(n => (TrainerNames.Node(n), _slotsByNode[n].Count)).ToArray()));
         foreach (var slot in slots.Except(_slots)) Context.Watch(slot);
         _slots = slots;
         Assign();
     }
 
-    /// <summary>A node as trainers name it in results (<c>TrainerNodeHost</c>): host:port.</summary>
-    static string NodeName(Address node) => $"{node.Host}:{node.Port}";
-
     string NodeOf(IActorRef slot) =>
-        NodeName(slot.Path.Address.HasLocalScope ? _cluster.SelfAddress : slot.Path.Address);
+        TrainerNames.Node(slot.Path.Address.HasLocalScope ? _cluster.SelfAddress : slot.Path.Address);
 
     void Assign()
     {

@@ -4,6 +4,7 @@ using Akka.Configuration;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Engine.Actors;
 using ActorEvolve.Engine.Configuration;
+using ActorEvolve.Engine.Protocol;
 
 namespace ActorEvolve.Engine.Cluster;
 
@@ -69,8 +70,8 @@ public static class TrainerNodeHost
     {
         var shutdown = new CancellationTokenSource();
         var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
-        var nodeName = address.Host is null ? "local" : $"{address.Host}:{address.Port}";
-        var host = system.ActorOf(TrainerHostActor.Props(fitness, nodeName, slots, stateDirectory, shutdown.Token),
+        var host = system.ActorOf(
+            TrainerHostActor.Props(fitness, TrainerNames.Node(address), slots, stateDirectory, shutdown.Token),
             TrainerHostActor.Name);
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceStop, "stop-trainings",
             async () =>

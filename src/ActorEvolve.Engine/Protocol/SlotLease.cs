@@ -2,6 +2,19 @@ using Akka.Actor;
 
 namespace ActorEvolve.Engine.Protocol;
 
+/// <summary>How trainers are named in results, progress and slot lists: a node is host:port, a slot
+/// host:port/name (results name their trainer so; a rung promotion asks for its checkpoint's node by it).</summary>
+public static class TrainerNames
+{
+    public static string Node(Address node) => node.Host is null ? "local" : $"{node.Host}:{node.Port}";
+
+    public static string Slot(string node, string slot) => $"{node}/{slot}";
+
+    /// <summary>The node of a slot named host:port/name; null when <paramref name="trainer"/> names none.</summary>
+    public static string? NodeOf(string? trainer) =>
+        trainer?.LastIndexOf('/') is > 0 and var slash ? trainer[..slash] : null;
+}
+
 /// <summary>Published on the event stream when trainer nodes join or leave: each node (host:port) with its
 /// slots.</summary>
 public sealed record TrainerNodesChanged(IReadOnlyList<(string Node, int Slots)> Nodes);

@@ -14,13 +14,6 @@ public sealed class RunCheckpoints(string runDirectory)
 {
     public string Folder { get; } = Path.Combine(runDirectory, "checkpoints");
 
-    /// <summary>Where a node with state folder <paramref name="stateDirectory"/> keeps run
-    /// <paramref name="runId"/>'s checkpoints; null when it has no state folder or the id is not a plain name.
-    /// </summary>
-    public static RunCheckpoints? Of(string? stateDirectory, string runId) =>
-        stateDirectory is not null && RunFiles.IsRunId(runId)
-            ? new RunCheckpoints(Path.Combine(stateDirectory, runId)) : null;
-
     public string For(int generation, string genomeKey) => Path.Combine(Folder,
         generation.ToString(CultureInfo.InvariantCulture),
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(genomeKey)))[..24]);

@@ -32,6 +32,15 @@ public sealed class RunFiles(string directory)
     /// <summary>A grid run's evaluations as a fitness table (<c>--fitness table:</c>, <c>bench replay</c>).</summary>
     public string Grid => Path.Combine(Directory, GridFile);
 
+    /// <summary>Run <paramref name="runId"/>'s folder on a node whose state folder is <paramref name="stateDirectory"/>
+    /// (a trainer saves a winner's model and keeps rung checkpoints there); null when the node has no state folder or
+    /// the id, as it came over the wire, is not a plain folder name.</summary>
+    public static RunFiles? OnNode(string? stateDirectory, string runId) =>
+        stateDirectory is not null && IsRunId(runId) ? new RunFiles(Path.Combine(stateDirectory, runId)) : null;
+
+    /// <summary>This run's rung checkpoints on this node.</summary>
+    public RunCheckpoints Checkpoints => new(Directory);
+
     /// <summary>Whether <paramref name="id"/> can name a run: a plain folder name, nothing that leads elsewhere.
     /// </summary>
     public static bool IsRunId(string id) =>
