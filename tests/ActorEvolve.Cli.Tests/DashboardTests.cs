@@ -86,4 +86,31 @@ public sealed class DashboardTests : IDisposable
             search.Kill(entireProcessTree: true);
         }
     }
+
+    [SkippableFact]
+    public void A_two_objective_run_s_dashboard_shows_both_metrics_and_the_front_so_far()
+    {
+        Skip.IfNot(File.Exists(Chromium), "no Chromium: apt-get install chromium (as .ci/run does)");
+        var port = FreePort();
+        using var search = _cli.Start("search", "--fitness", $"table:{_cli.SizedGrid()}", "--config",
+            _cli.Write("two.conf", "actorevolve.objective { metric = [accuracy, parameters], " +
+                                   "direction = [maximize, minimize] }\nactorevolve.table-delay = 400ms"),
+            "--population", "10", "--generations", "20", "--seed", "4", "--dashboard", $"127.0.0.1:{port}");
+        try
+        {
+            while (search.StandardOutput.ReadLine() is { } line && !line.StartsWith("generation 2 done")) { }
+            var dom = Browse($"http://127.0.0.1:{port}/", "--dump-dom");
+            // The front so far, where one objective shows the best: as many members as its title says, each with
+            // both metrics; every evaluation also shows both.
+            var members = int.Parse(Regex.Match(dom, "Pareto front so far: (\\d+) networks").Groups[1].Value);
+            var front = Regex.Match(dom, "<table id=\"front\">(.*?)</table>").Groups[1].Value;
+            Assert.StartsWith("<tbody><tr><th>Genome</th><th>Val. acc.</th><th>parameters</th></tr>", front);
+            Assert.Equal(members, Regex.Matches(front, "<td>\\d+\\.\\d\\d %</td><td>[\\d,]+</td>").Count);
+            Assert.Contains("<th>Val. acc.</th><th>parameters</th><th>Seconds</th>", dom);
+        }
+        finally
+        {
+            search.Kill(entireProcessTree: true);
+        }
+    }
 }

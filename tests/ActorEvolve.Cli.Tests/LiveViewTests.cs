@@ -56,4 +56,36 @@ public sealed class LiveViewTests
             Rendered(model));
         Assert.Equal([7, 0, 3], model.Read(m => m.Population.Select(p => p.Age!.Value).ToArray()));
     }
+
+    [Fact]
+    public void A_two_objective_run_shows_both_metrics_and_its_front_so_far_where_one_shows_the_best()
+    {
+        var objective = new Objective("accuracy", Maximize: true, new Objective("parameters", Maximize: false));
+        var model = new ProgressModel(5, new ObjectiveText(objective));
+        Genome[] genomes = [Genome.Parse("n=64"), Genome.Parse("n=128"), Genome.Parse("n=512")];
+        // n=128 is both less accurate and larger than n=512: it is off the front.
+        (double Accuracy, double Parameters)[] scores = [(0.70, 55_050), (0.72, 269_322), (0.80, 200_000)];
+        model.Apply(new GenerationStarted(0, 5, genomes, 3, 0, DateTimeOffset.UtcNow));
+        var lines = genomes.Zip(scores, (genome, score) =>
+        {
+            var result = objective.Apply(new FitnessResult(score.Accuracy, 0.5, 1, 1, "n/c1",
+                Metrics: new Dictionary<string, double> { ["parameters"] = score.Parameters }));
+            var recorded = new EvaluationRecorded(0, genome, result);
+            model.Apply(recorded);
+            return PlainLines.Format(recorded, model);
+        }).ToArray();
+        var summary = new GenerationSummary(0, 0.8, 0.74, 0.7, genomes[2].Key, 3, 0, 0);
+        var completed = new GenerationCompleted(summary, [], DateTimeOffset.UtcNow);
+        model.Apply(completed);
+
+        Assert.Contains("evaluated n=64  accuracy 70.00 %  parameters 55,050  epochs 1", lines[0]);
+        Assert.Contains("worst 70.00 %  Pareto front 2 networks", PlainLines.Format(completed, model));
+        Assert.Equal(["n=512", "n=64"], model.Read(m => m.Front!.Select(f => f.Genome.Key).ToArray()));
+        var text = Rendered(model);
+        Assert.Contains("Pareto front so far: 2 networks", text);
+        Assert.Matches(@"80\.00 %\s*│\s*200,000\s*│\s*n=512", text);
+        Assert.Matches(@"70\.00 %\s*│\s*55,050\s*│\s*n=64", text);
+        Assert.DoesNotContain("n=128", text);
+        Assert.DoesNotContain("Best so far", text);
+    }
 }

@@ -66,6 +66,12 @@ public sealed class ParetoSearchTests : IDisposable
         var tested = members.Where(m => m.TryGetProperty("test_accuracy", out _)).ToArray();
         Assert.Equal(Math.Min(5, front.Length), tested.Length);
         Assert.True(members[0].TryGetProperty("test_accuracy", out _));
+        // ...the progress lines show both metrics of each network and the front so far, the last one the final
+        // front...
+        var evaluatedLines = result.Stdout.Split('\n').Where(l => l.StartsWith("  evaluated ")).ToArray();
+        Assert.NotEmpty(evaluatedLines);
+        Assert.All(evaluatedLines, l => Assert.Matches(@"  accuracy \d+\.\d\d %  parameters [\d,]+  epochs", l));
+        Assert.Matches($@"generation 4 done: .*  Pareto front {front.Length} networks", result.Stdout);
         // ...and the console and the report show it.
         Assert.Contains($"Pareto front: {front.Length} networks (accuracy maximized, parameters minimized)",
             result.Stdout);

@@ -72,7 +72,7 @@ public static class FinalReport
     /// <summary>Every member of the front, most accurate first; the tested ones with their test score.</summary>
     static Table FrontTable(IReadOnlyList<FrontMember> front, string[] genes, ObjectiveText objective)
     {
-        var second = new ObjectiveText(objective.Objective.Second!);
+        var second = objective.Second!;
         string Column(ObjectiveText o) => o.IsPercentage ? $"Val. {Markup.Escape(o.Name)}" : Markup.Escape(o.Name);
         var table = GenomeTable($"Pareto front: {Networks(front.Count)} ({Markup.Escape(objective.Name)} " +
                                 $"{objective.Objective.Direction}d, {Markup.Escape(second.Name)} " +

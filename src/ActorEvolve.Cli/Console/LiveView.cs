@@ -44,8 +44,7 @@ public static class LiveView
         if (m.Rungs is { } rungs) rows.AddRange(RungRows(m, rungs));
 
         var slots = new Table().Border(TableBorder.Rounded).Title("Trainer slots")
-            .AddColumns("Trainer", "Genome", "Epoch",
-                m.Objective.IsPercentage ? "Val. acc." : Markup.Escape(m.Objective.Name), "Elapsed");
+            .AddColumns("Trainer", "Genome", "Epoch", Markup.Escape(m.Objective.Column), "Elapsed");
         foreach (var (trainer, slot) in m.Slots)
             slots.AddRow(Cells.Plain(trainer, slot.Genome, slot.Epoch, m.Objective.Format(slot.Accuracy, 1),
                 $"{DateTime.UtcNow - slot.Started:mm\\:ss}"));
@@ -63,7 +62,8 @@ public static class LiveView
                 .. Cells.Plain("", "", "", "")]);
         rows.Add(nodes);
 
-        if (m.Best is { } best)
+        if (m.Front is { Count: > 0 } front) rows.Add(FrontTable(m.Objective, front));
+        else if (m.Best is { } best)
         {
             var score = m.Objective.Format(best.Fitness.Accuracy);
             var partial = best.Fitness.Partial ? $"  (partial: stopped at rung {best.Fitness.Rung})" : "";
@@ -79,6 +79,22 @@ public static class LiveView
         }
         return new Panel(new Rows(rows)).Header("ActorEvolve").Expand();
     });
+
+    /// <summary>A two-objective run's front so far: both metrics of up to five members spread along it (its ends and
+    /// members between, as the final test picks them), where one objective shows the best so far.</summary>
+    static Table FrontTable(ObjectiveText objective, IReadOnlyList<Core.Fitness.ScoredGenome> front)
+    {
+        var shown = Pareto.Spread(front, FrontMember.Tested);
+        var spread = shown.Count < front.Count ? $", {shown.Count} spread along it" : "";
+        var second = objective.Second!;
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title($"Pareto front so far: {FinalReport.Networks(front.Count)}{spread}")
+            .AddColumns(Markup.Escape(objective.Column), Markup.Escape(second.Column), "Genome");
+        foreach (var member in shown)
+            table.AddRow(Cells.Plain(objective.Format(member.Fitness.Accuracy),
+                second.Format(objective.Objective.SecondValue(member.Fitness)), member.Genome.Key));
+        return table;
+    }
 
     /// <summary>A rung run: the current generation's rungs as their trials come back, then the last finished
     /// generations' tallies and the whole run's.</summary>

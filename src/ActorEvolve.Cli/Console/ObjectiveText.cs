@@ -14,6 +14,17 @@ public sealed record ObjectiveText(Objective Objective)
 
     public bool IsPercentage => Objective.Metric.Contains("accuracy", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>A two-objective run's second metric; null for one objective.</summary>
+    public ObjectiveText? Second => Objective.Second is { } second ? new(second) : null;
+
+    /// <summary>A column of the metric's validation values: "Val. acc." for an accuracy, else its name.</summary>
+    public string Column => IsPercentage ? "Val. acc." : Name;
+
+    /// <summary>A (successful) result's objective values: "accuracy 73.20 %", with two objectives
+    /// "accuracy 73.20 %  parameters 269,322".</summary>
+    public string Scores(FitnessResult result) => $"{Name} {Format(result.Accuracy)}" +
+        (Second is { } second ? $"  {second.Name} {second.Format(Objective.SecondValue(result))}" : "");
+
     /// <summary>A percentage for an accuracy; a count (a parameter count) in full, digits grouped; anything else
     /// to four significant digits.</summary>
     public string Format(double value, int decimals = 2) => IsPercentage

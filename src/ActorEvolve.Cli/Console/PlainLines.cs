@@ -24,20 +24,24 @@ public static class PlainLines
             EvaluationRecorded r when r.Result.Failed =>
                 $"  failed    {r.Genome.Key}  ({r.Result.FailureReason})",
             EvaluationRecorded r =>
-                $"  evaluated {r.Genome.Key}  {objective.Name} {objective.Format(r.Result.Accuracy)}  " +
+                $"  evaluated {r.Genome.Key}  {objective.Scores(r.Result)}  " +
                 $"epochs {r.Result.Epochs}  {r.Result.Seconds:F1}s  on {r.Result.Trainer}" +
                 (r.Result.Partial ? $"  partial (stopped at rung {r.Result.Rung})" : ""),
             GenerationCompleted c =>
                 $"{c.Step} {c.Summary.Generation + 1} done: best {objective.Format(c.Summary.Best)}  " +
                 $"mean {objective.Format(c.Summary.Mean)}  worst {objective.Format(c.Summary.Worst)}" +
-                Rungs(model, c.Summary.Generation),
+                Rungs(model, c.Summary.Generation) + Front(model),
             FinalEvaluationStarted f => $"retraining the winner {f.Winner.Genome.Key} on all training data",
             _ => null,
         };
     }
 
     static string Score(Core.Fitness.FitnessResult result, ObjectiveText objective) => result.Failed
-        ? $"failed ({result.FailureReason})" : $"{objective.Name} {objective.Format(result.Accuracy)}";
+        ? $"failed ({result.FailureReason})" : objective.Scores(result);
+
+    /// <summary>A two-objective run: "  Pareto front 4 networks" (of every evaluation so far).</summary>
+    static string Front(ProgressModel model) =>
+        model.Front is { } front ? $"  Pareto front {FinalReport.Networks(front.Count)}" : "";
 
     /// <summary>A rung run's generation: "  rungs reached 20/6/2, 30 of 180 epochs trained, ...".</summary>
     static string Rungs(ProgressModel model, int generation) =>

@@ -22,6 +22,7 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
     IReadOnlyList<Core.Genes.Genome> _population = [];
     IReadOnlyList<int>? _ages;
     IReadOnlyList<(string Node, int Slots)> _nodes = [];
+    IReadOnlyList<ScoredGenome> _front = [];
 
     public int Generations { get; } = generations;
     public int Generation { get; private set; }
@@ -33,6 +34,9 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
     public int Failed { get; private set; }
     public int TotalTrained { get; private set; }
     public ScoredGenome? Best { get; private set; }
+    /// <summary>A two-objective run's Pareto front of every evaluation so far, most accurate (first objective)
+    /// first; null for one objective.</summary>
+    public IReadOnlyList<ScoredGenome>? Front => Objective.Objective.IsPareto ? _front : null;
     public string? Phase { get; private set; } = "starting";
     public DateTime Started { get; } = DateTime.UtcNow;
     /// <summary>Shown for the whole run: the cluster port is open to the network without TLS (--insecure).</summary>
@@ -193,13 +197,16 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
     }
 
     /// <summary>Keeps the best so far, ranked as selection ranks (<see cref="Evolver.Rank(IEnumerable{ScoredGenome})"/>
-    /// ): a genome stopped at a rung below every fully trained one; among equals the first found stays.</summary>
+    /// ): a genome stopped at a rung below every fully trained one; among equals the first found stays. A
+    /// two-objective run's front of every result is the front of the last front and the new result.</summary>
     void Consider(Core.Genes.Genome genome, FitnessResult result)
     {
         static int Trained(FitnessResult r) => r.Partial ? r.Rung ?? 0 : int.MaxValue;
         if (Best is not { Fitness: var best } || (Trained(result) != Trained(best)
                 ? Trained(result) > Trained(best) : result.Score > best.Score))
             Best = new ScoredGenome(genome, result);
+        if (Objective.Objective.IsPareto)
+            _front = Pareto.Front([.. _front, new ScoredGenome(genome, result)], Objective.Objective);
     }
 
     public void Apply(TrainingProgress p)

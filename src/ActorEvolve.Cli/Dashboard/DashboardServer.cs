@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using ActorEvolve.Cli.Commands;
 using ActorEvolve.Cli.Console;
+using ActorEvolve.Core.Fitness;
 using ActorEvolve.Engine.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -74,24 +75,32 @@ public sealed class DashboardServer(WebApplication app) : IAsyncDisposable
         share = m.GenerationShare ?? 0,
         cached = m.Cached, failed = m.Failed, step = m.Step, trained = m.TotalTrained, phase = m.Phase,
         warning = m.Warning,
+        metrics = m.Objective.Objective.Criteria.Select(o => new ObjectiveText(o))
+            .Select(o => new { o.Name, o.Column, percent = o.IsPercentage }),
         best = m.Best is { } b ? new { genome = b.Genome.Key, accuracy = b.Fitness.Accuracy } : null,
+        front = m.Front?.Select(f => new { genome = f.Genome.Key, f.Fitness.Accuracy, second = Second(m, f.Fitness) }),
         history = m.History.Select(h => new { generation = h.Generation + 1, h.Best, h.Mean, h.Worst }),
         nodes = m.Nodes.Select(n => new { n.Node, n.Slots, n.Busy, n.Evaluations }),
         slots = m.Slots.Select(s => new { s.Trainer, s.Slot.Genome, s.Slot.Epoch, s.Slot.Accuracy }),
         population = m.Population.Select(p => new
         {
             genome = p.Genome.Key, accuracy = p.Fitness is { Failed: false } f ? f.Accuracy : (double?)null,
-            age = p.Age, rung = p.Fitness?.Rung, partial = p.Fitness?.Partial == true,
+            second = Second(m, p.Fitness), age = p.Age, rung = p.Fitness?.Rung, partial = p.Fitness?.Partial == true,
         }),
         evaluationsFrom = from,
         evaluations = m.EvaluationsFrom(from).Select(e => new
         {
             generation = e.Generation + 1, genome = e.Genome.Key,
-            accuracy = e.Result.Failed ? (double?)null : e.Result.Accuracy, e.Result.Seconds, e.Result.Trainer,
+            accuracy = e.Result.Failed ? (double?)null : e.Result.Accuracy, second = Second(m, e.Result),
+            e.Result.Seconds, e.Result.Trainer,
             e.Result.Rung, e.Result.Partial,
         }),
         rungs = Rungs(m),
     }, Json);
+
+    /// <summary>A two-objective run's second metric of a successful result; null otherwise.</summary>
+    static double? Second(ProgressModel m, FitnessResult? result) =>
+        m.Front is null || result is not { Failed: false } ? null : m.Objective.Objective.SecondValue(result);
 
     /// <summary>A rung run's rungs: the current generation's as trials come back, each finished generation's tally
     /// and the whole run's; null without rungs.</summary>

@@ -23,7 +23,8 @@ svg{background:#fff;border:1px solid #ccc}
   <b><span id="generation">{{GENERATION}}</span>/<span id="generations">{{GENERATIONS}}</span></b>
   <span class="bar"><span id="progress" style="width:0"></span></span>
   <span id="counts"></span> <i id="phase"></i></p>
-<p>Best so far: <b id="best">-</b></p>
+<p id="best-line">Best so far: <b id="best">-</b></p>
+<div id="front-section" hidden><h2 id="front-title"></h2><table id="front"></table></div>
 <h2 id="chart-title">Validation accuracy per generation (best, mean, worst)</h2>
 <svg id="chart" width="640" height="260"></svg>
 <div class="cols">
@@ -35,6 +36,9 @@ svg{background:#fff;border:1px solid #ccc}
 <h2>All evaluations</h2><table id="evaluations"></table>
 <script>
 const pct = v => v == null ? '-' : (v * 100).toFixed(2) + ' %';
+// A metric's value as the terminal shows it: an accuracy in percent, a count in full, anything else to 4 digits.
+const fmt = (m, v) => v == null ? '-' : m.percent ? pct(v) : Number.isInteger(v) ? v.toLocaleString('en-US')
+  : v.toPrecision(4);
 const esc = s => String(s).replace(/[&<>"]/g, c => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
 function table(id, head, rows) {
   document.getElementById(id).innerHTML = '<tr>' + head.map(h => '<th>' + h + '</th>').join('') + '</tr>' +
@@ -73,6 +77,15 @@ function rungs(r) {
   table('rungs', ['Generation', ...r.epochs.map(e => `Reached ${e} ep.`), 'Partial', 'Epochs trained',
     'Full training', 'Saved'], rows);
 }
+// A two-objective run's front so far (where one objective shows the best), most accurate first.
+function front(s) {
+  document.getElementById('front-section').hidden = !s.front;
+  document.getElementById('best-line').hidden = !!s.front;
+  if (!s.front) return;
+  document.getElementById('front-title').textContent = `Pareto front so far: ${s.front.length} networks`;
+  table('front', ['Genome', s.metrics[0].column, s.metrics[1].column],
+    s.front.map(f => [f.genome, fmt(s.metrics[0], f.accuracy), fmt(s.metrics[1], f.second)]));
+}
 let evaluations = [];
 function render(s) {
   // Updates after the first carry only the evaluations the page does not have yet.
@@ -88,19 +101,24 @@ function render(s) {
     `${s.cached} cached, ${s.failed} failed, ${s.trained} trainings in all`;
   document.getElementById('phase').textContent = s.phase && s.phase !== 'evolving' ? s.phase : '';
   document.getElementById('warning').textContent = s.warning || '';
-  document.getElementById('best').textContent = s.best ? pct(s.best.accuracy) + '  ' + s.best.genome : '-';
+  const [first, second] = s.metrics;
+  document.getElementById('best').textContent = s.best ? fmt(first, s.best.accuracy) + '  ' + s.best.genome : '-';
+  front(s);
   chart(s.history);
   table('nodes', ['Node', 'Slots', 'Busy', 'Idle', 'Evaluations'],
     s.nodes.map(n => [n.node, n.slots, n.busy, Math.max(0, n.slots - n.busy), n.evaluations]));
-  table('slots', ['Trainer', 'Genome', 'Epoch', 'Val. acc.'],
-    s.slots.map(t => [t.trainer, t.genome, t.epoch, pct(t.accuracy)]));
+  table('slots', ['Trainer', 'Genome', 'Epoch', first.column],
+    s.slots.map(t => [t.trainer, t.genome, t.epoch, fmt(first, t.accuracy)]));
+  // A two-objective run's genomes show both metrics.
+  const scores = e => [fmt(first, e.accuracy), ...second ? [fmt(second, e.second)] : []];
+  const columns = [first.column, ...second ? [second.column] : []];
   // A steady-state population also shows each member's age in births (regularized evolution removes the oldest).
   const aged = s.population.some(p => p.age !== null);
   // A rung run's genomes also say how far they got: partial ones rank below every fully trained one.
-  table('population', ['Genome', 'Val. acc.', ...aged ? ['Age (births)'] : [], ...s.rungs ? ['Rung'] : []],
-    s.population.map(p => [p.genome, pct(p.accuracy), ...aged ? [p.age] : [], ...s.rungs ? [rung(p)] : []]));
-  table('evaluations', ['Gen.', 'Genome', 'Val. acc.', 'Seconds', 'Trainer', ...s.rungs ? ['Rung'] : []],
-    evaluations.slice().reverse().map(e => [e.generation, e.genome, pct(e.accuracy), e.seconds.toFixed(1), e.trainer,
+  table('population', ['Genome', ...columns, ...aged ? ['Age (births)'] : [], ...s.rungs ? ['Rung'] : []],
+    s.population.map(p => [p.genome, ...scores(p), ...aged ? [p.age] : [], ...s.rungs ? [rung(p)] : []]));
+  table('evaluations', ['Gen.', 'Genome', ...columns, 'Seconds', 'Trainer', ...s.rungs ? ['Rung'] : []],
+    evaluations.slice().reverse().map(e => [e.generation, e.genome, ...scores(e), e.seconds.toFixed(1), e.trainer,
       ...s.rungs ? [rung(e)] : []]));
   rungs(s.rungs);
 }
