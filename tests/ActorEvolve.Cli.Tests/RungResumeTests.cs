@@ -71,6 +71,14 @@ public sealed partial class RungResumeTests : IDisposable
             .Select(t => (t.Fitness.Generation, t.Fitness.Genome, t.Rung)).ToHashSet();
     }
 
+    static string RungOutcome(string run)
+    {
+        var rungs = ResumeTests.Summary(run).GetProperty("rungs");
+        var total = rungs.GetProperty("total");
+        return string.Join(" ", [rungs.GetProperty("epochs").GetRawText(),
+            .. new[] { "reached", "partial", "epochs_full" }.Select(p => total.GetProperty(p).GetRawText())]);
+    }
+
     [SkippableTheory]
     [InlineData(false)]
     [InlineData(true)]
@@ -130,8 +138,10 @@ public sealed partial class RungResumeTests : IDisposable
         Assert.Equal(ResumeTests.Generations(expected), ResumeTests.Generations(actual));
         Assert.Equal(ResumeTests.Summary(expected).GetProperty("best").GetProperty("genes").ToString(),
             ResumeTests.Summary(actual).GetProperty("best").GetProperty("genes").ToString());
-        Assert.Equal(ResumeTests.Summary(expected).GetProperty("rungs").GetRawText(),
-            ResumeTests.Summary(actual).GetProperty("rungs").GetRawText());
+        // The same genomes reached each rung, the same were partial, full training would have cost the same; the
+        // epochs trained are what the schedule cost, which the kills changed (an early promotion that fell out in one
+        // process need not happen in another).
+        Assert.Equal(RungOutcome(expected), RungOutcome(actual));
         Assert.Equal("completed", ResumeTests.Summary(actual).GetProperty("status").GetString());
     }
 }

@@ -145,6 +145,35 @@ public sealed class RungViewsTests : IDisposable
     }
 
     [Fact]
+    public void The_rung_tally_counts_every_trial_s_epochs_an_early_promotion_that_fell_out_and_a_retraining_too()
+    {
+        // nb_neurons=64 was promoted early and fell out of rung 1 (1 + 2 epochs); 256's rung 1 trained from scratch,
+        // its checkpoint lost (1 + 3 + 6).
+        var costs = new Dictionary<string, int> { [Children[3].Key] = 3, [Children[5].Key] = 10 };
+        var events = Generation().Select(e => e is EvaluationRecorded r && costs.TryGetValue(r.Genome.Key, out var c)
+            ? r with { Result = r.Result with { EpochsTrained = c } } : e);
+        var summary = JsonDocument.Parse(File.ReadAllText(WriteFolder(events).Summary)).RootElement;
+        var total = summary.GetProperty("rungs").GetProperty("total");
+        Assert.Equal(16 + 2 + 1, total.GetProperty("epochs_trained").GetInt32());
+        Assert.Equal(54 - 19, total.GetProperty("epochs_saved").GetInt32());
+    }
+
+    [Fact]
+    public void A_resumed_generation_s_live_view_goes_on_from_the_rung_trials_that_came_back_before_it_stopped()
+    {
+        var events = Generation().ToArray();
+        var trials = events.OfType<RungTrained>().ToArray();
+        // Stopped after all but the last trial came back; the resumed run tells them, then starts generation 0 again.
+        var model = Model([new RunResumed(0, [], [], Trials: trials[..^1]), events[0], trials[^1]], Rungs);
+        Assert.Contains("Rungs this generation (genomes back/final set): 1 epoch 6/6, 3 epochs 2/2, 9 epochs 1/1; " +
+                        "16 epochs trained", LiveViewTests.Rendered(model));
+        Assert.Equal(1, model.GenerationShare);
+        // The next generation starts from none.
+        model.Apply(new GenerationStarted(1, 2, Children, Children.Length, 0, DateTimeOffset.UtcNow));
+        Assert.Equal(0, model.Read(m => m.EpochsTrainedNow));
+    }
+
+    [Fact]
     public void A_run_without_rungs_writes_no_rung_columns_or_blocks()
     {
         var files = WriteFolder(Generation().Where(e => e is not RungTrained).Select(Unranked), rungs: false);

@@ -44,7 +44,8 @@ public sealed class CurveFitness(int maxEpochs, TimeSpan perEpoch = default) : I
         }
         var curve = Enumerable.Range(1, epochs).Select(e => Accuracy(genome, e))
             .Select(accuracy => new EpochScore(accuracy, 1 - accuracy)).ToArray();
-        return new FitnessResult(curve[^1].Accuracy, curve[^1].Loss, epochs, 0, context.Trainer, Curve: curve);
+        return new FitnessResult(curve[^1].Accuracy, curve[^1].Loss, epochs, 0, context.Trainer, Curve: curve,
+            EpochsTrained: epochs - from);
     }
 
     public FitnessResult Evaluate(Genome genome, EvaluationContext context, CancellationToken cancellation) =>
@@ -180,6 +181,17 @@ public sealed class RungsSpec : EngineSpec
         var key = ((RungTrained)child).Genome.Key;
         Assert.Contains((key, Rungs.Epochs[0], Rungs.Epochs[1]), fitness.Trainings);
         Assert.Contains((key, 0, Rungs.Epochs[1]), fitness.Trainings);
+        // The resumed run tells the trials that came back before it stopped, the retraining as one from scratch, and
+        // the child's result costs the epochs of each of its trials.
+        var told = Assert.IsType<RunResumed>(resumed[0]).Trials!;
+        Assert.Contains(told, t => t is { Generation: 1, Rung: 0 } && t.Genome.Key == key);
+        var trials = told.Concat(resumed.OfType<RungTrained>()).Where(t => t.Generation == 1 && t.Genome.Key == key)
+            .ToArray();
+        var retrained = Assert.Single(trials, t => t.Rung == 1);
+        Assert.Equal((0, Rungs.Epochs[1]), (retrained.FromEpochs, retrained.EpochsTrained));
+        var result = resumed.OfType<EvaluationRecorded>().Single(e => e.Genome.Key == key).Result;
+        Assert.Equal(trials.Sum(t => t.EpochsTrained), result.EpochsTrained);
+        Assert.True(result.EpochsTrained > result.EpochsReached, "the retraining was not counted");
     }
 
     static FitnessResult Trained(RungTrial trial)

@@ -105,7 +105,7 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
     }
 
     /// <summary>Epochs the current generation's rung trials that came back have trained.</summary>
-    public int EpochsTrainedNow => _trials.Sum(t => Math.Max(0, RungTally.Trained(t.Result) - t.FromEpochs));
+    public int EpochsTrainedNow => _trials.Sum(t => t.EpochsTrained);
 
     /// <summary>A rung run's finished generations, each with its tally, and the tally over every child so far.
     /// </summary>
@@ -152,6 +152,7 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
                         r.Facts.Select(f => new EvaluationRecorded(f.Generation, f.Genome, f.Result)));
                     foreach (var fact in r.Facts) Consider(fact.Genome, fact.Result);
                     _history.AddRange(r.History);
+                    _trials.AddRange(r.Trials ?? []);
                     Step = r.Step;
                     break;
                 case GenerationStarted g:
@@ -160,7 +161,7 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
                     Step = g.Step;
                     _population = g.Population;
                     _ages = g.Ages;
-                    _trials.Clear();
+                    _trials.RemoveAll(t => t.Generation != g.Generation); // a resumed generation keeps its own
                     break;
                 case RungTrained t:
                     _trials.Add(t);

@@ -10,7 +10,10 @@ namespace ActorEvolve.Core.Fitness;
 /// measured them (the MLP trainer), for multi-fidelity replays of a recorded grid. With rungs
 /// (<see cref="Evolution.SuccessiveHalving"/>): <paramref name="Rung"/> is the rung the result was measured at and
 /// <paramref name="Partial"/> says the genome was stopped there, short of its full budget, so it ranks below every
-/// fully trained genome.</summary>
+/// fully trained genome. <paramref name="EpochsTrained"/>: the epochs of training this result cost, where that is not
+/// its curve's length: a rung trial's own (none before its checkpoint, all of them when it retrained from scratch),
+/// a rung run's child's every trial's in its generation (promotions that fell out of the next rung included).
+/// </summary>
 public sealed record FitnessResult(
     double Accuracy,
     double ValidationLoss,
@@ -24,9 +27,18 @@ public sealed record FitnessResult(
     bool Minimize = false,
     IReadOnlyList<EpochScore>? Curve = null,
     int? Rung = null,
-    bool Partial = false)
+    bool Partial = false,
+    int? EpochsTrained = null)
 {
     public bool Failed => FailureReason is not null;
+
+    /// <summary>The epoch its training reached: its curve's length where measured (the epoch it reports is the one
+    /// with the best validation loss, before early stopping's patience ran out), else its epochs.</summary>
+    public int EpochsReached => Curve?.Count ?? Epochs;
+
+    /// <summary>The epochs of training it cost: as it says, else those from <paramref name="from"/> to where it
+    /// reached.</summary>
+    public int EpochsSince(int from) => EpochsTrained ?? Math.Max(0, EpochsReached - from);
 
     /// <summary>The value selection ranks by.</summary>
     public double Score => Failed ? double.NegativeInfinity : Minimize ? -Accuracy : Accuracy;

@@ -68,7 +68,7 @@ public sealed record Objective(string Metric, bool Maximize,
                     ? $"the result has no metric '{objective.Metric}'" : $"metric '{objective.Metric}' is {value}",
                     result.Trainer, result.Seconds, result.Epochs) with
                 {
-                    Metrics = result.Metrics, FinishedAt = result.FinishedAt,
+                    Metrics = result.Metrics, FinishedAt = result.FinishedAt, EpochsTrained = result.EpochsTrained,
                 };
         }
         return result with { Accuracy = Value(Metric, result, metrics), Minimize = !Maximize, Metrics = metrics };

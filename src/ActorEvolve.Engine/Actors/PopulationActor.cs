@@ -29,6 +29,7 @@ public sealed class PopulationActor : RunActor
     bool _writing;
     SuccessiveHalving? _halving; // this generation's rungs, until they settle
     readonly Dictionary<string, (IActorRef Actor, RungTrial Trial)> _trials = new(StringComparer.Ordinal);
+    readonly Dictionary<string, int> _epochsTrained = new(StringComparer.Ordinal); // by this generation's trials
 
     public PopulationActor(RunSettings settings, bool resume, IReadOnlyList<IActorRef> listeners)
         : base(settings, resume, listeners)
@@ -47,8 +48,7 @@ public sealed class PopulationActor : RunActor
     protected override void Continue()
     {
         _state = Journaled.Replay(Settings);
-        // copies: messages are immutable
-        Publish(new RunResumed(_state.Generation, _state.Facts.ToArray(), _state.History.ToArray()));
+        Publish(Journaled.Resumed(_state, Settings));
         if (_state.IsFinished) Finish(); // killed while retraining the winner
         else StartGeneration();
     }
@@ -156,6 +156,7 @@ public sealed class PopulationActor : RunActor
     {
         DropCheckpoints(before: _state.Generation);
         _halving = new SuccessiveHalving(_state.NewThisGeneration, rungs);
+        _epochsTrained.Clear();
         foreach (var trial in Journaled.RungTrials(_state.Generation)) ApplyRung(trial);
         if (_halving.IsSettled) SettleRungs();
         else StartTrials();
@@ -190,18 +191,20 @@ public sealed class PopulationActor : RunActor
         var fitness = RunJournal.FitnessRecorded.From(new RecordedFitness(_state.Generation, scored.Genome, result));
         Persist(new RunJournal.RungCompleted(trial.Rung, result.StoppedBefore(trial.Epochs), fitness), done =>
         {
-            ApplyRung(done);
-            Publish(new RungTrained(_state.Generation, trial.Genome, trial.Rung, trial.Epochs, trial.FromEpochs,
-                result, done.Stopped));
+            Publish(ApplyRung(done));
             if (_halving.IsSettled) SettleRungs();
             else StartTrials();
         });
     }
 
-    void ApplyRung(RunJournal.RungCompleted trial)
+    /// <summary>Feeds a journaled trial to the halving and counts the epochs it trained for its child.</summary>
+    RungTrained ApplyRung(RunJournal.RungCompleted trial)
     {
-        var fact = trial.Fitness.ToFact();
-        _halving!.Record(fact.Genome, trial.Rung, fact.Result, trial.Stopped);
+        var told = trial.Told(Settings.Ga.Rungs!);
+        _halving!.Record(told.Genome, told.Rung, told.Result, told.Stopped);
+        var key = told.Genome.Key;
+        _epochsTrained[key] = _epochsTrained.GetValueOrDefault(key) + told.EpochsTrained;
+        return told;
     }
 
     /// <summary>The generation's rungs are settled: trials still running are moot (their actors stop, which cancels
@@ -211,7 +214,10 @@ public sealed class PopulationActor : RunActor
         foreach (var (actor, _) in _trials.Values) Context.Stop(actor);
         _trials.Clear();
         foreach (var child in _halving!.Results().Where(r => !_state.Evaluated.ContainsKey(r.Genome.Key)))
-            _unwritten.Add(new RecordedFitness(_state.Generation, child.Genome, child.Fitness));
+            _unwritten.Add(new RecordedFitness(_state.Generation, child.Genome, child.Fitness with
+            {
+                EpochsTrained = _epochsTrained.GetValueOrDefault(child.Genome.Key),
+            }));
         _halving = null;
         if (_unwritten.Count > 0) WriteScores();
         else CompleteGeneration(); // a resumed run whose every result was journaled before it stopped

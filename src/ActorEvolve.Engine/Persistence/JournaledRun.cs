@@ -64,6 +64,12 @@ public sealed class JournaledRun
     public IEnumerable<RunJournal.RungCompleted> RungTrials(int generation) =>
         _rungTrials.Where(t => t.Fitness.Generation == generation);
 
+    /// <summary>Where a generational run stands, as a resumed run tells it: its facts, its history and, with rungs,
+    /// the current generation's trials that came back.</summary>
+    public RunResumed Resumed(SearchState state, RunSettings settings) => new(state.Generation, state.Facts.ToArray(),
+        state.History.ToArray(), Trials: settings.Ga.Rungs is { } rungs
+            ? RungTrials(state.Generation).Select(t => t.Told(rungs)).ToArray() : null);
+
     /// <summary>How many steady-state facts the journal holds (a rebuilt state may add the tail of a transition
     /// whose write was cut short).</summary>
     public int SteadyFacts => _steady.Count;
@@ -103,6 +109,6 @@ public sealed class JournaledRun
                 steady.Ranking);
         }
         var state = Replay(settings);
-        return (new RunResumed(state.Generation, state.Facts.ToArray(), state.History.ToArray()), state.Ranking);
+        return (Resumed(state, settings), state.Ranking);
     }
 }

@@ -11,8 +11,9 @@ namespace ActorEvolve.Engine.Persistence;
 /// <see cref="JournalSerializer"/>): version 2 added the run's objective and every metric of a result (later, with
 /// the format unchanged, a result's optional learning curve); version-1 records read as the same types with those
 /// absent (an accuracy-maximising run). Version 3, written only for a two-objective run, added the objective's second
-/// metric and the finish's tested front. Records hold plain values (keys, numbers), never live objects, so the schema
-/// stays stable as code changes.
+/// metric and the finish's tested front. A rung run's results also say the epochs they cost
+/// (<see cref="FitnessRecorded.EpochsTrained"/>, format unchanged: older records read without it). Records hold plain
+/// values (keys, numbers), never live objects, so the schema stays stable as code changes.
 /// </summary>
 public static class RunJournal
 {
@@ -40,23 +41,32 @@ public static class RunJournal
         double Seconds, string Trainer, string? Failure, double? TestAccuracy = null, DateTimeOffset? FinishedAt = null,
         IReadOnlyDictionary<string, double>? Metrics = null, IReadOnlyList<EpochScore>? Curve = null,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Rung = null,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Partial = false) : IRecord
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Partial = false,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? EpochsTrained = null) : IRecord
     {
         public static FitnessRecorded From(RecordedFitness fact) => new(fact.Generation, fact.Genome.Key,
             fact.Result.Accuracy, fact.Result.ValidationLoss, fact.Result.Epochs, fact.Result.Seconds,
             fact.Result.Trainer, fact.Result.FailureReason,
             fact.Result.TestAccuracy, fact.Result.FinishedAt, fact.Result.Metrics, fact.Result.Curve,
-            fact.Result.Rung, fact.Result.Partial);
+            fact.Result.Rung, fact.Result.Partial, fact.Result.EpochsTrained);
 
         public RecordedFitness ToFact() => new(Generation, Core.Genes.Genome.Parse(Genome),
             new FitnessResult(Accuracy, ValidationLoss, Epochs, Seconds, Trainer, Failure, TestAccuracy, FinishedAt,
-                Metrics, Curve: Curve, Rung: Rung, Partial: Partial));
+                Metrics, Curve: Curve, Rung: Rung, Partial: Partial, EpochsTrained: EpochsTrained));
     }
 
     /// <summary>A run with rungs: one trial of the current generation came back (<see cref="Protocol.RungTrained"/>).
     /// Recovery feeds these to the generation's <see cref="SuccessiveHalving"/>, so no finished rung trains again;
     /// <see cref="FitnessRecorded.Trainer"/> names the node that holds the genome's checkpoint.</summary>
-    public sealed record RungCompleted(int Rung, bool Stopped, FitnessRecorded Fitness) : IRecord;
+    public sealed record RungCompleted(int Rung, bool Stopped, FitnessRecorded Fitness) : IRecord
+    {
+        /// <summary>The trial as the run told it.</summary>
+        public Protocol.RungTrained Told(RungSettings rungs)
+        {
+            var fact = Fitness.ToFact();
+            return Protocol.RungTrained.Of(fact.Generation, fact.Genome, Rung, fact.Result, Stopped, rungs);
+        }
+    }
 
     public sealed record GenerationCompleted(int Generation, double Best, double Mean, double Worst, string BestGenome)
         : IRecord;

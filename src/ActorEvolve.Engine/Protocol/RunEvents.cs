@@ -16,8 +16,10 @@ public static class RunStep
 }
 
 /// <summary>A resumed run: what was already evaluated before it stopped (in recording order).</summary>
+/// <param name="Trials">A rung run: the current generation's rung trials that came back before it stopped.</param>
 public sealed record RunResumed(int Generation, IReadOnlyList<RecordedFitness> Facts,
-    IReadOnlyList<GenerationSummary> History, string Step = RunStep.Generation) : RunEvent;
+    IReadOnlyList<GenerationSummary> History, string Step = RunStep.Generation,
+    IReadOnlyList<RungTrained>? Trials = null) : RunEvent;
 
 /// <param name="At">When the generation started, before any of its trainings (for the engine-overhead figure).</param>
 /// <param name="Ages">A steady-state round's population: each member's age, in births since its own (the newest
@@ -29,12 +31,26 @@ public sealed record GenerationStarted(int Generation, int Generations, IReadOnl
 public sealed record EvaluationRecorded(int Generation, Genome Genome, FitnessResult Result) : RunEvent;
 
 /// <summary>A run with rungs (<see cref="SuccessiveHalving"/>): one trial came back, journaled. The genome trained
-/// from epoch <paramref name="FromEpochs"/> (its checkpoint at the rung below; 0: from scratch) up to
+/// from epoch <paramref name="FromEpochs"/> (its checkpoint at the rung below; 0: from scratch, e.g. after its
+/// checkpoint was lost) up to
 /// <paramref name="Epochs"/>, rung <paramref name="Rung"/>'s budget; <paramref name="Stopped"/>: its training ended
 /// there on its own (early stopping, or a failure), so it goes no further. The generation's final results follow as
 /// <see cref="EvaluationRecorded"/> once its rungs are settled.</summary>
 public sealed record RungTrained(int Generation, Genome Genome, int Rung, int Epochs, int FromEpochs,
-    FitnessResult Result, bool Stopped) : RunEvent;
+    FitnessResult Result, bool Stopped) : RunEvent
+{
+    /// <summary>The epochs the trial trained.</summary>
+    public int EpochsTrained => Result.EpochsReached - FromEpochs;
+
+    /// <summary>A trial at <paramref name="rung"/>, trained from where its result says: a promotion asked to go on from
+    /// the rung below, unless it said it trained more (its checkpoint was lost).</summary>
+    public static RungTrained Of(int generation, Genome genome, int rung, FitnessResult result, bool stopped,
+        RungSettings rungs)
+    {
+        var from = result.EpochsReached - result.EpochsSince(rung == 0 ? 0 : rungs.Epochs[rung - 1]);
+        return new(generation, genome, rung, rungs.Epochs[rung], Math.Max(0, from), result, stopped);
+    }
+}
 
 public sealed record GenerationCompleted(GenerationSummary Summary, IReadOnlyList<ScoredGenome> Ranked,
     DateTimeOffset At, string Step = RunStep.Generation) : RunEvent;

@@ -5,12 +5,13 @@ using ActorEvolve.Core.Fitness;
 namespace ActorEvolve.Engine.Results;
 
 /// <summary>How far a rung run's children got (<see cref="SuccessiveHalving"/>) and what stopping them early saved,
-/// from their final results alone, so a resumed run tells the same as an uninterrupted one.
+/// from their final results alone (journaled facts), so a resumed run tells the same as an uninterrupted one.
 /// <paramref name="Reached"/>: per rung, the children in its final set (every child reached rung 0).
 /// <paramref name="Partial"/>: children stopped short of full training by selection.
-/// <paramref name="EpochsTrained"/>: epochs trained up to each child's final rung (a promotion continues from the
-/// rung below, so a child costs the epochs of its highest rung; an early promotion that fell out of the next rung's
-/// final set, or a retraining from scratch after a lost checkpoint, is not counted). <paramref name="EpochsFull"/>:
+/// <paramref name="EpochsTrained"/>: epochs every rung trial of the children trained (<see
+/// cref="FitnessResult.EpochsTrained"/>: a promotion continues from the rung below; an early promotion that fell out
+/// of the next rung's final set and a retraining from scratch after a lost checkpoint count too, a trial cancelled
+/// when its generation settled does not). <paramref name="EpochsFull"/>:
 /// what training every child fully would have taken: the full budget for a partial child (at most: early stopping
 /// might have ended it sooner), what it trained for any other.</summary>
 public sealed record RungTally(IReadOnlyList<int> Reached, int Partial, int EpochsTrained, int EpochsFull)
@@ -29,13 +30,9 @@ public sealed record RungTally(IReadOnlyList<int> Reached, int Partial, int Epoc
         if (children.Length == 0) return null;
         return new RungTally(
             Enumerable.Range(0, rungs.Count).Select(rung => children.Count(r => r.Rung >= rung)).ToArray(),
-            children.Count(r => r.Partial), children.Sum(Trained),
-            children.Sum(r => r.Partial ? rungs.Epochs[^1] : Trained(r)));
+            children.Count(r => r.Partial), children.Sum(r => r.EpochsSince(0)),
+            children.Sum(r => r.Partial ? rungs.Epochs[^1] : r.EpochsReached));
     }
-
-    /// <summary>Epochs a result's training ran: its curve's length where measured (the epoch it reports is the one
-    /// with the best validation loss, before early stopping's patience ran out), else its epochs.</summary>
-    public static int Trained(FitnessResult result) => result.Curve?.Count ?? result.Epochs;
 }
 
 /// <summary>summary.json's <c>rungs</c> for a rung run: its rungs as configured and the tally over every child.

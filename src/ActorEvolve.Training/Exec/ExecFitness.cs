@@ -46,7 +46,8 @@ public sealed partial class ExecFitness(ExecSettings settings, SearchSpace space
 
     /// <summary>The program trains up to <paramref name="epochs"/>, told the checkpoint folder (created, absolute)
     /// it may continue from and leave its checkpoint in; null: none, from scratch. The result's curve is what its
-    /// progress lines report (null when it prints none: it is then never seen to stop early).</summary>
+    /// progress lines report (null when it prints none: it is then never seen to stop early), the epochs it trained
+    /// those it printed.</summary>
     public FitnessResult EvaluateUpTo(Genome genome, int epochs, string? checkpoint, EvaluationContext context,
         CancellationToken cancellation)
     {
@@ -104,7 +105,7 @@ public sealed partial class ExecFitness(ExecSettings settings, SearchSpace space
         rung?.Finish(result.TryGetValue("epochs", out var reported) ? reported : null);
         if (rung?.Problem is { } problem) throw new EvaluationException(problem);
         return new FitnessResult(score, LossOf(result), epochs, stopwatch.Elapsed.TotalSeconds, context.Trainer,
-            Metrics: result, Curve: rung?.Curve);
+            Metrics: result, Curve: rung?.Curve, EpochsTrained: rung?.Trained);
     }
 
     /// <summary>A result's or progress line's loss: <c>loss</c>, else <c>validation_loss</c>, else NaN (unknown).

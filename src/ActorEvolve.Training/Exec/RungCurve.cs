@@ -23,6 +23,7 @@ sealed class RungCurve
     readonly IReadOnlyList<EpochScore> _saved;
     readonly List<EpochScore> _curve = [];
     bool _printed;
+    int _kept; // epochs of the saved curve before the first printed one
 
     /// <param name="checkpoint">The program's checkpoint folder, or null: the curve is its progress lines alone.
     /// </param>
@@ -54,6 +55,9 @@ sealed class RungCurve
         }
     }
 
+    /// <summary>The epochs this trial trained: those its progress lines reported; null when it printed none.</summary>
+    public int? Trained => _printed ? _curve.Count - _kept : null;
+
     /// <summary>A progress line's epoch and scores.</summary>
     public void Add(double epoch, EpochScore score)
     {
@@ -73,7 +77,8 @@ sealed class RungCurve
                 return;
             }
             _printed = true;
-            _curve.AddRange(_saved.Take((int)epoch - 1));
+            _kept = (int)epoch - 1;
+            _curve.AddRange(_saved.Take(_kept));
         }
         else if (epoch != _curve.Count + 1)
         {

@@ -43,7 +43,8 @@ public static class RecordedCurve
     /// with that budget reported (the accuracy at the best loss and the epoch it was reached, the curve of the epochs
     /// trained). <paramref name="wholeTraining"/> stands for the whole recorded training: a rung waits its share of
     /// the curve's epochs, counted from the epoch its checkpoint holds; it leaves a checkpoint (a file naming the
-    /// epoch) where the MLP would, unless it is the full budget <paramref name="maxEpochs"/>.</summary>
+    /// epoch) where the MLP would, unless it is the full budget <paramref name="maxEpochs"/>. The result says how many
+    /// epochs the rung trained.</summary>
     public static FitnessResult Replay(IReadOnlyList<EpochScore> curve, int epochs, int maxEpochs, int? patience,
         TimeSpan wholeTraining, string? checkpoint, EvaluationContext context, CancellationToken cancellation)
     {
@@ -55,7 +56,7 @@ public static class RecordedCurve
         var trained = curve.Take(score.Epochs).ToArray();
         var bestEpoch = Array.FindIndex(trained, s => s.Loss == score.Loss) + 1;
         return new FitnessResult(score.Accuracy, score.Loss, bestEpoch, waited.TotalSeconds, context.Trainer,
-            Curve: trained);
+            Curve: trained, EpochsTrained: Math.Max(0, score.Epochs - from));
     }
 
     const string CheckpointFile = "table-checkpoint.txt";

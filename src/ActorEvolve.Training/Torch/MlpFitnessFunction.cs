@@ -45,14 +45,22 @@ public sealed class MlpFitnessFunction : IRungFitness
     public int MaxEpochs => _budget.MaxEpochs;
 
     public FitnessResult Evaluate(Genome genome, EvaluationContext context, CancellationToken cancellation) =>
-        EvaluateUpTo(genome, _budget.MaxEpochs, checkpoint: null, context, cancellation);
+        TrainUpTo(genome, _budget.MaxEpochs, checkpoint: null, context, cancellation).ToFitness(context.Trainer);
 
     /// <summary>Trains the genome for up to <paramref name="epochs"/> of its budget (a rung), continuing from the
     /// checkpoint folder <paramref name="checkpoint"/> when it holds one and leaving one there for the next rung
     /// (unless early stopping ended the training, or it reached the full budget). The result is what a training of
     /// that many epochs from scratch reports, weights included. A checkpoint past <paramref name="epochs"/> is not
-    /// used; one that cannot be read is deleted and the attempt fails (its retry trains from scratch).</summary>
+    /// used; one that cannot be read is deleted and the attempt fails (its retry trains from scratch). The result
+    /// says how many epochs this call trained.</summary>
     public FitnessResult EvaluateUpTo(Genome genome, int epochs, string? checkpoint, EvaluationContext context,
+        CancellationToken cancellation)
+    {
+        var outcome = TrainUpTo(genome, epochs, checkpoint, context, cancellation);
+        return outcome.ToFitness(context.Trainer) with { EpochsTrained = outcome.Trained };
+    }
+
+    TrainingOutcome TrainUpTo(Genome genome, int epochs, string? checkpoint, EvaluationContext context,
         CancellationToken cancellation)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
@@ -60,7 +68,7 @@ public sealed class MlpFitnessFunction : IRungFitness
         var outcome = Train(genome, context, _data.Train, _data.Validation, epochs, _budget.Patience,
             cancellation, _scoreTestSet ? _data.Test : null, checkpoint);
         outcome.Network?.Dispose();
-        return outcome.ToFitness(context.Trainer);
+        return outcome;
     }
 
     /// <summary>Retrains the winner on training + validation data for the epochs its search run found best,
@@ -117,7 +125,10 @@ public sealed class MlpFitnessFunction : IRungFitness
             if (!double.IsFinite(trainLoss) || !double.IsFinite(loss))
             {
                 network.Dispose();
-                return TrainingOutcome.Diverged(epoch, stopwatch.Elapsed.TotalSeconds);
+                return TrainingOutcome.Diverged(epoch, stopwatch.Elapsed.TotalSeconds) with
+                {
+                    Trained = epoch - (resumed?.Epoch ?? 0),
+                };
             }
             context.Progress?.Invoke(epoch, accuracy);
             curve.Add(new EpochScore(accuracy, loss));
@@ -142,7 +153,8 @@ public sealed class MlpFitnessFunction : IRungFitness
         var size = (Parameters: spec.ParameterCount(trainSet.FeatureCount, _data.Classes),
             InferenceMs: InferenceMilliseconds(network, evalX));
         return new TrainingOutcome(reported.Item2, reported.Item1, patience is null ? epoch : best.Epoch,
-            stopwatch.Elapsed.TotalSeconds, null, network, reportAccuracy, patience is null ? null : curve, size);
+            stopwatch.Elapsed.TotalSeconds, null, network, reportAccuracy, patience is null ? null : curve, size,
+            Trained: epoch - (resumed?.Epoch ?? 0));
     }
 
     /// <summary>Milliseconds the trained network takes to classify 1,000 images in one batch, timed after a pass
@@ -192,9 +204,10 @@ public sealed class MlpFitnessFunction : IRungFitness
         return (loss, accuracy);
     }
 
+    /// <param name="Trained">The epochs this training ran (none before the checkpoint it went on from).</param>
     sealed record TrainingOutcome(double Accuracy, double Loss, int Epochs, double Seconds, string? Failure,
         Mlp? Network, double? TestAccuracy = null, IReadOnlyList<EpochScore>? Curve = null,
-        (long Parameters, double InferenceMs)? Size = null)
+        (long Parameters, double InferenceMs)? Size = null, int Trained = 0)
     {
         public static TrainingOutcome Diverged(int epoch, double seconds) =>
             new(0, double.NaN, epoch, seconds, $"diverged: loss became NaN/Inf in epoch {epoch}", null);
