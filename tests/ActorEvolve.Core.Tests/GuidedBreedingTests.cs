@@ -47,6 +47,27 @@ public sealed class GuidedBreedingTests
         Assert.All(Space.Enumerate(), g => Assert.Equal(a.Predict(g), b.Predict(g)));
     }
 
+    [Theory]
+    [InlineData(Guidance.Knn)]
+    [InlineData(Guidance.Tpe)]
+    public void With_two_objectives_the_surrogate_prefers_the_region_of_the_pareto_front(Guidance kind)
+    {
+        // Accuracy from the adam landscape, size from neurons alone.
+        var objective = new Objective("accuracy", Maximize: true, new Objective("parameters", Maximize: false));
+        FitnessResult Sized(Genome g) => objective.Apply(AdamLandscape(g) with
+        {
+            Metrics = new Dictionary<string, double> { ["parameters"] = int.Parse(g.Get("nb_neurons")) },
+        });
+        var measured = Measured(120, 1).Select(m => new ScoredGenome(m.Genome, Sized(m.Genome))).ToArray();
+        var surrogate = Surrogate.Fit(Space, kind, measured, objective)!;
+        var unmeasured = Space.Enumerate().Where(g => measured.All(m => m.Genome.Key != g.Key)).ToArray();
+        double Mean(Func<Genome, bool> where) => unmeasured.Where(where).Average(surrogate.Predict);
+        // Accuracy alone does not tell widths apart; the front prefers the narrow.
+        var small = Mean(g => g.Get("optimizer") == "adam" && g.Get("nb_neurons") == "64");
+        var large = Mean(g => g.Get("optimizer") == "adam" && g.Get("nb_neurons") == "1024");
+        Assert.True(small > large, $"small adam {small} vs large adam {large}");
+    }
+
     [Fact]
     public void There_is_no_surrogate_without_guidance_or_with_fewer_than_two_measured_genomes()
     {

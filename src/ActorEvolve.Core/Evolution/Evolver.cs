@@ -70,8 +70,9 @@ public sealed class Evolver(SearchSpace space, GaSettings settings, Objective? o
         objective.IsPareto ? Pareto.Rank(scored, objective) : Rank(scored);
 
     /// <summary>Best first as the run's objective sees it.</summary>
-    public IReadOnlyList<ScoredGenome> Order(IEnumerable<ScoredGenome> scored) =>
-        Rank(scored, objective ?? Objective.Default);
+    public IReadOnlyList<ScoredGenome> Order(IEnumerable<ScoredGenome> scored) => Rank(scored, Goal);
+
+    Objective Goal => objective ?? Objective.Default;
 
     /// <summary>Re-draws of a duplicate child before it is kept anyway (a nearly exhausted space).</summary>
     const int MaxRedraws = 20;
@@ -99,7 +100,7 @@ public sealed class Evolver(SearchSpace space, GaSettings settings, Objective? o
         var immigrants = Math.Min(settings.Population - next.Count,
             (int)Math.Round(settings.Immigrants * settings.Population));
         var children = settings.Population - next.Count - immigrants;
-        if (Surrogate.Fit(space, settings.Guidance, measured ?? []) is { } surrogate)
+        if (Surrogate.Fit(space, settings.Guidance, measured ?? [], Goal) is { } surrogate)
         {
             var pool = CandidatePool(children * settings.Candidates, parents, rng, mutateChance, IsNew);
             foreach (var child in Guided(pool, children, surrogate, rng))
@@ -144,7 +145,7 @@ public sealed class Evolver(SearchSpace space, GaSettings settings, Objective? o
         IReadOnlyCollection<ScoredGenome>? measured = null)
     {
         var parents = Order(members).Select(s => s.Genome).ToList();
-        if (Surrogate.Fit(space, settings.Guidance, measured ?? []) is { } surrogate &&
+        if (Surrogate.Fit(space, settings.Guidance, measured ?? [], Goal) is { } surrogate &&
             CandidatePool(settings.Candidates, parents, rng, settings.MutateChance, isNew) is { Count: > 0 } pool)
             return rng.NextDouble() < settings.Exploration ? rng.Pick(pool) : Ranked(pool, surrogate)[0];
         var (mother, father) = PickPair(parents, rng);

@@ -36,14 +36,15 @@ public sealed class Surrogate
     readonly (int[] Levels, double Score)[] _measured;
     readonly double[][] _goodDensity = [], _restDensity = [];
 
-    Surrogate(SearchSpace space, Guidance kind, IEnumerable<ScoredGenome> measured)
+    Surrogate(SearchSpace space, Guidance kind, IEnumerable<ScoredGenome> measured, Objective objective)
     {
         _space = space;
         _kind = kind;
         var scored = measured.OrderBy(s => s.Genome.Key, StringComparer.Ordinal).ToArray();
+        var score = ModelScore(scored, objective);
         // A failed genome teaches that its region is bad: it counts as the worst measured score.
-        var worst = scored.Where(s => !s.Fitness.Failed).Select(s => s.Fitness.Score).DefaultIfEmpty(0).Min();
-        _measured = scored.Select(s => (Levels(s.Genome), s.Fitness.Failed ? worst : s.Fitness.Score)).ToArray();
+        var worst = scored.Where(s => !s.Fitness.Failed).Select(score).DefaultIfEmpty(0).Min();
+        _measured = scored.Select(s => (Levels(s.Genome), s.Fitness.Failed ? worst : score(s))).ToArray();
         if (kind != Guidance.Tpe) return;
         var ranked = Enumerable.Range(0, _measured.Length).OrderByDescending(i => _measured[i].Score).ToArray();
         var good = Math.Clamp((int)Math.Ceiling(GoodShare * ranked.Length), MinGood, MaxGood);
@@ -54,8 +55,22 @@ public sealed class Surrogate
 
     /// <summary>The model of <paramref name="measured"/>, or null when there is too little to fit (fewer than
     /// two genomes) or guidance is off.</summary>
-    public static Surrogate? Fit(SearchSpace space, Guidance kind, IReadOnlyCollection<ScoredGenome> measured) =>
-        kind == Guidance.Off || measured.Count < 2 ? null : new Surrogate(space, kind, measured);
+    public static Surrogate? Fit(SearchSpace space, Guidance kind, IReadOnlyCollection<ScoredGenome> measured,
+        Objective? objective = null) => kind == Guidance.Off || measured.Count < 2 ? null
+        : new Surrogate(space, kind, measured, objective ?? Objective.Default);
+
+    /// <summary>What the model learns of a genome: its score, or with two objectives its place in the Pareto
+    /// ranking (non-dominated fronts, then crowding) from 1 for the first to 0 for the last, the way Optuna's
+    /// multi-objective TPE tells the good from the rest by non-domination.</summary>
+    static Func<ScoredGenome, double> ModelScore(IReadOnlyList<ScoredGenome> scored, Objective objective)
+    {
+        if (!objective.IsPareto) return s => s.Fitness.Score;
+        var ranked = Pareto.Rank(scored, objective);
+        var last = Math.Max(1, ranked.Count - 1);
+        var place = ranked.Select((s, i) => (s.Genome.Key, Place: 1 - i / (double)last))
+            .ToDictionary(p => p.Key, p => p.Place, StringComparer.Ordinal);
+        return s => place[s.Genome.Key];
+    }
 
     /// <summary>Higher is more promising (the expected score for kNN, the log density ratio for TPE).</summary>
     public double Predict(Genome genome)

@@ -42,8 +42,6 @@ public sealed record Objective(string Metric, bool Maximize,
         if (Second.Metric == Metric) throw new ArgumentException($"objective names metric '{Metric}' twice");
         if (ga.SharingRadius > 0)
             throw new ArgumentException("sharing-radius ranks by one score: set it to 0 with two objectives");
-        if (ga.Guidance != Guidance.Off)
-            throw new ArgumentException("guidance models one score: set it to off with two objectives");
         if (ga.Rungs is not null)
             throw new ArgumentException(
                 "rungs promote by one score: turn them off (ga.rungs = off) with two objectives");
