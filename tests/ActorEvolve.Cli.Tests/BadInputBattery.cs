@@ -106,9 +106,6 @@ public sealed class BadInputBattery(StateWithRuns state) : IClassFixture<StateWi
         ["an objective the table does not report"] = Config(
             "actorevolve.objective { metric = [accuracy, parameters], direction = [maximize, minimize] }",
             "actorevolve.objective names metric 'parameters', which fitness 'table:"),
-        ["two objectives with guidance"] = Config(
-            "actorevolve.objective { metric = [accuracy, parameters], direction = [maximize, minimize] }",
-            "guidance models one score: set it to off with two objectives", "--ga-preset", "guided"),
         ["ga mode sideways"] = Config("actorevolve.ga.mode = sideways",
             "actorevolve.ga.mode must be generational or steady-state, got 'sideways'"),
         ["evaluations below the population"] = Config("actorevolve.ga.evaluations = 5",

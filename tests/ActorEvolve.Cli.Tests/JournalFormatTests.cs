@@ -24,7 +24,7 @@ public sealed class JournalFormatTests : IDisposable
         var resumed = _cli.Run("resume", "journal-v1");
         Assert.True(resumed.ExitCode == 0, resumed.Stdout + resumed.Stderr);
         var reference = _cli.Run("search", "--config", "fx.conf", "--population", "12", "--generations", "5",
-            "--seed", "9", "--slots", "2", "--run-id", "reference");
+            "--seed", "9", "--slots", "2", "--run-id", "reference", "--ga-preset", "unguided");
         Assert.True(reference.ExitCode == 0, reference.Stderr);
 
         string[] Evaluations(string run) => File.ReadAllLines(Path.Combine(runs, run, "results.csv")).Skip(1)

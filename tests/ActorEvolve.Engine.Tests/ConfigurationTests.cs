@@ -12,8 +12,8 @@ public sealed class ConfigurationTests
     public void The_shipped_defaults_are_the_seed_settings_plus_the_measured_improvements()
     {
         var settings = Load();
-        Assert.Equal(new Core.Evolution.GaSettings(20, 10, 0.4, 0.1, 0.2, AvoidDuplicates: true, Tournament: 2),
-            settings.Ga);
+        Assert.Equal(new Core.Evolution.GaSettings(20, 10, 0.4, 0.1, 0.2, AvoidDuplicates: true, Tournament: 2,
+            Initial: Core.Evolution.InitialPopulation.Spread, Guidance: Core.Evolution.Guidance.Tpe), settings.Ga);
         Assert.Equal(672, settings.Space.Size);
         Assert.Equal(["64", "128", "256", "512", "768", "1024"], ((ChoiceGene)settings.Space["nb_neurons"]).Values);
         Assert.Equal(new IntRangeGene("nb_layers", 1, 4), settings.Space["nb_layers"]);
@@ -22,11 +22,13 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
-    public void The_harvey_preset_is_exactly_the_seed_ga_and_keeps_the_sizes()
+    public void The_harvey_preset_is_exactly_the_seed_ga_and_keeps_the_sizes_and_unguided_the_older_defaults()
     {
         Assert.Equal(new Core.Evolution.GaSettings(20, 10, 0.4, 0.1, 0.2), Load("actorevolve.ga.preset = harvey").Ga);
         Assert.Equal(new Core.Evolution.GaSettings(50, 3), Load("actorevolve.ga.preset = harvey",
             "actorevolve.ga.population = 50", "actorevolve.ga.generations = 3").Ga);
+        Assert.Equal(new Core.Evolution.GaSettings(20, 10, 0.4, 0.1, 0.2, AvoidDuplicates: true, Tournament: 2),
+            Load("actorevolve.ga.preset = unguided").Ga);
         var unknown = Assert.Throws<ConfigException>(() => Load("actorevolve.ga.preset = nope"));
         Assert.Contains("unknown GA preset 'nope'", unknown.Message);
     }

@@ -33,7 +33,12 @@ public static class ResumeCommand
             if (before != now)
                 throw new UsageException($"run '{runId}' was started with {setting} = {before}; resuming it with " +
                                          $"{now} would mix two searches: start a new run instead");
-        return await RunLauncher.RunAsync(config, EngineSettings.From(config), null, files, RunLauncher.ViewOf(parse),
-            cancellation);
+        var engine = EngineSettings.From(config);
+        // A command that asks for no other GA settings or objective than run.conf does continues with the journaled
+        // ones, even when the shipped defaults under run.conf have changed since the run started.
+        var own = EngineSettings.From(HoconLoader.Load([files.Config], null));
+        var searchFromJournal = own.Ga == engine.Ga && own.Goal == engine.Goal;
+        return await RunLauncher.RunAsync(config, engine, null, files, RunLauncher.ViewOf(parse), cancellation,
+            searchFromJournal);
     }
 }

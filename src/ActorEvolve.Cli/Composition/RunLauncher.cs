@@ -27,13 +27,14 @@ public static class RunLauncher
     /// <param name="config">The effective configuration, and <paramref name="engine"/> read from it.</param>
     /// <param name="runConfigText">A new run: what the user asked for on top of the defaults, kept as run.conf.
     /// Null: resume the run in <paramref name="files"/>.</param>
+    /// <param name="searchFromJournal">A resume: the GA settings and objective are the ones the journal recorded at
+    /// the run's start (the command asked for nothing else).</param>
     public static async Task<int> RunAsync(Config config, EngineSettings engine, string? runConfigText, RunFiles files,
-        RunView view, CancellationToken cancellation)
+        RunView view, CancellationToken cancellation, bool searchFromJournal = false)
     {
         var resume = runConfigText is null;
         // Everything is checked before anything is written, so bad input leaves no half-made run behind.
         var fitness = await PreflightAsync(config, view, cancellation);
-        CheckRungs(engine.Ga.Rungs, fitness);
         var stateDirectory = Path.GetDirectoryName(files.Directory)!;
         var stateDirectoryExisted = Directory.Exists(stateDirectory);
         var folderExisted = Directory.Exists(files.Directory);
@@ -46,6 +47,9 @@ public static class RunLauncher
             await using (var reader = JournalReader.Open(config, engine.Journal))
                 journaled = await folder.ReadAsync(reader);
             var runId = folder.RunId;
+            if (searchFromJournal && journaled.Started is { } recorded)
+                engine = engine with { Ga = recorded.Ga, Objective = recorded.Goal };
+            CheckRungs(engine.Ga.Rungs, fitness);
             switch (RunFolder.StatusOf(journaled))
             {
                 case RunStatus.Completed when resume:
