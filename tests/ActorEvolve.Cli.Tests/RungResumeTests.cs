@@ -71,6 +71,25 @@ public sealed partial class RungResumeTests : IDisposable
             .Select(t => (t.Fitness.Generation, t.Fitness.Genome, t.Rung)).ToHashSet();
     }
 
+    [Fact]
+    public void Auto_rungs_on_a_table_end_at_its_longest_learning_curve_which_the_run_keeps_for_resume()
+    {
+        var grid = Path.Combine(AppContext.BaseDirectory, "grids", "fashion-mnist-curves.csv");
+        string[] search = ["search", "--fitness", $"table:{grid}", "--config", _cli.Write("auto.conf", """
+            actorevolve.table-delay = 200ms
+            actorevolve.ga { rungs = auto, reduction = 3 }
+            """), "--population", "12", "--generations", "2", "--seed", "9", "--run-id", "auto"];
+        _cli.RunAndKill(l => l.StartsWith("generation 1 done"), 1, search);
+        var run = Path.Combine(_cli.WorkDir, "runs", "auto");
+        Assert.Contains("actorevolve.table-max-epochs = 9", File.ReadAllLines(Path.Combine(run, "run.conf")));
+        var resumed = _cli.Run("resume", "auto");
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        // Up to three rungs ending at the full budget (as for the MLP's max-epochs): 9 / 3², 9 / 3 and 9.
+        Assert.Equal([1, 3, 9], ResumeTests.Summary(run).GetProperty("rungs").GetProperty("epochs").EnumerateArray()
+            .Select(e => e.GetInt32()));
+        Assert.Equal("completed", ResumeTests.Summary(run).GetProperty("status").GetString());
+    }
+
     static string RungOutcome(string run)
     {
         var rungs = ResumeTests.Summary(run).GetProperty("rungs");

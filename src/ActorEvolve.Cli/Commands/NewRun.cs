@@ -79,9 +79,9 @@ public static class NewRun
     {
         var userFile = parse.GetValue(SharedOptions.ConfigFile)?.FullName;
         string[] overrides = [.. commandOverrides, .. Overrides(parse)];
-        var asked = HoconLoader.Load(userFile, overrides);
-        var engine = EngineSettings.From(asked);
-        overrides = [.. overrides, .. plan(engine), .. FitnessConfig.PinnedForResume(asked)];
+        var pinned = FitnessConfig.PinnedForResume(HoconLoader.Load(userFile, overrides)).ToArray();
+        var engine = EngineSettings.From(HoconLoader.Load(userFile, [.. overrides, .. pinned]));
+        overrides = [.. overrides, .. plan(engine), .. pinned];
         var config = HoconLoader.Load(userFile, overrides);
         engine = EngineSettings.From(config);
 

@@ -27,12 +27,17 @@ public static class FitnessConfig
     public static bool IsMlp(Config config) => Source(config) == "mlp";
 
     /// <summary>Settings a new run fixes so that <c>resume</c>, from any folder, does what the run did: an
-    /// <c>exec:</c> command's relative paths mean the folder it was started in.</summary>
+    /// <c>exec:</c> command's relative paths mean the folder it was started in; a table's full budget, for
+    /// <c>ga.rungs = auto</c>, is its longest learning curve (the engine's settings do not read tables).</summary>
     public static IEnumerable<string> PinnedForResume(Config config)
     {
         var directory = SettingsReader.Of(config, "actorevolve.exec").String("working-directory", "");
         if (IsExec(config) && directory == "")
             yield return $"actorevolve.exec.working-directory = {HoconLoader.Quote(Directory.GetCurrentDirectory())}";
+        var root = SettingsReader.Of(config, "actorevolve");
+        if (IsTable(config) && EngineSettings.AutoRungs(config) && root.Int("table-max-epochs", min: 0) == 0
+            && Table(config, SearchSpaceParser.Parse(root.Section("search-space"))).MaxEpochs is > 0 and var epochs)
+            yield return $"actorevolve.table-max-epochs = {epochs}";
     }
 
     /// <summary>Validates the space for the chosen fitness, then builds it (loading the dataset once for the
@@ -43,10 +48,7 @@ public static class FitnessConfig
         var fitness = Source(config);
         if (IsTable(config))
         {
-            var settings = SettingsReader.Of(config, "actorevolve");
-            var patience = settings.Int("table-patience", min: 0);
-            var table = new TableFitness(TablePath(fitness), space, settings.Duration("table-delay"),
-                patience == 0 ? null : patience);
+            var table = Table(config, space);
             RefuseUnreported(config, table.Metrics);
             return table;
         }
@@ -56,6 +58,21 @@ public static class FitnessConfig
         RefuseUnreported(config, MlpFitnessFunction.Metrics);
         TrainingConfig.ValidateSpace(space);
         return await TrainingConfig.From(config).CreateFitnessAsync(cancellation);
+    }
+
+    /// <summary>The table, whose full budget is its longest learning curve: a <c>table-max-epochs</c> that says
+    /// otherwise is refused.</summary>
+    static TableFitness Table(Config config, SearchSpace space)
+    {
+        var settings = SettingsReader.Of(config, "actorevolve");
+        var patience = settings.Int("table-patience", min: 0);
+        var maxEpochs = settings.Int("table-max-epochs", min: 0);
+        var table = new TableFitness(TablePath(Source(config)), space, settings.Duration("table-delay"),
+            patience == 0 ? null : patience);
+        if (maxEpochs > 0 && maxEpochs != table.MaxEpochs)
+            throw new ConfigException($"actorevolve.table-max-epochs is {maxEpochs}, but " + (table.MaxEpochs > 0
+                ? $"the table's longest learning curve has {table.MaxEpochs} epochs" : table.WithoutCurves));
+        return table;
     }
 
     /// <summary>The fitness as one that trains in rungs (<c>actorevolve.ga.rungs</c>); refused in one line when it

@@ -86,9 +86,7 @@ public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings
     /// </summary>
     public static GaSettings ReadGa(SettingsReader root, string preset)
     {
-        var sizes = root.Section("ga");
-        var ga = preset == "" ? sizes : root.Section("ga-presets").OptionalSection(preset)?.Over(sizes)
-            ?? throw new ConfigException($"unknown GA preset '{preset}' (define it under actorevolve.ga-presets)");
+        var ga = GaSection(root, preset);
         var initial = ga.Choice("initial-population", ("random", InitialPopulation.Random),
             ("grid", InitialPopulation.Grid), ("spread", InitialPopulation.Spread));
         var mode = ga.Choice("mode", ("generational", GaMode.Generational), ("steady-state", GaMode.SteadyState));
@@ -101,19 +99,38 @@ public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings
             ga.Double("exploration"), ReadRungs(ga, root)).Validated());
     }
 
+    static SettingsReader GaSection(SettingsReader root, string preset)
+    {
+        var sizes = root.Section("ga");
+        return preset == "" ? sizes : root.Section("ga-presets").OptionalSection(preset)?.Over(sizes)
+            ?? throw new ConfigException($"unknown GA preset '{preset}' (define it under actorevolve.ga-presets)");
+    }
+
+    /// <summary>Whether the run's rungs are <c>auto</c> (in its <c>ga</c> block, or its preset's).</summary>
+    public static bool AutoRungs(Config config)
+    {
+        var root = SettingsReader.Of(config, "actorevolve");
+        var ga = GaSection(root, root.Section("ga").String("preset"));
+        return ga.Kind("rungs") == SettingKind.Value && ga.String("rungs") == "auto";
+    }
+
     /// <summary><c>ga.rungs</c>: off, a list of epochs (the last the full budget) or auto, up to three rungs below
     /// the full budget (<see cref="RungSettings.Auto"/>); <c>ga.reduction</c>: η.</summary>
     static RungSettings? ReadRungs(SettingsReader ga, SettingsReader root)
     {
         if (ga.Kind("rungs") == SettingKind.List) return new RungSettings(ga.Ints("rungs"), ga.Int("reduction"));
         if (!ga.Choice("rungs", ("off", false), ("auto", true))) return null;
-        return RungSettings.Auto(FullEpochs(root) ?? throw new ConfigException(
-            $"invalid configuration: {ga.KeyOf("rungs")} = auto needs the full budget in epochs, which this fitness " +
-            "does not give here: list the rungs' epochs instead, e.g. [1, 3, 9]"), ga.Int("reduction"));
+        var table = root.String("fitness").StartsWith("table:", StringComparison.Ordinal);
+        return RungSettings.Auto(FullEpochs(root) ?? throw new ConfigException(table
+            ? $"invalid configuration: {ga.KeyOf("rungs")} = auto needs the table's learning curves (columns " +
+              "accuracy_curve and loss_curve, as actorevolve brute records them) to know the full budget"
+            : $"invalid configuration: {ga.KeyOf("rungs")} = auto needs the full budget in epochs, which this " +
+              "fitness does not give here: list the rungs' epochs instead, e.g. [1, 3, 9]"), ga.Int("reduction"));
     }
 
     /// <summary>The fitness's full training budget in epochs, where the configuration says it: the MLP's budget,
-    /// or an <c>exec:</c> program's <c>exec.max-epochs</c>.</summary>
+    /// an <c>exec:</c> program's <c>exec.max-epochs</c>, or a table's <c>table-max-epochs</c> (its longest learning
+    /// curve, which a new run reads from the table).</summary>
     static int? FullEpochs(SettingsReader root)
     {
         var fitness = root.String("fitness");
@@ -122,6 +139,8 @@ public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings
             var training = root.Section("training");
             return training.Section("budgets").Section(training.String("budget")).Int("max-epochs");
         }
+        if (fitness.StartsWith("table:", StringComparison.Ordinal))
+            return root.Int("table-max-epochs", min: 0) is > 0 and var tableEpochs ? tableEpochs : null;
         var exec = fitness.StartsWith("exec:", StringComparison.Ordinal) ? root.OptionalSection("exec") : null;
         return exec?.Kind("max-epochs") is SettingKind.Value && exec.Int("max-epochs") is > 0 and var epochs
             ? epochs : null;
