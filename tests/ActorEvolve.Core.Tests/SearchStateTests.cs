@@ -37,6 +37,19 @@ public sealed class SearchStateTests
     }
 
     [Fact]
+    public void A_generation_s_summary_is_worked_out_once_for_the_journal_and_the_close()
+    {
+        var state = new SearchState(Spaces.Seed(), new GaSettings(Population: 6, Generations: 2), 7);
+        foreach (var genome in state.PendingEvaluations) state.RecordFitness(genome, Spaces.FakeFitness(genome));
+        var journaled = state.CurrentSummary();
+        Assert.Same(journaled, state.CurrentSummary());
+        Assert.Same(journaled, state.CompleteGeneration());
+        // The next generation's is its own.
+        foreach (var genome in state.PendingEvaluations) state.RecordFitness(genome, Spaces.FakeFitness(genome));
+        Assert.Equal(1, state.CurrentSummary().Generation);
+    }
+
+    [Fact]
     public void No_genome_is_evaluated_twice_in_a_run()
     {
         // A tiny space forces many duplicate children.

@@ -23,6 +23,7 @@ public sealed class SearchState
     readonly Evolver _evolver;
     readonly HashSet<string> _trainedThisGeneration = new(StringComparer.Ordinal);
     int _cachedThisGeneration;
+    GenerationSummary? _summary; // the complete current generation's, once asked for (journaled, then closed)
 
     public SearchSpace Space { get; }
     public GaSettings Settings { get; }
@@ -68,6 +69,7 @@ public sealed class SearchState
         result = Objective.Apply(result);
         if (!_evaluated.TryAdd(genome.Key, new ScoredGenome(genome, result))) return;
         _trainedThisGeneration.Add(genome.Key);
+        _summary = null;
         _facts.Add(new RecordedFitness(Generation, genome, result));
     }
 
@@ -108,6 +110,7 @@ public sealed class SearchState
                 StagnantGenerations(), _evaluated.Values);
             Generation++;
             _trainedThisGeneration.Clear();
+            _summary = null;
             CountCacheHits();
         }
         return summary;
@@ -115,12 +118,13 @@ public sealed class SearchState
 
     /// <summary>The current (complete) generation's best, mean and worst objective values. Failed genomes count
     /// as 0 when the objective is maximised (the seed's accuracy convention) and are left out when it is minimised.
-    /// </summary>
+    /// Worked out once per generation: the run journals it, then closes the generation with it.</summary>
     public GenerationSummary CurrentSummary()
     {
         if (!IsGenerationComplete)
             throw new InvalidOperationException($"generation {Generation} still has pending evaluations");
-        return Summarize(Generation, RankedPopulation, Objective, _trainedThisGeneration.Count, _cachedThisGeneration);
+        return _summary ??= Summarize(Generation, RankedPopulation, Objective, _trainedThisGeneration.Count,
+            _cachedThisGeneration);
     }
 
     /// <summary>Best, mean and worst objective values of a ranked population (best first). With rungs the best is
