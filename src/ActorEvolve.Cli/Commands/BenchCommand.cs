@@ -143,7 +143,7 @@ public static class BenchCommand
 
     /// <summary>Each of <c>--rungs</c> (off: none), with each of <c>--reduction</c>.</summary>
     static RungSettings?[] RungsToMeasure(string[] rungs, int[] reductions, int maxEpochs) =>
-        rungs.SelectMany(text => text == "off" ? [null] : reductions.Select(reduction =>
+        rungs.SelectMany(text => text == "off" ? [null] : reductions.Select(RungSettings? (reduction) =>
         {
             if (maxEpochs == 0) throw new UsageException("--rungs needs a --grid with learning curves");
             var epochs = text.Split(',').Select(e => int.TryParse(e, out var n) ? n : 0).ToArray();
