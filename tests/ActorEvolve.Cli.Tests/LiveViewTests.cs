@@ -9,22 +9,22 @@ namespace ActorEvolve.Cli.Tests;
 
 public sealed class LiveViewTests
 {
-    internal static string Rendered(ProgressModel model)
+    internal static string Rendered(ProgressModel model, int width = 160)
     {
         var output = new StringWriter();
-        PlainConsole(output).Write(LiveView.Render(model));
+        PlainConsole(output, width).Write(LiveView.Render(model));
         return output.ToString();
     }
 
-    /// <summary>A console 160 characters wide writing plain text (no colours, no cursor moves) to
-    /// <paramref name="output"/>.</summary>
-    internal static IAnsiConsole PlainConsole(StringWriter output)
+    /// <summary>A console <paramref name="width"/> characters wide writing plain text (no colours, no cursor moves)
+    /// to <paramref name="output"/>.</summary>
+    internal static IAnsiConsole PlainConsole(StringWriter output, int width = 160)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors,
         });
-        console.Profile.Width = 160;
+        console.Profile.Width = width;
         return console;
     }
 

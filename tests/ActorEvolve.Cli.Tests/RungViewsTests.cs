@@ -207,10 +207,12 @@ public sealed class RungViewsTests : IDisposable
         Assert.Contains("Rungs this generation (genomes back/final set): 1 epoch 6/6, 3 epochs 2/2, 9 epochs 1/1; " +
                         "16 epochs trained", LiveViewTests.Rendered(during));
 
-        var after = LiveViewTests.Rendered(Model(events, Rungs));
+        // On a terminal of 80 columns, each row of the rungs table on one line.
+        var after = LiveViewTests.Rendered(Model(events, Rungs), width: 80);
         Assert.Contains("Rungs: genomes that reached each, epochs saved", after);
-        Assert.Matches(@"│ 1\s+│ 6\s+│ 2\s+│ 1\s+│ 5\s+│ 16\s+│ 54\s+│ 38 \(70%\)", after);
-        Assert.Matches(@"│ all\s+│ 6\s+│ 2\s+│ 1\s+│ 5\s+│ 16\s+│ 54\s+│ 38 \(70%\)", after);
+        Assert.Matches(@"│ Gen\.\s+│ 1 ep\.\s+│ 3 ep\.\s+│ 9 ep\.\s+│ Partial\s+│ Trained\s+│ Saved\s+│", after);
+        Assert.Matches(@"│ 1\s+│ 6\s+│ 2\s+│ 1\s+│ 5\s+│ 16\s+│ 38 \(70%\)\s+│", after);
+        Assert.Matches(@"│ all\s+│ 6\s+│ 2\s+│ 1\s+│ 5\s+│ 16\s+│ 38 \(70%\)\s+│", after);
         // nb_neurons=128 scored 90 % after 3 epochs, but is partial: the fully trained 256 (88 %) ranks first.
         Assert.Contains($"Best so far: {0.88:P2}  nb_neurons=256", after);
 
@@ -218,6 +220,31 @@ public sealed class RungViewsTests : IDisposable
             Model(events.Where(e => e is not RungTrained).Select(Unranked), rungs: null));
         Assert.DoesNotContain("Rung", without);
         Assert.Contains($"Best so far: {0.9:P2}  nb_neurons=128", without);
+    }
+
+    [Fact]
+    public void The_live_view_s_rungs_table_fits_80_columns_with_the_full_budget_s_rungs_over_a_whole_run()
+    {
+        var rungs = new RungSettings([11, 33, 100], 3);
+        var model = new ProgressModel(10) { Rungs = rungs };
+        var genomes = Enumerable.Range(0, 200).Select(i => Genome.Parse($"n={i}")).ToArray();
+        for (var generation = 0; generation < 10; generation++)
+        {
+            var children = genomes.Skip(generation * 20).Take(20).ToArray();
+            model.Apply(new GenerationStarted(generation, 10, children, 20, 0, DateTimeOffset.UtcNow));
+            // Per generation 20 children reach 11 epochs, 6 of them 33 and 2 the full 100.
+            foreach (var (child, i) in children.Select((c, i) => (c, i)))
+            {
+                var rung = i < 2 ? 2 : i < 6 ? 1 : 0;
+                model.Apply(new EvaluationRecorded(generation, child,
+                    Result(0.8, rungs.Epochs[rung]) with { Rung = rung, Partial = rung < 2 }));
+            }
+            var summary = new GenerationSummary(generation, 0.8, 0.8, 0.8, children[0].Key, 20, 0, 0);
+            model.Apply(new GenerationCompleted(summary, [], DateTimeOffset.UtcNow));
+        }
+        var text = LiveViewTests.Rendered(model, width: 80);
+        Assert.Matches(@"│ 10\s+│ 20\s+│ 6\s+│ 2\s+│ 18\s+│ 486\s+│ 1,514 \(76%\)\s+│", text);
+        Assert.Matches(@"│ all\s+│ 200\s+│ 60\s+│ 20\s+│ 180\s+│ 4,860\s+│ 15,140 \(76%\)\s+│", text);
     }
 
     [Fact]

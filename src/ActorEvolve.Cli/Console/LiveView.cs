@@ -106,10 +106,10 @@ public static class LiveView
         var (generations, total) = m.RungTallies;
         if (total is null) yield break;
         var table = new Table().Border(TableBorder.Rounded).Title("Rungs: genomes that reached each, epochs saved")
-            .AddColumns([Capitalized(m.Step), .. RungText.Header(rungs.Epochs)]);
+            .AddColumns([m.Step == RunStep.Round ? "Round" : "Gen.", .. RungText.ShortHeader(rungs.Epochs)]);
         foreach (var (generation, tally) in generations.TakeLast(5))
-            table.AddRow(Cells.Plain([generation + 1, .. RungText.Cells(tally)]));
-        table.AddRow(Cells.Plain(["all", .. RungText.Cells(total)]));
+            table.AddRow(Cells.Plain([generation + 1, .. RungText.ShortCells(tally)]));
+        table.AddRow(Cells.Plain(["all", .. RungText.ShortCells(total)]));
         yield return table;
     }
 

@@ -18,8 +18,19 @@ public static class RungText
     public static string[] Cells(RungTally tally) =>
     [
         .. tally.Reached.Select(Number), Number(tally.Partial), Number(tally.EpochsTrained),
-        Number(tally.EpochsFull), $"{Number(tally.EpochsSaved)} ({Percent(tally.SavedShare)})",
+        Number(tally.EpochsFull), Saved(tally),
     ];
+
+    /// <summary>The live view's columns, which fit 80 characters with three rungs of the full budget under a
+    /// title that says what they count: each rung by its budget, partial, epochs trained and saved (full training
+    /// is their sum).</summary>
+    public static string[] ShortHeader(IEnumerable<int> rungEpochs) =>
+        [.. rungEpochs.Select(e => $"{e} ep."), "Partial", "Trained", "Saved"];
+
+    public static string[] ShortCells(RungTally tally) =>
+        [.. tally.Reached.Select(Number), Number(tally.Partial), Number(tally.EpochsTrained), Saved(tally)];
+
+    static string Saved(RungTally tally) => $"{Number(tally.EpochsSaved)} ({Percent(tally.SavedShare)})";
 
     /// <summary>"9 of 36 epochs trained, 27 saved (75%)".</summary>
     public static string Saving(RungTally tally) =>
