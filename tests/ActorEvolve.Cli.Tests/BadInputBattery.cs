@@ -72,8 +72,9 @@ public sealed class BadInputBattery(StateWithRuns state) : IClassFixture<StateWi
         ["rungs descending"] = Config("actorevolve.ga.rungs = [3, 2]", "rungs must be ascending epochs from 1 up"),
         ["reduction 1"] = Config("actorevolve.ga { rungs = [1, 3], reduction = 1 }",
             "the reduction factor must be at least 2 (got 1)"),
-        ["rungs in steady state"] = Config("actorevolve.ga { rungs = [1, 3], mode = steady-state }",
-            "rungs work with generational runs only"),
+        ["rungs with birth order"] = Config(
+            "actorevolve.ga { rungs = [1, 3], mode = steady-state, birth-order = on }",
+            "rungs and birth order do not go together"),
         ["rungs with two objectives"] = Config("actorevolve.ga.rungs = [1, 3]\nactorevolve.objective { metric = " +
             "[accuracy, parameters], direction = [maximize, minimize] }", "rungs promote by one score"),
         ["negative table patience"] = Config("actorevolve.table-patience = -1",

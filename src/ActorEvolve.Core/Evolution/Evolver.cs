@@ -61,8 +61,12 @@ public sealed class Evolver(SearchSpace space, GaSettings settings, Objective? o
     /// <summary>Best first; ties broken by genome key so the order never depends on arrival order. Like is compared
     /// with like: fully trained genomes first, then those stopped at a rung, the higher rung first.</summary>
     public static IReadOnlyList<ScoredGenome> Rank(IEnumerable<ScoredGenome> scored) =>
-        scored.OrderByDescending(s => s.Fitness.Partial ? s.Fitness.Rung ?? 0 : int.MaxValue)
+        scored.OrderByDescending(s => Trained(s.Fitness))
             .ThenByDescending(s => s.Fitness.Score).ThenBy(s => s.Genome.Key, StringComparer.Ordinal).ToArray();
+
+    /// <summary>How far a result's training went, as ranking compares it: a partial result's rung, below every fully
+    /// trained result (<see cref="int.MaxValue"/>; also every result of a run without rungs).</summary>
+    public static int Trained(FitnessResult result) => result.Partial ? result.Rung ?? 0 : int.MaxValue;
 
     /// <summary>Best first as <paramref name="objective"/> sees it: by score, or with two objectives by Pareto front
     /// and crowding.</summary>

@@ -52,8 +52,9 @@ public enum Removal
 /// <param name="Guidance">Model-guided breeding: a surrogate fitted to every genome measured so far ranks
 /// <c>Candidates</c> new children per child needed; the best are sent, except an <c>Exploration</c> share drawn at
 /// random from the other candidates. Off: children are sent as bred.</param>
-/// <param name="Rungs">Multi-fidelity (generational runs, one objective): each generation's new children are trained
-/// in these rungs (<see cref="SuccessiveHalving"/>); null: every child is fully trained.</param>
+/// <param name="Rungs">Multi-fidelity (one objective): children are trained in these rungs, per generation
+/// (<see cref="SuccessiveHalving"/>) or in steady state (<see cref="AsyncHalving"/>, not with birth order); null:
+/// every child is fully trained.</param>
 public sealed record GaSettings(
     int Population = 20,
     int Generations = 10,
@@ -103,8 +104,9 @@ public sealed record GaSettings(
         if (!(Exploration >= 0 && Exploration <= 1))
             throw new ArgumentException($"exploration must be in [0, 1] (got {Exploration})");
         Rungs?.Validated();
-        if (Rungs is not null && Mode == GaMode.SteadyState)
-            throw new ArgumentException("rungs work with generational runs only (ga.mode = generational)");
+        if (Rungs is not null && Mode == GaMode.SteadyState && BirthOrder)
+            throw new ArgumentException("rungs and birth order do not go together: which genome a rung promotes " +
+                                        "depends on the order results arrive in (turn ga.birth-order off)");
         return this;
     }
 

@@ -10,8 +10,14 @@ public abstract record SteadyFact;
 /// <summary>Child number <paramref name="Index"/> (counted from 0 over the run) was born.</summary>
 public sealed record SteadyBirth(int Index, Genome Genome) : SteadyFact;
 
-/// <summary>A genome's evaluation came back (every birth waiting for that genome then has its result).</summary>
+/// <summary>A genome's evaluation came back (every birth waiting for that genome then has its result). With rungs,
+/// <see cref="FitnessResult.Rung"/> says which: rung 0 is the birth's evaluation, a higher one a promotion's.
+/// </summary>
 public sealed record SteadyResult(Genome Genome, FitnessResult Result) : SteadyFact;
+
+/// <summary>With rungs: <paramref name="Genome"/> went on to rung <paramref name="Rung"/> (which genome did depends
+/// on the order results arrived in, so it is a fact).</summary>
+public sealed record SteadyPromotion(Genome Genome, int Rung) : SteadyFact;
 
 /// <summary>The member born as <paramref name="Birth"/> left the population.</summary>
 public sealed record SteadyRemoval(int Birth, Genome Genome) : SteadyFact;
@@ -33,6 +39,10 @@ public sealed record Member(int Birth, ScoredGenome Scored);
 /// (<see cref="Replay"/>). Which results a child sees depends on arrival order; with
 /// <see cref="GaSettings.BirthOrder"/> it does not (results join in birth order, child k sees exactly births
 /// 0 … max(population − 1, k − population)), at the price of slots waiting for late results.
+/// With rungs (<see cref="GaSettings.Rungs"/>, multi-fidelity) a free slot gets <see cref="NextTrial"/>: the best
+/// promotion ASHA allows (<see cref="AsyncHalving"/>), else a new birth's first rung. A child joins with its
+/// first rung's result; a promotion's result replaces its genome's (members keep their birth and age). After the
+/// last birth, promotions go on until none is possible; then the run is finished.
 /// </summary>
 public sealed class SteadyStateSearch
 {
@@ -54,6 +64,8 @@ public sealed class SteadyStateSearch
     int _joined;
     readonly List<GenerationSummary> _rounds = [];
     int _trainedThisRound, _cachedThisRound;
+    /// <summary>The rungs; null without.</summary>
+    readonly AsyncHalving? _halving;
 
     public SearchSpace Space { get; }
     public GaSettings Settings { get; }
@@ -68,6 +80,7 @@ public sealed class SteadyStateSearch
         Objective = (objective ?? Objective.Default).Validated(Settings);
         _evolver = new Evolver(space, Settings, Objective);
         _initial = _evolver.InitialPopulation(DeterministicRng.Derive(seed, "initial-population"));
+        if (Settings.Rungs is { } rungs) _halving = new AsyncHalving(rungs);
     }
 
     /// <summary>Children born so far (the run's length counts these).</summary>
@@ -88,12 +101,24 @@ public sealed class SteadyStateSearch
     public IReadOnlyList<Genome> PendingEvaluations => _waiting.Values.Select(births => births[0]).Order()
         .Select(birth => _births[birth]).ToArray();
 
+    /// <summary>With rungs: the trials started without a result yet (first rungs in birth order, then promotions),
+    /// to send again after a resume.</summary>
+    public IReadOnlyList<RungTrial> PendingTrials => _halving is null ? []
+        : [.. PendingEvaluations.Select(_halving.FirstRung), .. _halving.Promoting];
+
+    /// <summary>Trainings started without a result yet: evaluations, or with rungs trials.</summary>
+    public int Running => _waiting.Count + (_halving?.Promoting.Count ?? 0);
+
+    /// <summary>With rungs: how many genomes reached each rung so far; null without rungs.</summary>
+    public IReadOnlyList<int>? Reached => _halving?.Reached;
+
     /// <summary>Whether a free slot may get a child now: births remain, and with birth order the results the next
     /// child must see have all joined.</summary>
     public bool CanBreed => Births < Settings.Births() &&
         (!Settings.BirthOrder || Births < Size || _joinedPrefix >= Math.Max(Size, Births - Size + 1));
 
-    public bool IsFinished => Births == Settings.Births() && _waiting.Count == 0 && _arrived.Count == 0;
+    public bool IsFinished => Births == Settings.Births() && _waiting.Count == 0 && _arrived.Count == 0 &&
+                              (_halving is null || _halving.Promoting.Count == 0 && _halving.Promotion() is null);
 
     /// <summary>The run in rounds of population-size joins (the steady-state counterpart of generations): each
     /// round's summary describes the population as it stood when the round closed.</summary>
@@ -134,6 +159,26 @@ public sealed class SteadyStateSearch
         return new Offspring(birth, genome, evaluate);
     }
 
+    /// <summary>With rungs: what a free slot trains next, the best promotion available, else the first rung of
+    /// the next birth that needs training (births of genomes already evaluated join without one); null when neither
+    /// can start now.</summary>
+    public RungTrial? NextTrial()
+    {
+        var halving = _halving ?? throw new InvalidOperationException("a run without rungs breeds (Breed)");
+        if (Promote() is { } promotion) return promotion;
+        while (CanBreed)
+            if (Breed() is { Evaluate: true } child) return halving.FirstRung(child.Genome);
+        return null;
+    }
+
+    RungTrial? Promote()
+    {
+        if (_halving!.Promotion() is not { } promotion) return null;
+        _halving.Start(promotion);
+        _facts.Add(new SteadyPromotion(promotion.Genome, promotion.Rung));
+        return promotion;
+    }
+
     Genome Conceive(DeterministicRng rng)
     {
         bool IsNew(Genome g) => !_evaluated.ContainsKey(g.Key) && !_waiting.ContainsKey(g.Key);
@@ -143,19 +188,39 @@ public sealed class SteadyStateSearch
             : _evolver.Child(_members.Select(m => m.Scored), rng, IsNew, _joinedGenomes.Values);
     }
 
-    /// <summary>Records a genome's result as the objective sees it (idempotent: a genome's second result is ignored).
-    /// </summary>
-    public void RecordResult(Genome genome, FitnessResult result)
+    /// <summary>Records a genome's result as the objective sees it (idempotent: a genome's second result is ignored);
+    /// with rungs, its result at <paramref name="rung"/> (0: its birth's evaluation, else its promotion's).</summary>
+    public void RecordResult(Genome genome, FitnessResult result, int rung = 0)
     {
+        if (rung > 0)
+        {
+            RecordPromotion(genome, result, rung);
+            return;
+        }
         if (_evaluated.ContainsKey(genome.Key)) return;
         if (!_waiting.Remove(genome.Key, out var births))
             throw new InvalidOperationException($"no birth waits for {genome.Key}");
         result = Objective.Apply(result);
+        if (_halving is not null) result = _halving.Record(genome, 0, result);
         _evaluated[genome.Key] = new ScoredGenome(genome, result);
         _facts.Add(new SteadyResult(genome, result));
         _trainedThisRound++;
         _arrived.UnionWith(births);
         Join();
+    }
+
+    /// <summary>A promotion's result replaces its genome's: in the run's results and in every member of that genome
+    /// (who keeps its birth, so its age).</summary>
+    void RecordPromotion(Genome genome, FitnessResult result, int rung)
+    {
+        var halving = _halving ?? throw new InvalidOperationException("a run without rungs promotes nothing");
+        if (halving.Measured(genome.Key) > rung) return; // a repeat
+        var scored = new ScoredGenome(genome, halving.Record(genome, rung, Objective.Apply(result)));
+        _evaluated[genome.Key] = scored;
+        _facts.Add(new SteadyResult(genome, scored.Fitness));
+        for (var i = 0; i < _members.Count; i++)
+            if (_members[i].Scored.Genome.Key == genome.Key) _members[i] = _members[i] with { Scored = scored };
+        if (_joinedGenomes.ContainsKey(genome.Key)) _joinedGenomes[genome.Key] = scored;
     }
 
     /// <summary>Lets arrived births join: all at once, or with birth order the next ones in line once no child still
@@ -190,16 +255,18 @@ public sealed class SteadyStateSearch
     {
         var leaving = Settings.Removal == Removal.Oldest ? _members[0]
             : Objective.IsPareto ? Oldest(RankedPopulation[^1].Genome.Key) // NSGA-II's last: worst front, crowded
-            : _members.MinBy(m => m.Scored.Fitness.Score)!; // MinBy keeps the first (oldest) of equals
+            // like with like (a partial genome below a fully trained one); MinBy keeps the first (oldest) of equals
+            : _members.MinBy(m => (Evolver.Trained(m.Scored.Fitness), m.Scored.Fitness.Score))!;
         _members.Remove(leaving);
         _facts.Add(new SteadyRemoval(leaving.Birth, leaving.Scored.Genome));
     }
 
     Member Oldest(string genomeKey) => _members.First(m => m.Scored.Genome.Key == genomeKey);
 
-    /// <summary>Rebuilds a state from its journaled facts (births and results drive it; removals are checked), so
-    /// a resumed run continues exactly. A fact the seed and settings do not produce throws
-    /// <see cref="InvalidDataException"/>: the facts are not this run's.</summary>
+    /// <summary>Rebuilds a state from its journaled facts (births, promotions and results drive it; removals are
+    /// checked), so a resumed run continues exactly. A fact the seed and settings do not produce throws
+    /// <see cref="InvalidDataException"/>: the facts are not this run's (a birth while a promotion was available, a
+    /// promotion ASHA would not have made then).</summary>
     public static SteadyStateSearch Replay(SearchSpace space, GaSettings settings, long seed,
         IEnumerable<SteadyFact> facts, Objective? objective = null)
     {
@@ -207,13 +274,14 @@ public sealed class SteadyStateSearch
         var position = 0;
         foreach (var fact in facts)
         {
-            if (fact is SteadyBirth && state.CanBreed) state.Breed();
-            else if (fact is SteadyResult result && state._waiting.ContainsKey(result.Genome.Key))
-                state.RecordResult(result.Genome, result.Result);
+            if (fact is SteadyBirth && state.CanBreed && state._halving?.Promotion() is null) state.Breed();
+            else if (fact is SteadyPromotion && state._halving is not null) state.Promote();
+            else if (fact is SteadyResult result && state.Awaits(result.Genome.Key, result.Result.Rung ?? 0))
+                state.RecordResult(result.Genome, result.Result, result.Result.Rung ?? 0);
             var produced = position < state._facts.Count ? state._facts[position] : null;
             var same = (produced, fact) switch
             {
-                (SteadyResult a, SteadyResult b) => a.Genome.Equals(b.Genome),
+                (SteadyResult a, SteadyResult b) => a.Genome.Equals(b.Genome) && a.Result.Rung == b.Result.Rung,
                 var (a, b) => Equals(a, b),
             };
             if (!same)
@@ -223,4 +291,8 @@ public sealed class SteadyStateSearch
         }
         return state;
     }
+
+    /// <summary>Whether a result of <paramref name="genomeKey"/> at <paramref name="rung"/> is awaited.</summary>
+    bool Awaits(string genomeKey, int rung) => rung == 0 ? _waiting.ContainsKey(genomeKey)
+        : _halving?.Promoting.Any(t => t.Genome.Key == genomeKey && t.Rung == rung) == true;
 }

@@ -11,17 +11,21 @@ public sealed record RungSettings(IReadOnlyList<int> Epochs, int Reduction)
     [JsonIgnore]
     public int Count => Epochs.Count;
 
-    /// <summary>Up to three rungs for a budget of <paramref name="maxEpochs"/>: max/η², max/η and max (rounded
-    /// down; a rung under one epoch, or equal to the one above, is left out).</summary>
+    /// <summary>Hyperband's geometric ladder for a budget of <paramref name="maxEpochs"/>: every max/η^k (rounded
+    /// down) of at least one epoch, ascending (max 6, η 3: 2, 6; max 100: 1, 3, 11, 33, 100).</summary>
     public static RungSettings Auto(int maxEpochs, int reduction)
     {
         if (maxEpochs < 2)
             throw new ArgumentException($"rungs need a budget of at least 2 epochs (max-epochs is {maxEpochs})");
         if (reduction < 2) throw ReductionTooSmall(reduction);
-        var epochs = new[] { maxEpochs / (reduction * reduction), maxEpochs / reduction, maxEpochs }
-            .Where(e => e >= 1).Distinct().ToArray();
+        var epochs = new List<int>();
+        for (long divisor = 1; maxEpochs / divisor >= 1; divisor *= reduction)
+            epochs.Insert(0, (int)(maxEpochs / divisor));
         return new RungSettings(epochs, reduction);
     }
+
+    /// <summary>The rung whose budget is <paramref name="epochs"/>.</summary>
+    public int RungOf(int epochs) => Enumerable.Range(0, Count).First(rung => Epochs[rung] == epochs);
 
     public RungSettings Validated()
     {

@@ -144,14 +144,6 @@ public sealed class PopulationActor : RunActor
         StartFinalEvaluation();
     }
 
-    /// <summary>Tells every trainer node that the run's checkpoints of generations before <paramref name="before"/>
-    /// can go: nothing promotes from a settled generation.</summary>
-    void DropCheckpoints(int before)
-    {
-        if (Settings.Ga.Rungs is not null)
-            Slots.Tell(new ToEveryNode(new DropCheckpoints(Settings.RunId, before)));
-    }
-
     void StartRungs(RungSettings rungs)
     {
         DropCheckpoints(before: _state.Generation);

@@ -253,6 +253,14 @@ public abstract class RunActor : ReceivePersistentActor
         Context.Stop(Self);
     }
 
+    /// <summary>Tells every trainer node that the run's checkpoints of generations before <paramref name="before"/>
+    /// can go: nothing promotes from them any more.</summary>
+    protected void DropCheckpoints(int before)
+    {
+        if (Settings.Ga.Rungs is not null)
+            Slots.Tell(new ToEveryNode(new DropCheckpoints(Settings.RunId, before)));
+    }
+
     protected void Abort(string reason, bool badInput)
     {
         Publish(new RunAborted(reason, badInput));

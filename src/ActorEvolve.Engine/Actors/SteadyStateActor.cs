@@ -15,11 +15,18 @@ namespace ActorEvolve.Engine.Actors;
 /// in the order the search made it; on recovery the search is rebuilt from them (a transition whose write was cut
 /// short is journaled again whole), the children without a result are sent again, and breeding goes on from exactly
 /// that state. Listeners hear the run in rounds of population-size joins (as generations).
+/// With rungs the slots get the search's next trials (<see cref="SteadyStateSearch.NextTrial"/>: ASHA's promotions
+/// before births), each a <see cref="GenomeActor"/> with a <see cref="RungBudget"/> that prefers the node holding the
+/// genome's checkpoint; promotions are journaled facts too, so a resume sends exactly the trials without a result.
+/// A genome's checkpoints are dropped on every node once it is fully trained or stopped, the rest at the end.
 /// </summary>
 public sealed class SteadyStateActor : RunActor
 {
+    /// <summary>A steady-state run keeps its checkpoints as one generation's: promotions go on all run long.
+    /// </summary>
+    const int CheckpointGeneration = 0;
+
     SteadyStateSearch _state = null!;
-    int _inFlight;          // children being evaluated
     int _journaledFacts;    // facts of the search handed to the journal
     int _publishedRounds;   // rounds reported to the listeners
     bool _finishing;
@@ -72,37 +79,59 @@ public sealed class SteadyStateActor : RunActor
         _publishedRounds = _state.History.Count;
         Publish(new RunResumed(_state.Round, Journaled.Facts.ToArray(), _state.History.ToArray(), RunStep.Round));
         if (!_state.IsFinished) PublishRoundStarted();
-        foreach (var genome in _state.PendingEvaluations) Send(genome);
+        if (Settings.Ga.Rungs is null)
+            foreach (var genome in _state.PendingEvaluations) Train(genome);
+        else
+            foreach (var trial in _state.PendingTrials) Train(trial);
         WriteFacts(_state.Round); // the rest of a transition whose write was cut short
         Self.Tell(Refill.Instance);
     }
 
+    /// <summary>A result (a restarted GenomeActor's repeat is ignored by the search). A rung result that ends its
+    /// genome's climb (the top rung, or stopped) lets every node drop the genome's checkpoint.</summary>
     void OnScored(GenomeScored scored)
     {
-        if (_state.Evaluated.ContainsKey(scored.Genome.Key)) return; // a restarted GenomeActor's repeat
-        _inFlight--;
         var round = _state.Round;
-        _state.RecordResult(scored.Genome, scored.Result);
+        var rung = scored.Rung is { } budget ? Settings.Ga.Rungs!.RungOf(budget.Epochs) : 0;
+        _state.RecordResult(scored.Genome, scored.Result, rung);
+        if (scored.Rung is not null && _state.Evaluated[scored.Genome.Key].Fitness is { Partial: false } final &&
+            final.Rung == rung)
+            Slots.Tell(new ToEveryNode(new DropCheckpoint(Settings.RunId, CheckpointGeneration, scored.Genome.Key)));
         WriteFacts(round);
         OnRefill();
     }
 
-    /// <summary>Breeds while slots (and the few waiting beside them) lack a child and the search allows one.</summary>
+    /// <summary>Starts trainings while slots (and the few waiting beside them) lack one and the search has one.
+    /// </summary>
     void OnRefill()
     {
-        while (_inFlight < TrainingsWanted && _state.CanBreed)
+        while (_state.Running < TrainingsWanted && StartNext())
         {
-            var child = _state.Breed();
-            if (child.Evaluate) Send(child.Genome);
         }
         WriteFacts(_state.Round);
     }
 
-    void Send(Genome genome)
+    /// <summary>Starts the search's next training (with rungs, its next trial; else the next child, which needs no
+    /// training when it is already evaluated); false when nothing can start now.</summary>
+    bool StartNext()
     {
-        _inFlight++;
-        Context.ActorOf(GenomeActor.Props(genome, Slots, Settings.Policy, Settings.Seed, Settings.RunId));
+        if (Settings.Ga.Rungs is not null)
+        {
+            if (_state.NextTrial() is not { } trial) return false;
+            Train(trial);
+            return true;
+        }
+        if (!_state.CanBreed) return false;
+        if (_state.Breed() is { Evaluate: true } child) Train(child.Genome);
+        return true;
     }
+
+    void Train(RungTrial trial) => Train(trial.Genome, new RungBudget(CheckpointGeneration, trial.Epochs),
+        TrainerNames.NodeOf(trial.FromTrainer));
+
+    void Train(Genome genome, RungBudget? rung = null, string? preferredNode = null) =>
+        Context.ActorOf(GenomeActor.Props(genome, Slots, Settings.Policy, Settings.Seed, Settings.RunId, rung: rung,
+            preferredNode: preferredNode));
 
     /// <summary>Journals the facts the search made since the last call, in order; results and closed rounds are
     /// reported once written, and the winner's retraining starts once the last fact is.</summary>
@@ -124,8 +153,7 @@ public sealed class SteadyStateActor : RunActor
         var written = 0;
         PersistAllAsync(facts.Select(f => RunJournal.From(f, round)), _ =>
         {
-            if (facts[written] is SteadyResult result)
-                Publish(new EvaluationRecorded(round, result.Genome, result.Result));
+            if (facts[written] is SteadyResult result) PublishResult(round, result);
             if (++written < facts.Length) return;
             foreach (var summary in closed)
             {
@@ -138,11 +166,22 @@ public sealed class SteadyStateActor : RunActor
         });
     }
 
-    /// <summary>The final evaluation starts as a command, after everything is journaled.</summary>
+    /// <summary>A result; with rungs first as the rung trial it is (<see cref="RungTrained"/>).</summary>
+    void PublishResult(int round, SteadyResult result)
+    {
+        if (Settings.Ga.Rungs is { Epochs: var epochs } && result.Result.Rung is { } rung)
+            Publish(new RungTrained(round, result.Genome, rung, epochs[rung], rung == 0 ? 0 : epochs[rung - 1],
+                result.Result, result.Result.StoppedBefore(epochs[rung])));
+        Publish(new EvaluationRecorded(round, result.Genome, result.Result));
+    }
+
+    /// <summary>The final evaluation starts as a command, after everything is journaled; no checkpoint is needed
+    /// any more.</summary>
     void FinishOnce()
     {
         if (_finishing) return;
         _finishing = true;
+        DropCheckpoints(before: int.MaxValue);
         Self.Tell(AllJournaled.Instance);
     }
 

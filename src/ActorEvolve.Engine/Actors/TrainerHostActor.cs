@@ -33,6 +33,11 @@ public sealed class TrainerHostActor : ReceiveActor
             foreach (var kept in RunFiles.OnNode(stateDirectory, m.RunId)?.Checkpoints.DropBefore(m.Generation) ?? [])
                 _log.Warning("Could not delete the checkpoints in {0} yet; the next generation tries again", kept);
         });
+        Receive<DropCheckpoint>(m =>
+        {
+            if (RunFiles.OnNode(stateDirectory, m.RunId)?.Checkpoints.Drop(m.Generation, m.Genome) is { } kept)
+                _log.Warning("Could not delete the checkpoint in {0}; the run's end tries again", kept);
+        });
     }
 
     /// <summary>A trainer that crashes holds nothing worth keeping: restart it; its GenomeActor retries the genome.

@@ -26,6 +26,7 @@ public sealed class TrainerProtocolSerializer : SerializerWithStringManifest
         ["slots-offered/1"] = typeof(SlotsOffered),
         ["training-progress/1"] = typeof(TrainingProgress),
         ["drop-checkpoints/1"] = typeof(DropCheckpoints),
+        ["drop-checkpoint/1"] = typeof(DropCheckpoint),
     };
 
     static readonly Dictionary<Type, string> ManifestsByType =

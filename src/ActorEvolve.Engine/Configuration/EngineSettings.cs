@@ -114,8 +114,8 @@ public sealed record EngineSettings(long Seed, string StateDirectory, GaSettings
         return ga.Kind("rungs") == SettingKind.Value && ga.String("rungs") == "auto";
     }
 
-    /// <summary><c>ga.rungs</c>: off, a list of epochs (the last the full budget) or auto, up to three rungs below
-    /// the full budget (<see cref="RungSettings.Auto"/>); <c>ga.reduction</c>: η.</summary>
+    /// <summary><c>ga.rungs</c>: off, a list of epochs (the last the full budget) or auto, Hyperband's geometric
+    /// ladder below the full budget (<see cref="RungSettings.Auto"/>); <c>ga.reduction</c>: η.</summary>
     static RungSettings? ReadRungs(SettingsReader ga, SettingsReader root)
     {
         if (ga.Kind("rungs") == SettingKind.List) return new RungSettings(ga.Ints("rungs"), ga.Int("reduction"));

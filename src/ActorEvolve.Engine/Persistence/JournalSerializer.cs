@@ -34,6 +34,7 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         ["child-born"] = typeof(RunJournal.ChildBorn),
         ["child-evaluated"] = typeof(RunJournal.ChildEvaluated),
         ["member-removed"] = typeof(RunJournal.MemberRemoved),
+        ["genome-promoted"] = typeof(RunJournal.GenomePromoted),
     };
 
     static readonly Dictionary<string, Type> TypesByManifest = TypesByName

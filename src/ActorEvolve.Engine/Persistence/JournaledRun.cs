@@ -56,6 +56,9 @@ public sealed class JournaledRun
             case RunJournal.MemberRemoved removed:
                 _steady.Add(new SteadyRemoval(removed.Birth, Genome.Parse(removed.Genome)));
                 break;
+            case RunJournal.GenomePromoted promoted:
+                _steady.Add(new SteadyPromotion(Genome.Parse(promoted.Genome), promoted.Rung));
+                break;
         }
     }
 

@@ -99,12 +99,18 @@ public static class RunJournal
     /// <summary>A steady-state population member left (<see cref="SteadyRemoval"/>).</summary>
     public sealed record MemberRemoved(int Birth, string Genome) : IRecord;
 
+    /// <summary>A steady-state rung run started a promotion (<see cref="SteadyPromotion"/>): which genome goes on
+    /// depends on the order results arrived in, so recovery replays it, and sends the promotions without a result
+    /// again.</summary>
+    public sealed record GenomePromoted(int Rung, string Genome) : IRecord;
+
     /// <summary>The journal record of a steady-state fact; <paramref name="round"/>: the run's round then.</summary>
     public static IRecord From(SteadyFact fact, int round) => fact switch
     {
         SteadyBirth b => new ChildBorn(b.Index, b.Genome.Key),
         SteadyResult r => new ChildEvaluated(FitnessRecorded.From(new RecordedFitness(round, r.Genome, r.Result))),
         SteadyRemoval x => new MemberRemoved(x.Birth, x.Genome.Key),
+        SteadyPromotion p => new GenomePromoted(p.Rung, p.Genome.Key),
         _ => throw new ArgumentOutOfRangeException(nameof(fact), fact, "not a steady-state fact"),
     };
 

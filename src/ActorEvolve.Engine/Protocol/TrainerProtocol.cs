@@ -22,6 +22,11 @@ public sealed record RungBudget(int Generation, int Epochs);
 /// no longer be promoted; delete them.</summary>
 public sealed record DropCheckpoints(string RunId, int Generation) : ITrainerMessage;
 
+/// <summary>Run → every trainer node: genome <paramref name="Genome"/>'s checkpoint of generation
+/// <paramref name="Generation"/> can no longer be promoted (a steady-state run's genome was fully trained or
+/// stopped); delete it.</summary>
+public sealed record DropCheckpoint(string RunId, int Generation, string Genome) : ITrainerMessage;
+
 /// <summary>Asks for the winner's retraining on all non-test data, its test score and, with
 /// <paramref name="SaveModel"/>, its model saved where the trainer's own node keeps the run's files (never a path
 /// from the wire).</summary>

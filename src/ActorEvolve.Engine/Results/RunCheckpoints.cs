@@ -18,6 +18,22 @@ public sealed class RunCheckpoints(string runDirectory)
         generation.ToString(CultureInfo.InvariantCulture),
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(genomeKey)))[..24]);
 
+    /// <summary>Deletes a genome's checkpoint of <paramref name="generation"/>, if this node holds one. Returns its
+    /// folder when it could not be deleted (a training still writing it), else null.</summary>
+    public string? Drop(int generation, string genomeKey)
+    {
+        var folder = For(generation, genomeKey);
+        try
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return folder;
+        }
+    }
+
     /// <summary>Deletes the checkpoints of generations before <paramref name="generation"/>. Returns the folders
     /// that could not be deleted (a training still writing one): the next drop tries again.</summary>
     public IReadOnlyList<string> DropBefore(int generation)
