@@ -121,6 +121,41 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
         }
     }
 
+    /// <summary>A steady-state search whose genomes are trained in <paramref name="rungs"/> (ASHA,
+    /// <see cref="SteadyStateSearch.NextTrial"/>) on <paramref name="slots"/> simulated slots: results arrive in the
+    /// order a cluster would return them, each trial taking its share of the genome's recorded seconds from the rung
+    /// below. Only fully trained genomes count as found; a genome counts as evaluated once, at its first rung.
+    /// </summary>
+    /// <param name="epochBudget">Instead of the configured births, breed on (up to ten times as many) until this many
+    /// epochs are spent.</param>
+    public SearchTrace EvolveSteadyStateWithRungs(GaSettings ga, long seed, int slots, Func<Genome, double> seconds,
+        RungSettings rungs, int? epochBudget = null)
+    {
+        var trace = new TraceRecorder(GridBest, nearBand);
+        var steady = ga with
+        {
+            Mode = GaMode.SteadyState, Rungs = rungs, BirthOrder = false,
+            Evaluations = epochBudget is null ? ga.Evaluations : ga.Births() * 10,
+        };
+        var state = new SteadyStateSearch(space, steady, seed);
+        var training = new PriorityQueue<(RungTrial Trial, RungOutcome Outcome), double>();
+        var now = 0.0;
+        while (true)
+        {
+            while (training.Count < slots && !(trace.Epochs >= epochBudget) && state.NextTrial() is { } trial)
+            {
+                var outcome = AtRung(trial);
+                training.Enqueue((trial, outcome), now + seconds(trial.Genome) * outcome.Share);
+            }
+            if (!training.TryDequeue(out var done, out now)) return trace.ToTrace();
+            trace.Spend(done.Outcome.Epochs);
+            state.RecordResult(done.Trial.Genome, done.Outcome.Result, done.Trial.Rung);
+            var kept = state.Evaluated[done.Trial.Genome.Key].Fitness;
+            trace.Add(kept.Partial ? kept with { Accuracy = 0 } : kept, now, trace.Epochs,
+                newGenome: done.Trial.Rung == 0);
+        }
+    }
+
     /// <summary>A rung trial's result, stopped (more epochs change nothing), the epochs it trained and its share of
     /// the genome's recorded training time. A genome that failed when the grid was recorded fails at once.</summary>
     sealed record RungOutcome(FitnessResult Result, bool Stopped, int Epochs, double Share);
@@ -134,8 +169,8 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
             "the grid has no learning curves (record one with actorevolve brute)");
         var score = LearningCurve.At(curve, trial.Epochs, patience);
         var epochs = score.Epochs - trial.FromEpochs;
-        return new RungOutcome(new FitnessResult(score.Accuracy, score.Loss, score.Epochs, 0, "replay"),
-            score.Stopped, epochs, epochs / (double)curve.Count);
+        return new RungOutcome(new FitnessResult(score.Accuracy, score.Loss, score.Epochs, 0, "replay",
+                Curve: curve.Take(score.Epochs).ToArray()), score.Stopped, epochs, epochs / (double)curve.Count);
     }
 
     /// <summary>A steady-state search on <paramref name="slots"/> simulated trainer slots: each evaluation takes its
@@ -226,10 +261,13 @@ public sealed class ReplayBench(SearchSpace space, Func<Genome, FitnessResult> f
 
         /// <param name="at">When the training ended, in simulated seconds.</param>
         /// <param name="epochsAt">The epochs spent by then.</param>
-        public void Add(FitnessResult result, double at, int epochsAt)
+        /// <param name="newGenome">False: a genome already counted trained further (a promotion).</param>
+        public void Add(FitnessResult result, double at, int epochsAt, bool newGenome = true)
         {
             var score = result.Failed ? 0 : result.Accuracy;
-            _bestSoFar.Add(Math.Max(score, _bestSoFar.Count > 0 ? _bestSoFar[^1] : 0));
+            var best = Math.Max(score, _bestSoFar.Count > 0 ? _bestSoFar[^1] : 0);
+            if (newGenome) _bestSoFar.Add(best);
+            else _bestSoFar[^1] = best;
             if (score >= gridBest)
             {
                 _toBest ??= _bestSoFar.Count;

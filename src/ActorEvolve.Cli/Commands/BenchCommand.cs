@@ -370,13 +370,22 @@ public static class BenchCommand
             // With rungs: the configured generations, and as many epochs per seed as the configured GA spent.
             var rungName = rungSettings is { } shown
                 ? $"rungs {string.Join("/", shown.Epochs)} epochs, η = {shown.Reduction} ({slotCount})" : "";
-            MethodTraces WithRungs(string name, Func<int, int?> budget) => new(name, [
-                .. Enumerable.Range(1, parse.GetValue(seeds)).Select(s => bench.EvolveWithRungs(engine.Ga, s,
-                    parse.GetValue(slots), seconds, rungSettings!, budget(s)))]);
+            // With --steady-state also in steady state (ASHA: promotions as soon as due, no generation barrier).
+            MethodTraces WithRungs(string name, Func<int, int?> budget, bool steadyState = false) => new(name, [
+                .. Enumerable.Range(1, parse.GetValue(seeds)).Select(s => steadyState
+                    ? bench.EvolveSteadyStateWithRungs(engine.Ga, s, parse.GetValue(slots), seconds, rungSettings!,
+                        budget(s))
+                    : bench.EvolveWithRungs(engine.Ga, s, parse.GetValue(slots), seconds, rungSettings!, budget(s)))]);
+            int? AsManyEpochs(int seed) => plain[0].Traces[seed - 1].Epochs;
             MethodTraces[] gas = rungSettings is null ? plain : [
                 .. plain,
                 WithRungs($"GA as configured, {rungName}", _ => null),
-                WithRungs($"GA, {rungName}, as many epochs", s => plain[0].Traces[s - 1].Epochs),
+                WithRungs($"GA, {rungName}, as many epochs", AsManyEpochs),
+                .. parse.GetValue(steady) ? new[]
+                {
+                    WithRungs($"steady-state ASHA, {rungName}", _ => null, steadyState: true),
+                    WithRungs($"steady-state ASHA, {rungName}, as many epochs", AsManyEpochs, steadyState: true),
+                } : [],
             ];
             // Random search gets, per seed, as many evaluations as the most spending GA: never the smaller budget.
             // Not counting rungs: their partial trainings would buy it more full trainings than any GA spent.

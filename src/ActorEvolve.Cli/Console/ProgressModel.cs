@@ -115,9 +115,9 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
         {
             if (Rungs is not { } rungs) return ([], null);
             var generations = _history.Select(h => (h.Generation, Tally: RungTally.Of(rungs,
-                    _evaluations.Where(e => e.Generation == h.Generation).Select(e => e.Result))))
+                    _evaluations.Where(e => e.Generation == h.Generation).Select(e => (e.Genome.Key, e.Result)))))
                 .Where(g => g.Tally is not null).Select(g => (g.Generation, g.Tally!)).ToArray();
-            return (generations, RungTally.Of(rungs, _evaluations.Select(e => e.Result)));
+            return (generations, RungTally.Of(rungs, _evaluations.Select(e => (e.Genome.Key, e.Result))));
         }
     }
 

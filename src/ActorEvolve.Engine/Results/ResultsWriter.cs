@@ -134,7 +134,10 @@ public sealed class RunFolderWriter
     IReadOnlyList<string> Row(RecordedFitness f) =>
         RunFiles.Row(_settings.Space, f.Generation, f.Genome, f.Result, rungs: _settings.Ga.Rungs is not null);
 
-    IReadOnlyList<ScoredGenome> Evaluated => _recorded.Select(f => new ScoredGenome(f.Genome, f.Result)).ToArray();
+    /// <summary>Each genome's latest result (a steady-state rung run records a result per rung a genome reached).
+    /// </summary>
+    IReadOnlyList<ScoredGenome> Evaluated => RungTally.Latest(_recorded, f => f.Genome.Key)
+        .Select(f => new ScoredGenome(f.Genome, f.Result)).ToArray();
 
     /// <param name="top">Best first; by default every evaluation so far, ranked.</param>
     /// <param name="front">The finished run's front with its test scores; by default the front so far, untested.
@@ -151,7 +154,7 @@ public sealed class RunFolderWriter
             ? Path.GetFileName(path) : null;
         _files.WriteSummary(new RunSummary(_settings.RunId, status, _settings.Seed, _started, finished,
             ((finished ?? DateTimeOffset.UtcNow) - _started).TotalSeconds, _config,
-            _settings.Space.Genes.Select(g => g.Describe()).ToArray(), _recorded.Count,
+            _settings.Space.Genes.Select(g => g.Describe()).ToArray(), evaluated.Count,
             best is null ? null : Report(best),
             tested?.Accuracy, tested?.ValidationLoss, model,
             Generations(), ranked.DistinctBy(t => t.Genome.Key).Take(10).Select(Report).ToArray())
@@ -160,7 +163,7 @@ public sealed class RunFolderWriter
             {
                 TestAccuracy = m.Test is { Failed: false } tested ? tested.Accuracy : null,
             }).ToArray(),
-            Rungs = _settings.Ga.Rungs is { } rungs && RungTally.Of(rungs, _recorded.Select(f => f.Result)) is { } all
+            Rungs = _settings.Ga.Rungs is { } rungs && RungTally.Of(rungs, Keyed(_recorded)) is { } all
                 ? new RungsReport(rungs.Epochs, rungs.Reduction, all) : null,
         });
     }
@@ -170,8 +173,11 @@ public sealed class RunFolderWriter
     IReadOnlyList<GenerationReport> Generations() => _settings.Ga.Rungs is not { } rungs ? _generations
         : _generations.Select(g => g with
         {
-            Rungs = RungTally.Of(rungs, _recorded.Where(f => f.Generation == g.Generation).Select(f => f.Result)),
+            Rungs = RungTally.Of(rungs, Keyed(_recorded.Where(f => f.Generation == g.Generation))),
         }).ToList();
+
+    static IEnumerable<(string, FitnessResult)> Keyed(IEnumerable<RecordedFitness> facts) =>
+        facts.Select(f => (f.Genome.Key, f.Result));
 
     static GenerationReport Report(GenerationSummary s) =>
         new(s.Generation, s.Best, s.Mean, s.Worst, s.Trained, s.Cached, s.Failed);

@@ -24,15 +24,23 @@ public sealed record RungTally(IReadOnlyList<int> Reached, int Partial, int Epoc
 
     /// <summary>The tally of the children among <paramref name="results"/> that went through rungs (those with a
     /// <see cref="FitnessResult.Rung"/>); null when none did.</summary>
-    public static RungTally? Of(RungSettings rungs, IEnumerable<FitnessResult> results)
+    /// <param name="results">Results in the order they came, with their genome's key: a genome's last result says
+    /// how far it got, and every result what it trained (in a steady-state rung run each rung trial's result is
+    /// recorded, a promotion's superseding the genome's earlier ones).</param>
+    public static RungTally? Of(RungSettings rungs, IEnumerable<(string Genome, FitnessResult Result)> results)
     {
-        var children = results.Where(r => r.Rung is not null).ToArray();
+        var measured = results.Where(r => r.Result.Rung is not null).ToArray();
+        var children = Latest(measured, r => r.Genome).Select(r => r.Result).ToArray();
         if (children.Length == 0) return null;
         return new RungTally(
             Enumerable.Range(0, rungs.Count).Select(rung => children.Count(r => r.Rung >= rung)).ToArray(),
-            children.Count(r => r.Partial), children.Sum(r => r.EpochsSince(0)),
+            children.Count(r => r.Partial), measured.Sum(r => r.Result.EpochsSince(0)),
             children.Sum(r => r.Partial ? rungs.Epochs[^1] : r.EpochsReached));
     }
+
+    /// <summary>Each genome's last item, in the order genomes first came.</summary>
+    public static IEnumerable<T> Latest<T>(IEnumerable<T> items, Func<T, string> genome) =>
+        items.GroupBy(genome, StringComparer.Ordinal).Select(g => g.Last());
 }
 
 /// <summary>summary.json's <c>rungs</c> for a rung run: its rungs as configured and the tally over every child.
