@@ -21,6 +21,8 @@ public static class PlainLines
             RungTrained t =>
                 $"  rung {t.Rung}    {t.Genome.Key}  {Score(t.Result, objective)}  epochs {t.FromEpochs}-{t.Epochs}" +
                 $"{(t.Stopped ? " (stopped)" : "")}  {t.Result.Seconds:F1}s  on {t.Result.Trainer}",
+            // A steady-state rung run's result is its trial's, already on the rung line.
+            EvaluationRecorded { Result.Rung: not null } when model.Step == RunStep.Round => null,
             EvaluationRecorded r when r.Result.Failed =>
                 $"  failed    {r.Genome.Key}  ({r.Result.FailureReason})",
             EvaluationRecorded r =>

@@ -30,6 +30,7 @@ public sealed class SteadyStateActor : RunActor
     int _journaledFacts;    // facts of the search handed to the journal
     int _publishedRounds;   // rounds reported to the listeners
     bool _finishing;
+    int _writing;           // batches of facts handed to the journal and not yet reported
 
     sealed class Refill
     {
@@ -77,13 +78,13 @@ public sealed class SteadyStateActor : RunActor
         }
         _journaledFacts = Journaled.SteadyFacts;
         _publishedRounds = _state.History.Count;
-        Publish(new RunResumed(_state.Round, Journaled.Facts.ToArray(), _state.History.ToArray(), RunStep.Round));
-        if (!_state.IsFinished) PublishRoundStarted();
+        Publish(new RunResumed(Round, Journaled.Facts.ToArray(), _state.History.ToArray(), RunStep.Round));
+        if (_state.Round < _state.Rounds) PublishRoundStarted();
         if (Settings.Ga.Rungs is null)
             foreach (var genome in _state.PendingEvaluations) Train(genome);
         else
             foreach (var trial in _state.PendingTrials) Train(trial);
-        WriteFacts(_state.Round); // the rest of a transition whose write was cut short
+        WriteFacts(Round); // the rest of a transition whose write was cut short
         Self.Tell(Refill.Instance);
     }
 
@@ -91,7 +92,7 @@ public sealed class SteadyStateActor : RunActor
     /// genome's climb (the top rung, or stopped) lets every node drop the genome's checkpoint.</summary>
     void OnScored(GenomeScored scored)
     {
-        var round = _state.Round;
+        var round = Round;
         var rung = scored.Rung is { } budget ? Settings.Ga.Rungs!.RungOf(budget.Epochs) : 0;
         _state.RecordResult(scored.Genome, scored.Result, rung);
         if (scored.Rung is not null && _state.Evaluated[scored.Genome.Key].Fitness is { Partial: false } final &&
@@ -108,7 +109,7 @@ public sealed class SteadyStateActor : RunActor
         while (_state.Running < TrainingsWanted && StartNext())
         {
         }
-        WriteFacts(_state.Round);
+        WriteFacts(Round);
     }
 
     /// <summary>Starts the search's next training (with rungs, its next trial; else the next child, which needs no
@@ -140,7 +141,7 @@ public sealed class SteadyStateActor : RunActor
         var facts = _state.Facts.Skip(_journaledFacts).ToArray();
         if (facts.Length == 0)
         {
-            if (_state.IsFinished) FinishOnce();
+            if (_state.IsFinished && _writing == 0) FinishOnce(); // else the last batch's report starts it
             return;
         }
         _journaledFacts = _state.Facts.Count;
@@ -150,18 +151,21 @@ public sealed class SteadyStateActor : RunActor
         // share of the coordinator's CPU per evaluation.
         var ranked = closed.Length > 0 ? _state.RankedPopulation : [];
         var finished = _state.IsFinished;
+        var roundsLeft = _state.Round < _state.Rounds; // with rungs, promotions go on after the last round
         var written = 0;
+        _writing++;
         PersistAllAsync(facts.Select(f => RunJournal.From(f, round)), _ =>
         {
             if (facts[written] is SteadyResult result) PublishResult(round, result);
             if (++written < facts.Length) return;
+            _writing--;
             foreach (var summary in closed)
             {
                 Publish(new GenerationCompleted(summary, ranked, DateTimeOffset.UtcNow, RunStep.Round));
                 Log.Info("Round {0}: best {1:P2} mean {2:P2} ({3})", summary.Generation, summary.Best, summary.Mean,
                     summary.BestGenome);
             }
-            if (closed.Length > 0 && !finished) PublishRoundStarted();
+            if (closed.Length > 0 && roundsLeft) PublishRoundStarted();
             if (finished) FinishOnce();
         });
     }
@@ -184,6 +188,10 @@ public sealed class SteadyStateActor : RunActor
         DropCheckpoints(before: int.MaxValue);
         Self.Tell(AllJournaled.Instance);
     }
+
+    /// <summary>The round results count in: with rungs, promotions after the last birth joined count in the last.
+    /// </summary>
+    int Round => Math.Min(_state.Round, _state.Rounds - 1);
 
     void PublishRoundStarted()
     {
