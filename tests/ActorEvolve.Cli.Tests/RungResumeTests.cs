@@ -4,9 +4,9 @@ using ActorEvolve.Engine.Persistence;
 
 namespace ActorEvolve.Cli.Tests;
 
-/// <summary>A run with rungs (successive halving per generation) killed with SIGKILL and resumed, as in
-/// <see cref="ResumeTests"/>: the real CLI on the recorded grid with learning curves, a table delay so that kills land
-/// while rung trials train.</summary>
+/// <summary>Runs with rungs (successive halving per generation, and ASHA in steady state) killed with SIGKILL and
+/// resumed, as in <see cref="ResumeTests"/>: the real CLI on the recorded grid with learning curves, a table delay so
+/// that kills land while rung trials train.</summary>
 public sealed partial class RungResumeTests : IDisposable
 {
     readonly CliProcess _cli = new();
@@ -15,18 +15,24 @@ public sealed partial class RungResumeTests : IDisposable
 
     const int Generations = 5;
 
+    /// <summary>A steady-state run's births.</summary>
+    const int Births = 36;
+
     /// <summary>Rungs of 3 and 9 epochs, η = 3; a whole recorded training waits 900 ms, so a first rung 300 ms and a
-    /// promotion from it 600 ms.</summary>
-    string[] RungSearch(string runId, params string[] extra)
+    /// promotion from it 600 ms. <paramref name="steady"/>: ASHA in steady state, 36 births of distinct genomes.
+    /// </summary>
+    string[] RungSearch(string runId, bool steady, params string[] extra)
     {
         var grid = Path.Combine(_cli.WorkDir, "curves.csv");
         File.Copy(Path.Combine(AppContext.BaseDirectory, "grids", "fashion-mnist-curves.csv"), grid, overwrite: true);
         return
         [
-            "search", "--fitness", $"table:{grid}", "--config", _cli.Write("rungs.conf", """
+            "search", "--fitness", $"table:{grid}", "--config", _cli.Write("rungs.conf", $$"""
                 actorevolve.table-delay = 900ms
                 actorevolve.table-patience = 2
                 actorevolve.ga { rungs = [3, 9], reduction = 3 }
+                {{(steady ? $"actorevolve.ga {{ mode = steady-state, evaluations = {Births}, " +
+                            "initial-population = grid }" : "")}}
                 """),
             "--population", "12", "--generations", $"{Generations}", "--seed", "9", "--slots", "2", "--run-id", runId,
             .. extra,
@@ -40,7 +46,7 @@ public sealed partial class RungResumeTests : IDisposable
         .Select(cells => string.Join(",", [.. cells.Take(9), .. cells.TakeLast(2)])).Order().ToArray();
 
     /// <summary>The rung trials a process's plain output reports, each as (generation, genome, rung): a trial's line
-    /// is printed only once the trial is journaled.</summary>
+    /// is printed only once the trial is journaled. A steady-state run's generation is −1 throughout.</summary>
     static List<(int Generation, string Genome, int Rung)> RungLines(string output)
     {
         var trials = new List<(int, string, int)>();
@@ -61,14 +67,63 @@ public sealed partial class RungResumeTests : IDisposable
     [GeneratedRegex(@"^  rung (\d+) +(\S+)  ")]
     private static partial Regex RungLine();
 
-    /// <summary>The rung trials the journal holds for the run's generations not yet settled when it was read.</summary>
+    /// <summary>The rung trials the journal holds: for the run's generations not yet settled when it was read, or a
+    /// steady-state run's rung results (generation −1, as <see cref="RungLines"/> reads them).</summary>
     static async Task<HashSet<(int Generation, string Genome, int Rung)>> JournaledTrials(string runId,
-        JournalSettings journal)
+        JournalSettings journal, bool steady = false)
     {
         await using var reader = JournalReader.Open(HoconLoader.Load(), journal);
         var run = await reader.ReadAsync(runId);
-        return Enumerable.Range(0, Generations).SelectMany(run.RungTrials)
-            .Select(t => (t.Fitness.Generation, t.Fitness.Genome, t.Rung)).ToHashSet();
+        return steady
+            ? run.Facts.Where(f => f.Result.Rung is not null).Select(f => (-1, f.Genome.Key, f.Result.Rung!.Value))
+                .ToHashSet()
+            : Enumerable.Range(0, Generations).SelectMany(run.RungTrials)
+                .Select(t => (t.Fitness.Generation, t.Fitness.Genome, t.Rung)).ToHashSet();
+    }
+
+    /// <summary>Runs <paramref name="id"/>, killed after <paramref name="first"/>'s lines and then resumed and killed
+    /// after each of <paramref name="kills"/>, then resumed to its end; asserts that no trial journaled before a kill
+    /// (its line printed, or found in the journal after the kill) is trained again by a later process, and none is
+    /// reported twice by one process. Returns every trial journaled.</summary>
+    async Task<HashSet<(int, string, int)>> KilledAndResumed(string id, bool steady, string[] journalFlag,
+        JournalSettings journal, (Func<string, bool> After, int Times) first,
+        params (Func<string, bool> After, int Times)[] kills)
+    {
+        var outputs = new List<string>
+            { _cli.RunAndKill(first.After, first.Times, RungSearch(id, steady, journalFlag)) };
+        var journaledAtKill = new List<HashSet<(int, string, int)>> { await JournaledTrials(id, journal, steady) };
+        foreach (var (after, times) in kills)
+        {
+            outputs.Add(_cli.RunAndKill(after, times, ["resume", id, .. journalFlag]));
+            journaledAtKill.Add(await JournaledTrials(id, journal, steady));
+        }
+        var resumed = _cli.Run(["resume", id, .. journalFlag]);
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        outputs.Add(resumed.Stdout);
+
+        var journaled = new HashSet<(int, string, int)>();
+        foreach (var (output, process) in outputs.Select((o, i) => (o, i)))
+        {
+            var trials = RungLines(output);
+            Assert.Equal(trials.Count, trials.Distinct().Count());
+            Assert.DoesNotContain(trials, journaled.Contains);
+            if (process > 0) Assert.Contains("evaluations recovered from the journal, none will be repeated", output);
+            journaled.UnionWith(trials);
+            if (process < journaledAtKill.Count) journaled.UnionWith(journaledAtKill[process]);
+        }
+        Assert.Contains(journaledAtKill, trials => trials.Count > 0); // a kill found trials to check
+        return journaled;
+    }
+
+    /// <summary>The run's id and journal: <paramref name="local"/> in SQLite, or a fresh id in PostgreSQL (a database
+    /// outlives the test), skipped without a server.</summary>
+    (string Id, string[] Flag, JournalSettings Journal) RunIn(bool postgres, string local)
+    {
+        var url = Environment.GetEnvironmentVariable("ACTOREVOLVE_TEST_POSTGRES");
+        Skip.If(postgres && url is null, "no PostgreSQL server: set ACTOREVOLVE_TEST_POSTGRES (as .ci/run does)");
+        var runs = Path.Combine(_cli.WorkDir, "runs");
+        return postgres ? ($"pg-{local}-{Guid.NewGuid():N}", ["--journal", url!], JournalSettings.From(url!, runs))
+            : (local, [], JournalSettings.From("", runs));
     }
 
     [Fact]
@@ -84,7 +139,7 @@ public sealed partial class RungResumeTests : IDisposable
         Assert.Contains("actorevolve.table-max-epochs = 9", File.ReadAllLines(Path.Combine(run, "run.conf")));
         var resumed = _cli.Run("resume", "auto");
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
-        // Up to three rungs ending at the full budget (as for the MLP's max-epochs): 9 / 3², 9 / 3 and 9.
+        // Hyperband's ladder ending at the full budget (as for the MLP's max-epochs): 9 / 3², 9 / 3 and 9.
         Assert.Equal([1, 3, 9], ResumeTests.Summary(run).GetProperty("rungs").GetProperty("epochs").EnumerateArray()
             .Select(e => e.GetInt32()));
         Assert.Equal("completed", ResumeTests.Summary(run).GetProperty("status").GetString());
@@ -104,49 +159,18 @@ public sealed partial class RungResumeTests : IDisposable
     public async Task Killed_mid_rung_and_resumed_a_rung_run_ends_as_if_never_interrupted_and_trains_no_rung_twice(
         bool postgres)
     {
-        var url = Environment.GetEnvironmentVariable("ACTOREVOLVE_TEST_POSTGRES");
-        Skip.If(postgres && url is null, "no PostgreSQL server: set ACTOREVOLVE_TEST_POSTGRES (as .ci/run does)");
-        var id = postgres ? $"pg-rungs-{Guid.NewGuid():N}" : "crashed"; // a database outlives this test
-        string[] journalFlag = postgres ? ["--journal", url!] : [];
-        var journal = JournalSettings.From(postgres ? url! : "", Path.Combine(_cli.WorkDir, "runs"));
+        var (id, journalFlag, journal) = RunIn(postgres, "crashed");
 
-        var reference = _cli.Run(RungSearch("reference"));
+        var reference = _cli.Run(RungSearch("reference", steady: false));
         Assert.True(reference.ExitCode == 0, reference.Stderr);
 
         // Killed four times: after a few first rungs of generation 1, after its first promotion (mid-rung, with a
         // checkpoint to continue from), right after generation 3 ended, and mid-rung in the last generation.
         var inLastGeneration = false;
-        var kills = new (Func<string, bool> After, int Times)[]
-        {
+        await KilledAndResumed(id, steady: false, journalFlag, journal, (l => l.StartsWith("  rung 0 "), 4),
             (l => l.StartsWith("  rung 1 "), 1),
             (l => l.StartsWith("generation 3 done"), 1),
-            (l => (inLastGeneration |= l.StartsWith($"generation {Generations}/")) && l.StartsWith("  rung "), 2),
-        };
-        var outputs = new List<string>
-            { _cli.RunAndKill(l => l.StartsWith("  rung 0 "), 4, RungSearch(id, journalFlag)) };
-        var journaledAtKill = new List<HashSet<(int, string, int)>> { await JournaledTrials(id, journal) };
-        foreach (var (after, times) in kills)
-        {
-            outputs.Add(_cli.RunAndKill(after, times, ["resume", id, .. journalFlag]));
-            journaledAtKill.Add(await JournaledTrials(id, journal));
-        }
-        var resumed = _cli.Run(["resume", id, .. journalFlag]);
-        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
-        outputs.Add(resumed.Stdout);
-
-        // No trial journaled before a kill (its line printed, or found in the journal after the kill) is trained
-        // again by a later process, and none is reported twice by one process.
-        Assert.Contains(journaledAtKill, trials => trials.Count > 0); // a kill found unsettled rungs to check
-        var journaled = new HashSet<(int, string, int)>();
-        foreach (var (output, process) in outputs.Select((o, i) => (o, i)))
-        {
-            var trials = RungLines(output);
-            Assert.Equal(trials.Count, trials.Distinct().Count());
-            Assert.DoesNotContain(trials, journaled.Contains);
-            if (process > 0) Assert.Contains("evaluations recovered from the journal, none will be repeated", output);
-            journaled.UnionWith(trials);
-            if (process < journaledAtKill.Count) journaled.UnionWith(journaledAtKill[process]);
-        }
+            (l => (inLastGeneration |= l.StartsWith($"generation {Generations}/")) && l.StartsWith("  rung "), 2));
 
         var (expected, actual) =
             (Path.Combine(_cli.WorkDir, "runs", "reference"), Path.Combine(_cli.WorkDir, "runs", id));
@@ -162,5 +186,37 @@ public sealed partial class RungResumeTests : IDisposable
         // process need not happen in another).
         Assert.Equal(RungOutcome(expected), RungOutcome(actual));
         Assert.Equal("completed", ResumeTests.Summary(actual).GetProperty("status").GetString());
+    }
+
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Killed_mid_rung_and_resumed_a_steady_state_rung_run_trains_no_rung_twice_and_ends_complete(
+        bool postgres)
+    {
+        var (id, journalFlag, journal) = RunIn(postgres, "steady");
+
+        // Which genomes ASHA promotes depends on arrival order: the run is checked against its own journal. Killed
+        // four times: after a few first rungs, after a promotion came back (others pending, with checkpoints to go
+        // on from), right after round 2 ended, and in the last round.
+        var journaled = await KilledAndResumed(id, steady: true, journalFlag, journal,
+            (l => l.StartsWith("  rung 0 "), 4),
+            (l => l.StartsWith("  rung 1 "), 1),
+            (l => l.StartsWith("round 2 done"), 1),
+            (l => l.StartsWith("  rung 1 "), 3));
+        Assert.Contains(journaled, t => t.Item3 == 1); // promotions came back across the kills
+
+        // Every birth trained its first rung once; results.csv holds each trial's result once; the winner is fully
+        // trained; no checkpoint is left behind.
+        var run = Path.Combine(_cli.WorkDir, "runs", id);
+        var all = await JournaledTrials(id, journal, steady: true);
+        Assert.Equal(Births, all.Count(t => t.Rung == 0));
+        Assert.Equal(all.Count, File.ReadAllLines(Path.Combine(run, "results.csv")).Length - 1);
+        var summary = ResumeTests.Summary(run);
+        Assert.Equal("completed", summary.GetProperty("status").GetString());
+        Assert.Equal(Births, summary.GetProperty("evaluations").GetInt32());
+        Assert.False(summary.GetProperty("best").TryGetProperty("partial", out _)); // written only when partial
+        Assert.Equal(Births, summary.GetProperty("rungs").GetProperty("total").GetProperty("reached")[0].GetInt32());
+        Assert.False(Directory.Exists(Path.Combine(run, "checkpoints")));
     }
 }
