@@ -67,14 +67,19 @@ public sealed class AsyncHalving(RungSettings rungs)
 
     /// <summary>Records a genome's result at <paramref name="rung"/>: its first rung, or the promotion it was
     /// started on. Returns the result as a rung run keeps it: measured at that rung, partial when the genome may
-    /// still go further (below the top rung, not stopped).</summary>
+    /// still go further (below the top rung, not stopped), with the epochs this trial trained (as the fitness says,
+    /// else from the rung below).</summary>
     public FitnessResult Record(Genome genome, int rung, FitnessResult result)
     {
         var key = genome.Key;
         if (Measured(key) != rung || (rung > 0 && !(_promoting.Remove(key, out var trial) && trial.Rung == rung)))
             throw new InvalidOperationException($"{key} is not training rung {rung}");
         var stopped = result.StoppedBefore(Rungs.Epochs[rung]);
-        var kept = result with { Rung = rung, Partial = rung < Rungs.Count - 1 && !stopped };
+        var kept = result with
+        {
+            Rung = rung, Partial = rung < Rungs.Count - 1 && !stopped,
+            EpochsTrained = result.EpochsSince(rung == 0 ? 0 : Rungs.Epochs[rung - 1]),
+        };
         if (rung == 0) _outcomes[key] = [];
         _outcomes[key].Add(new Outcome(kept, stopped));
         var scored = new ScoredGenome(genome, kept);
