@@ -32,10 +32,10 @@ public sealed record EvaluationRecorded(int Generation, Genome Genome, FitnessRe
 
 /// <summary>A run with rungs (<see cref="SuccessiveHalving"/>): one trial came back, journaled. The genome trained
 /// from epoch <paramref name="FromEpochs"/> (its checkpoint at the rung below; 0: from scratch, e.g. after its
-/// checkpoint was lost) up to
-/// <paramref name="Epochs"/>, rung <paramref name="Rung"/>'s budget; <paramref name="Stopped"/>: its training ended
-/// there on its own (early stopping, or a failure), so it goes no further. The generation's final results follow as
-/// <see cref="EvaluationRecorded"/> once its rungs are settled.</summary>
+/// checkpoint was lost) up to <paramref name="Epochs"/>, rung <paramref name="Rung"/>'s budget;
+/// <paramref name="Stopped"/>: its training ended there on its own (early stopping, or a failure), so it goes no
+/// further. The generation's final results follow as <see cref="EvaluationRecorded"/> once its rungs are settled.
+/// </summary>
 public sealed record RungTrained(int Generation, Genome Genome, int Rung, int Epochs, int FromEpochs,
     FitnessResult Result, bool Stopped) : RunEvent
 {
