@@ -218,7 +218,10 @@ public static class ClusterBench
 
     public static void Print(IAnsiConsole console, IReadOnlyList<Result> results)
     {
-        static string Seconds(double? s) => s is { } v ? $"{v:F2} s" : "-";
+        static string Seconds(double? s) => s switch
+        {
+            null => "-", double.PositiveInfinity => "never", var v => $"{v:F2} s",
+        };
         static string Mode(Result r) => (r.Setup.Mode == GaMode.SteadyState ? "steady" : "gener.") +
             (r.Setup.Rungs is { } rungs ? $", rungs {string.Join("/", rungs.Epochs)} η {rungs.Reduction}" : "");
         // A rung run's own figures, at the end: without rungs they say nothing new.

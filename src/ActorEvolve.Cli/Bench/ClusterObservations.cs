@@ -7,7 +7,7 @@ namespace ActorEvolve.Cli.Bench;
 
 /// <summary>What the coordinator of <c>bench cluster</c> saw, timestamped as it saw it, and the figures made of it.
 /// </summary>
-sealed class ClusterObservations
+public sealed class ClusterObservations
 {
     public readonly ConcurrentDictionary<string, DateTimeOffset> NodeUp = new();
     public readonly ConcurrentDictionary<string, DateTimeOffset> NodeGone = new();
@@ -50,21 +50,21 @@ sealed class ClusterObservations
     public IEnumerable<string> NodesUpAfter(DateTimeOffset at) =>
         NodeUp.Where(n => n.Value > at).Select(n => n.Key);
 
-    /// <summary>The slowest of these nodes from its MemberUp to its first evaluation starting; from the next
-    /// window's start if no genome waited for a slot when it came up (a generation's tail, or the lost genomes of
-    /// killed nodes waiting for the failure detector: <see cref="MeasuredWindows"/>).</summary>
+    /// <summary>The slowest of these nodes: of the time from its MemberUp to its first evaluation starting, the part
+    /// in which genomes waited for a slot (a generation's tail does not count, nor the lost genomes of killed nodes
+    /// waiting for the failure detector). Never negative: a joiner that came up in a generation's tail and trained in
+    /// the generation in which nodes died used to be measured from the next measured window's start.</summary>
     public double? JoinToFirstEvaluation(IEnumerable<string> joined, DateTimeOffset? killedAt)
     {
-        var windows = MeasuredWindows(killedAt);
+        var windows = Waiting(killedAt, withDeathGeneration: true);
         var times = joined.Select(node =>
         {
-            var up = NodeUp[node];
-            var from = windows.Any(w => w.From <= up && up <= w.To) ? up
-                : windows.Select(w => w.From).Where(f => f > up).DefaultIfEmpty(up).Min();
-            return Started.Where(s => NodeOf(s.Trainer) == node).Select(s => s.At)
-                .DefaultIfEmpty(DateTimeOffset.MaxValue).Min() - from;
+            var (up, first) = (NodeUp[node], Started.Where(s => NodeOf(s.Trainer) == node).Select(s => s.At)
+                .DefaultIfEmpty(DateTimeOffset.MaxValue).Min());
+            return first == DateTimeOffset.MaxValue ? double.PositiveInfinity
+                : windows.Sum(w => Overlap(up, first, w.From, w.To));
         }).ToArray();
-        return times.Length == 0 ? null : times.Max().TotalSeconds;
+        return times.Length == 0 ? null : times.Max();
     }
 
     /// <summary>The end of the last evaluation of the run's generations (the winner's final training comes after).
@@ -100,9 +100,16 @@ sealed class ClusterObservations
     /// last evaluation. Left out: the generation in which nodes died, and the time from the death to the dead
     /// nodes' genomes starting elsewhere (they wait for the failure detector, not for a slot; a steady-state run's
     /// rounds go on meanwhile).</summary>
-    IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> MeasuredWindows(DateTimeOffset? killedAt)
+    IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> MeasuredWindows(DateTimeOffset? killedAt) =>
+        Waiting(killedAt, withDeathGeneration: false);
+
+    /// <summary>The waiting windows without the time from the death to the dead nodes' genomes starting elsewhere;
+    /// the generation in which nodes died whole or (<paramref name="withDeathGeneration"/> off) left out.</summary>
+    IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> Waiting(DateTimeOffset? killedAt,
+        bool withDeathGeneration)
     {
-        var windows = WaitingWindows().Where(w => !(killedAt is { } k && k >= w.From && k <= w.To))
+        var windows = WaitingWindows()
+            .Where(w => withDeathGeneration || !(killedAt is { } k && k >= w.From && k <= w.To))
             .Select(w => (w.From, w.To));
         if (killedAt is { } killed)
             windows = windows.SelectMany(w => Without(w, killed, killed.AddSeconds(DeathToElsewhere(killed) ?? 0)));
