@@ -1,3 +1,4 @@
+using Akka.Actor;
 using ActorEvolve.Cli.Bench;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
@@ -45,5 +46,30 @@ public sealed class ClusterObservationsTests
         var observations = Run();
         observations.NodeUp[Idle] = At(14);
         Assert.Equal(double.PositiveInfinity, observations.JoinToFirstEvaluation([Idle], At(21)));
+    }
+
+    /// <summary>A slot's reference as the coordinator holds it: only its path (node and slot name) is read.</summary>
+    sealed class SlotRef(string node, string slot) : MinimalActorRef
+    {
+        public override ActorPath Path { get; } = new RootActorPath(
+            new Address("akka.tcp", "actorevolve", node.Split(':')[0], int.Parse(node.Split(':')[1]))) / "user" / slot;
+        public override IActorRefProvider Provider => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public void A_genome_lost_with_its_node_after_its_round_settled_counts_as_lost_until_it_starts_elsewhere()
+    {
+        // Steady state: rounds close on results, so the round of a genome training on a node that dies closes
+        // without it (at 12 s here) before the failure detector flags the node (21 s); it starts again at 40 s.
+        var observations = Run();
+        var (victim, other) = (new SlotRef(Joiner, "c1"), new SlotRef(Stable, "c2"));
+        observations.NodeUp[Joiner] = At(0);
+        observations.NodeUp[Stable] = At(0);
+        observations.Attempts.Enqueue(new SlotAttempt(victim, "lost", 1, false, At(11)));
+        observations.Started.Enqueue(($"{Joiner}/c1", "lost", At(11)));
+        observations.NodeGone[Joiner] = At(21);
+        observations.Attempts.Enqueue(new SlotAttempt(other, "lost", 2, false, At(40)));
+        observations.Started.Enqueue(($"{Stable}/c2", "lost", At(40)));
+        Assert.Equal(20, observations.DeathToElsewhere(At(20))!.Value, precision: 6);
     }
 }

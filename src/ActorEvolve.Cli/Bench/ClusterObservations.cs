@@ -187,7 +187,10 @@ public sealed class ClusterObservations
             var from = u.Started!.Value;
             if (u.Answered is { } answered) return new Training(u.Slot, u.Genome, from, answered, false, false);
             var settled = Settled(from);
-            return NodeGone.TryGetValue(NodeOf(u.Slot), out var gone) && gone < settled
+            // Lost with its node: the node went away before the generation settled, or (a steady-state round
+            // settles without it) the genome started again after the node went away.
+            return NodeGone.TryGetValue(NodeOf(u.Slot), out var gone) && gone > from && (gone < settled ||
+                    Started.Any(s => s.Genome == u.Genome && s.At > gone))
                 ? new Training(u.Slot, u.Genome, from, gone, Lost: true, Cancelled: false)
                 : new Training(u.Slot, u.Genome, from, settled, Lost: false, Cancelled: true);
         }).ToArray();
