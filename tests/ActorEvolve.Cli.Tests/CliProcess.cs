@@ -21,9 +21,17 @@ public sealed class CliProcess : IDisposable
         public string[] StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    public Result Run(params string[] args)
+    public Result Run(params string[] args) => WaitFor(Start(args), args);
+
+    /// <summary>Runs the CLI with <c>--config &lt;(printf ...)</c> as bash passes it: a pipe in /dev/fd that is
+    /// empty once read.</summary>
+    public Result RunWithPipedConfig(string config, params string[] args) => WaitFor(Launch("bash", [
+        "-c", "config=$1; shift; exec dotnet \"$@\" --config <(printf '%s' \"$config\")",
+        "bash", config, Cli, .. args]), args);
+
+    Result WaitFor(Process started, string[] args)
     {
-        using var process = Start(args);
+        using var process = started;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
@@ -34,15 +42,17 @@ public sealed class CliProcess : IDisposable
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }
 
-    public Process Start(params string[] args)
+    public Process Start(params string[] args) => Launch("dotnet", [Cli, .. args]);
+
+    static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "actorevolve.dll");
+
+    Process Launch(string program, IEnumerable<string> arguments)
     {
-        var cli = Path.Combine(AppContext.BaseDirectory, "actorevolve.dll");
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = WorkDir, RedirectStandardOutput = true, RedirectStandardError = true,
         };
-        start.ArgumentList.Add(cli);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment["COLUMNS"] = "160";
         foreach (var (name, value) in Environment) start.Environment[name] = value;
         var process = Process.Start(start)!;

@@ -198,7 +198,7 @@ public static class BenchCommand
         command.SetAction(parse =>
         {
             if (parse.GetValue(evaluations) < 1) throw new UsageException("--evaluations must be at least 1");
-            var space = EngineSettings.From(HoconLoader.Load(parse.GetValue(SharedOptions.ConfigFile)?.FullName)).Space;
+            var space = EngineSettings.From(HoconLoader.LoadTexts(SharedOptions.UserConfigFiles(parse), null)).Space;
             var programs = ExecBench.DefaultPrograms.Concat((parse.GetValue(program) ?? []).Select(c => (c, c)));
             ExecBench.Print(AnsiConsole.Console, ExecBench.Run(space, programs, parse.GetValue(evaluations)).ToArray());
             return 0;
@@ -323,9 +323,10 @@ public static class BenchCommand
         };
         command.SetAction(parse =>
         {
-            var files = new[] { parse.GetValue(SharedOptions.ConfigFile), parse.GetValue(space) }
-                .OfType<FileInfo>().Select(f => f.FullName);
-            var config = HoconLoader.Load(files, []);
+            var spaceFiles = parse.GetValue(space) is { } spaceFile ? [HoconFile.Read(spaceFile.FullName)]
+                : Array.Empty<HoconFile>();
+            HoconFile[] files = [.. SharedOptions.UserConfigFiles(parse), .. spaceFiles];
+            var config = HoconLoader.LoadTexts(files, []);
             var engine = EngineSettings.From(config);
             if (engine.Space.Size is null) throw new UsageException(
                 "replay needs a finite search space (no float ranges)");

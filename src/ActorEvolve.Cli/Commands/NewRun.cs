@@ -77,12 +77,12 @@ public static class NewRun
     public static async Task<int> StartAsync(ParseResult parse, IEnumerable<string> commandOverrides,
         Func<EngineSettings, IEnumerable<string>> plan, string runIdPrefix, CancellationToken cancellation)
     {
-        var userFile = parse.GetValue(SharedOptions.ConfigFile)?.FullName;
+        var userFiles = SharedOptions.UserConfigFiles(parse);
         string[] overrides = [.. commandOverrides, .. Overrides(parse)];
-        var pinned = FitnessConfig.PinnedForResume(HoconLoader.Load(userFile, overrides)).ToArray();
-        var engine = EngineSettings.From(HoconLoader.Load(userFile, [.. overrides, .. pinned]));
+        var pinned = FitnessConfig.PinnedForResume(HoconLoader.LoadTexts(userFiles, overrides)).ToArray();
+        var engine = EngineSettings.From(HoconLoader.LoadTexts(userFiles, [.. overrides, .. pinned]));
         overrides = [.. overrides, .. plan(engine), .. pinned];
-        var config = HoconLoader.Load(userFile, overrides);
+        var config = HoconLoader.LoadTexts(userFiles, overrides);
         engine = EngineSettings.From(config);
 
         var runId = parse.GetValue(RunId) ?? $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{runIdPrefix}seed{engine.Seed}";
@@ -92,7 +92,7 @@ public static class NewRun
         var runConfig = string.Join("\n", [
             "# The settings this run was started with, on top of hocon/actorevolve.conf. " +
             "`actorevolve resume` reads them.",
-            userFile is null ? "" : File.ReadAllText(userFile), .. overrides]);
+            string.Concat(userFiles.Select(file => file.Text)), .. overrides]);
         return await RunLauncher.RunAsync(config, engine, runConfig, files, RunLauncher.ViewOf(parse), cancellation);
     }
 }

@@ -33,7 +33,7 @@ public static class ReportCommand
             if (!Directory.Exists(files.Directory))
                 throw new UsageException($"there is no run '{parse.GetValue(RunId)}' in {Path.GetFullPath(stateDir)}");
             await using (var readers = new JournalReaders())
-                await RunFolder.InspectAsync(files, stateDir, SharedOptions.UserConfigFile(parse), readers);
+                await RunFolder.InspectAsync(files, stateDir, SharedOptions.UserConfigFiles(parse), readers);
             System.Console.WriteLine($"Report: {ReportWriter.Write(files, format == "md")}");
             return 0;
         });

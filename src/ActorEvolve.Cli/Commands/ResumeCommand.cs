@@ -27,7 +27,7 @@ public static class ResumeCommand
                 $"there is no run '{runId}' in {Path.GetDirectoryName(files.Directory)} (see 'actorevolve runs')");
         // The run's own settings, then whatever this command line changes (slots, data folder, ...): the journal
         // refuses a change to what decides the search (seed, GA settings, search space).
-        var config = RunFolder.OwnConfig(files, SharedOptions.UserConfigFile(parse), SharedOptions.Overrides(parse));
+        var config = RunFolder.OwnConfig(files, SharedOptions.UserConfigFiles(parse), SharedOptions.Overrides(parse));
         var started = FitnessConfig.ResultsDefinition(HoconLoader.Load([files.Config], null));
         foreach (var ((setting, before), (_, now)) in started.Zip(FitnessConfig.ResultsDefinition(config)))
             if (before != now)

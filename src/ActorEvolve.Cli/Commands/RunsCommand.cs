@@ -24,7 +24,7 @@ public static class RunsCommand
         command.SetAction(async (parse, _) =>
         {
             var stateDirectory = SharedOptions.StateDirectory(parse);
-            await PrintAsync(AnsiConsole.Console, stateDirectory, SharedOptions.UserConfigFile(parse));
+            await PrintAsync(AnsiConsole.Console, stateDirectory, SharedOptions.UserConfigFiles(parse));
             return 0;
         });
         return command;
@@ -32,13 +32,13 @@ public static class RunsCommand
 
     sealed record Listed(string Directory, IRenderable Status, RunSummary? Summary);
 
-    static async Task PrintAsync(IAnsiConsole console, string stateDir, string? userFile)
+    static async Task PrintAsync(IAnsiConsole console, string stateDir, IEnumerable<HoconFile> userFiles)
     {
         var runs = new List<Listed>();
         await using (var readers = new JournalReaders())
         {
             foreach (var dir in Directory.Exists(stateDir) ? Directory.EnumerateDirectories(stateDir) : [])
-                runs.Add(await InspectAsync(new RunFiles(dir), stateDir, userFile, readers));
+                runs.Add(await InspectAsync(new RunFiles(dir), stateDir, userFiles, readers));
         }
         if (runs.Count == 0)
         {
@@ -70,12 +70,13 @@ public static class RunsCommand
     }
 
     /// <summary>One run's status and summary; a run that cannot be read is listed with the reason.</summary>
-    static async Task<Listed> InspectAsync(RunFiles files, string stateDir, string? userFile, JournalReaders readers)
+    static async Task<Listed> InspectAsync(RunFiles files, string stateDir, IEnumerable<HoconFile> userFiles,
+        JournalReaders readers)
     {
         IRenderable status;
         try
         {
-            status = await RunFolder.InspectAsync(files, stateDir, userFile, readers) switch
+            status = await RunFolder.InspectAsync(files, stateDir, userFiles, readers) switch
             {
                 RunStatus.Running => Markup.FromInterpolated($"[blue]running[/]"),
                 RunStatus.Completed => Markup.FromInterpolated($"[green]completed[/]"),

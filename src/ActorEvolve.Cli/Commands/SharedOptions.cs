@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.CompilerServices;
 using ActorEvolve.Engine.Cluster;
 using ActorEvolve.Engine.Configuration;
 
@@ -77,13 +78,20 @@ public static class SharedOptions
             command.Options.Add(option);
     }
 
-    /// <summary>The <c>--config</c> file, if given, as a full path.</summary>
-    public static string? UserConfigFile(ParseResult parse) => parse.GetValue(ConfigFile)?.FullName;
+    static readonly ConditionalWeakTable<ParseResult, StrongBox<HoconFile?>> UserConfigs = new();
+
+    /// <summary>The <c>--config</c> file, if given, read once per command line: a pipe (<c>&lt;(...)</c>) is empty
+    /// when read again.</summary>
+    public static HoconFile? UserConfig(ParseResult parse) => UserConfigs.GetValue(parse, _ =>
+        new StrongBox<HoconFile?>(parse.GetValue(ConfigFile) is { } file ? HoconFile.Read(file.FullName) : null)).Value;
 
     /// <summary>The state directory for commands that read runs: <c>--state-dir</c>, else the <c>--config</c> file's
     /// <c>actorevolve.state-dir</c>, else the default.</summary>
     public static string StateDirectory(ParseResult parse) => parse.GetValue(StateDir)?.FullName
-        ?? EngineSettings.ReadStateDirectory(HoconLoader.Load(parse.GetValue(ConfigFile)?.FullName));
+        ?? EngineSettings.ReadStateDirectory(HoconLoader.LoadTexts(UserConfigFiles(parse), null));
+
+    /// <summary>The <c>--config</c> file as the list of files <see cref="HoconLoader.LoadTexts"/> takes.</summary>
+    public static HoconFile[] UserConfigFiles(ParseResult parse) => UserConfig(parse) is { } file ? [file] : [];
 
     /// <summary>HOCON for <c>--listen HOST:PORT</c> (or HOST alone) and <c>--tls-cert FILE</c>.</summary>
     public static IEnumerable<string> ClusterOverrides(ParseResult parse)

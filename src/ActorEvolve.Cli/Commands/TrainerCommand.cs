@@ -43,7 +43,7 @@ public static class TrainerCommand
     static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellation)
     {
         var (host, port) = SharedOptions.ParseEndpoint(parse.GetValue(Join)!, "--join");
-        var config = HoconLoader.Load(parse.GetValue(SharedOptions.ConfigFile)?.FullName, Overrides(parse).ToArray());
+        var config = HoconLoader.LoadTexts(SharedOptions.UserConfigFiles(parse), Overrides(parse).ToArray());
         // Akka's log (including the expected warnings when the coordinator goes away) goes to a file, not the terminal,
         // and not into the working directory either: one per process in the temp folder.
         var log = Path.Combine(Path.GetTempPath(), "actorevolve", $"trainer-{Environment.ProcessId}.log");

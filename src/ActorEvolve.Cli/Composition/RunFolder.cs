@@ -47,22 +47,22 @@ public sealed class RunFolder : IDisposable
 
     /// <summary>The configuration of the run in <paramref name="files"/>: its run.conf, then a command's
     /// <c>--config</c> file and flags.</summary>
-    public static Config OwnConfig(RunFiles files, string? userFile, IEnumerable<string> overrides) =>
-        HoconLoader.Load([files.Config, .. userFile is null ? Array.Empty<string>() : [userFile]], overrides);
+    public static Config OwnConfig(RunFiles files, IEnumerable<HoconFile> userFiles, IEnumerable<string> overrides) =>
+        HoconLoader.LoadTexts([HoconFile.Read(files.Config), .. userFiles], overrides);
 
     public static RunStatus StatusOf(JournaledRun run) =>
         run.IsFinished ? RunStatus.Completed : run.IsRecorded ? RunStatus.Interrupted : RunStatus.NotStarted;
 
     /// <summary>The status of a run that a command only looks at (runs, report); its folder is repaired when this
     /// process can claim it.</summary>
-    public static async Task<RunStatus> InspectAsync(RunFiles files, string stateDir, string? userFile,
+    public static async Task<RunStatus> InspectAsync(RunFiles files, string stateDir, IEnumerable<HoconFile> userFiles,
         JournalReaders readers)
     {
         if (!File.Exists(files.Config)) return RunLock.IsHeld(files) ? RunStatus.Running : RunStatus.NotStarted;
         if (RunLock.IsHeld(files)) return RunStatus.Running;
         using var folder = TryClaim(files);
         if (folder is null) return RunStatus.Running;
-        var config = OwnConfig(files, userFile, [$"actorevolve.state-dir = {HoconLoader.Quote(stateDir)}"]);
+        var config = OwnConfig(files, userFiles, [$"actorevolve.state-dir = {HoconLoader.Quote(stateDir)}"]);
         var reader = readers.For(config, EngineSettings.From(config).Journal);
         return StatusOf(await folder.ReadAsync(reader));
     }

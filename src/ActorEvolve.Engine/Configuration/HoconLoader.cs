@@ -15,11 +15,17 @@ public static class HoconLoader
     /// <param name="files">HOCON files, each overriding the ones before it.</param>
     /// <param name="overridesOrigin">Where the overrides come from, for error messages.</param>
     public static Config Load(IEnumerable<string> files, IEnumerable<string>? overrides,
+        string overridesOrigin = "command-line flags") =>
+        LoadTexts(files.Select(HoconFile.Read), overrides, overridesOrigin);
+
+    /// <summary>As <see cref="Load(IEnumerable{string}, IEnumerable{string}?, string)"/>, from files already
+    /// read.</summary>
+    public static Config LoadTexts(IEnumerable<HoconFile> files, IEnumerable<string>? overrides,
         string overridesOrigin = "command-line flags")
     {
         var config = ParseFile(Path.Combine(DefaultsDirectory, "actorevolve.conf"))
             .WithFallback(ParseFile(Path.Combine(DefaultsDirectory, "akka.conf")));
-        foreach (var file in files) config = Over(ParseFile(file), config, file);
+        foreach (var file in files) config = Over(Parse(file.Text, file.Path), config, file.Path);
         return Over(Parse(string.Join("\n", overrides ?? []), overridesOrigin), config, overridesOrigin);
     }
 
@@ -61,11 +67,7 @@ public static class HoconLoader
 
     const string SearchSpace = "actorevolve.search-space.";
 
-    public static Config ParseFile(string path)
-    {
-        if (!File.Exists(path)) throw new ConfigException($"{path}: configuration file not found");
-        return Parse(File.ReadAllText(path), path);
-    }
+    static Config ParseFile(string path) => Parse(HoconFile.Read(path).Text, path);
 
     /// <summary>Parses HOCON text; <paramref name="origin"/> names it in the one-line error.</summary>
     public static Config Parse(string text, string origin)
