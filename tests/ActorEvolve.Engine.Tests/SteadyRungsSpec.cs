@@ -1,6 +1,7 @@
 using ActorEvolve.Core.Evolution;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Engine.Protocol;
+using ActorEvolve.Engine.Results;
 using ActorEvolve.Training.Tables;
 
 namespace ActorEvolve.Engine.Tests;
@@ -83,6 +84,13 @@ public sealed class SteadyRungsSpec : EngineSpec
         Watch(run);
         Sys.Stop(run);
         FishForMessage<object>(Collected, Patience);
+        // A genome whose result is final (its top rung, or stopped by patience) has no checkpoint left; one that may
+        // still be promoted keeps its own.
+        var checkpoints = RunFiles.OnNode(_state, "stopped")!.Checkpoints;
+        var last = before.GroupBy(t => t.Genome.Key).Select(g => g.Last()).ToArray();
+        AwaitAssert(() => Assert.All(last.Where(t => !t.Result.Partial),
+            t => Assert.False(Directory.Exists(checkpoints.For(0, t.Genome.Key)), t.Genome.Key)), Patience);
+        Assert.Contains(last, t => t.Result.Partial && Directory.Exists(checkpoints.For(0, t.Genome.Key)));
 
         StartRun(fitness, Ga, runId: "stopped", resume: true, stateDirectory: _state);
         var resumed = ReceiveRun(TimeSpan.FromSeconds(120));
