@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
@@ -91,26 +92,46 @@ public sealed class DashboardTests : IDisposable
     public void A_two_objective_run_s_dashboard_shows_both_metrics_and_the_front_so_far()
     {
         Skip.IfNot(File.Exists(Chromium), "no Chromium: apt-get install chromium (as .ci/run does)");
+        var dom = AtGenerationTwo(_cli.SizedGrid(),
+            "metric = [accuracy, parameters], direction = [maximize, minimize]");
+        // The front so far, where one objective shows the best: as many members as its title says, each with
+        // both metrics; every evaluation also shows both.
+        var members = int.Parse(Regex.Match(dom, "Pareto front so far: (\\d+) networks").Groups[1].Value);
+        var front = Regex.Match(dom, "<table id=\"front\">(.*?)</table>").Groups[1].Value;
+        Assert.StartsWith("<tbody><tr><th>Genome</th><th>Val. acc.</th><th>parameters</th></tr>", front);
+        Assert.Equal(members, Regex.Matches(front, "<td>\\d+\\.\\d\\d %</td><td>[\\d,]+</td>").Count);
+        Assert.Contains("<th>Val. acc.</th><th>parameters</th><th>Seconds</th>", dom);
+    }
+
+    /// <summary>The dashboard of a search on <paramref name="grid"/> with the given objective, as the browser shows
+    /// it once generation 2 is done (the search goes on, slowed down, until the test's CliProcess kills it).
+    /// </summary>
+    string AtGenerationTwo(string grid, string objective)
+    {
         var port = FreePort();
-        using var search = _cli.Start("search", "--fitness", $"table:{_cli.SizedGrid()}", "--config",
-            _cli.Write("two.conf", "actorevolve.objective { metric = [accuracy, parameters], " +
-                                   "direction = [maximize, minimize] }\nactorevolve.table-delay = 400ms"),
+        var search = _cli.Start("search", "--fitness", $"table:{grid}", "--config",
+            _cli.Write("objective.conf", $"actorevolve.objective {{ {objective} }}\nactorevolve.table-delay = 400ms"),
             "--population", "10", "--generations", "20", "--seed", "4", "--dashboard", $"127.0.0.1:{port}");
-        try
-        {
-            while (search.StandardOutput.ReadLine() is { } line && !line.StartsWith("generation 2 done")) { }
-            var dom = Browse($"http://127.0.0.1:{port}/", "--dump-dom");
-            // The front so far, where one objective shows the best: as many members as its title says, each with
-            // both metrics; every evaluation also shows both.
-            var members = int.Parse(Regex.Match(dom, "Pareto front so far: (\\d+) networks").Groups[1].Value);
-            var front = Regex.Match(dom, "<table id=\"front\">(.*?)</table>").Groups[1].Value;
-            Assert.StartsWith("<tbody><tr><th>Genome</th><th>Val. acc.</th><th>parameters</th></tr>", front);
-            Assert.Equal(members, Regex.Matches(front, "<td>\\d+\\.\\d\\d %</td><td>[\\d,]+</td>").Count);
-            Assert.Contains("<th>Val. acc.</th><th>parameters</th><th>Seconds</th>", dom);
-        }
-        finally
-        {
-            search.Kill(entireProcessTree: true);
-        }
+        while (search.StandardOutput.ReadLine() is { } line && !line.StartsWith("generation 2 done")) { }
+        return Browse($"http://127.0.0.1:{port}/", "--dump-dom");
+    }
+
+    [SkippableFact]
+    public void A_chart_of_a_metric_other_than_accuracy_is_scaled_and_labelled_by_that_metric()
+    {
+        Skip.IfNot(File.Exists(Chromium), "no Chromium: apt-get install chromium (as .ci/run does)");
+        var grid = _cli.SizedGrid();
+        var sizes = File.ReadLines(grid).Skip(1).Select(l => long.Parse(l.Split(',')[^1], CultureInfo.InvariantCulture))
+            .ToArray();
+        var dom = AtGenerationTwo(grid, "metric = parameters, direction = minimize");
+        Assert.Contains("<h2 id=\"chart-title\">parameters per generation (best, mean, worst)</h2>", dom);
+        // The axis spans the parameter counts seen, labelled as counts, not 0-100 %.
+        var chart = Regex.Match(dom, "<svg id=\"chart\"[^>]*>(.*?)</svg>").Groups[1].Value;
+        var ticks = Regex.Matches(chart, "<text[^>]*>([^<]*)</text>")
+            .Select(m => long.Parse(m.Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture))
+            .ToArray();
+        Assert.Equal(5, ticks.Length);
+        Assert.All(ticks, tick => Assert.InRange(tick, sizes.Min(), sizes.Max()));
+        Assert.True(ticks.Distinct().Count() > 1, string.Join(", ", ticks));
     }
 }

@@ -48,18 +48,32 @@ function table(id, head, rows) {
 function cell(c, genome) {
   return '<td' + (genome ? ' class="g"' : '') + '>' + esc(c) + '</td>';
 }
-function chart(history) {
-  const svg = document.getElementById('chart'), w = 640, h = 260, pad = 34;
+// The first objective's range on the chart: an accuracy from 0 to 100 %, any other metric (a loss, a count) from its
+// lowest to its highest value so far.
+function range(values, metric) {
+  if (metric.percent || !values.length) return [0, 1];
+  const lo = Math.min(...values), hi = Math.max(...values), half = (Math.abs(lo) || 1) / 2;
+  return lo === hi ? [lo - half, hi + half] : [lo, hi];
+}
+function chart(history, metric) {
+  const svg = document.getElementById('chart'), w = 640, h = 260, pad = 34, left = 70;
   const n = Math.max(history.length, 2);
-  const x = i => pad + i * (w - 2 * pad) / (n - 1), y = v => h - pad - v * (h - 2 * pad);
+  // A generation without a value (all failed, a minimised metric) leaves a gap.
+  const values = history.flatMap(g => [g.best, g.mean, g.worst]).filter(Number.isFinite);
+  // Ticks a whole unit or more apart are labelled in whole numbers (a count's mean is not one).
+  const [lo, hi] = range(values, metric), whole = !metric.percent && hi - lo >= 4;
+  const x = i => left + i * (w - left - pad) / (n - 1), y = v => h - pad - (v - lo) / (hi - lo) * (h - 2 * pad);
   let out = '';
-  for (let t = 0; t <= 1.0001; t += 0.25)
-    out += `<line x1="${pad}" x2="${w - pad}" y1="${y(t)}" y2="${y(t)}" stroke="#eee"/>` +
-      `<text x="2" y="${y(t) + 4}" font-size="10">${t * 100}%</text>`;
+  for (let k = 0; k <= 4; k++) {
+    const t = whole ? Math.round(lo + k * (hi - lo) / 4) : lo + k * (hi - lo) / 4;
+    out += `<line x1="${left}" x2="${w - pad}" y1="${y(t)}" y2="${y(t)}" stroke="#eee"/>` +
+      `<text x="${left - 4}" y="${y(t) + 4}" font-size="10" text-anchor="end">${esc(fmt(metric, t))}</text>`;
+  }
   [['best', '#2e8b57'], ['mean', '#4682b4'], ['worst', '#cd5c5c']].forEach(([k, color]) => {
-    const pts = history.map((g, i) => x(i) + ',' + y(g[k])).join(' ');
-    out += `<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts}"/>`;
-    history.forEach((g, i) => out += `<circle cx="${x(i)}" cy="${y(g[k])}" r="3" fill="${color}"/>`);
+    const drawn = history.map((g, i) => [x(i), g[k]]).filter(([, v]) => Number.isFinite(v));
+    out += `<polyline fill="none" stroke="${color}" stroke-width="2" points="${
+      drawn.map(([px, v]) => px + ',' + y(v)).join(' ')}"/>`;
+    drawn.forEach(([px, v]) => out += `<circle cx="${px}" cy="${y(v)}" r="3" fill="${color}"/>`);
   });
   svg.innerHTML = out;
 }
@@ -96,15 +110,16 @@ function render(s) {
   document.getElementById('progress').style.width = (100 * done) + '%';
   // A steady-state run's steps are rounds of population-size joins.
   document.getElementById('step').textContent = s.step === 'round' ? 'Round' : 'Generation';
-  document.getElementById('chart-title').textContent = `Validation accuracy per ${s.step} (best, mean, worst)`;
   document.getElementById('counts').textContent = `${s.done}/${s.toTrain} trained this ${s.step}, ` +
     `${s.cached} cached, ${s.failed} failed, ${s.trained} trainings in all`;
   document.getElementById('phase').textContent = s.phase && s.phase !== 'evolving' ? s.phase : '';
   document.getElementById('warning').textContent = s.warning || '';
   const [first, second] = s.metrics;
+  document.getElementById('chart-title').textContent =
+    `${first.name === 'accuracy' ? 'Validation accuracy' : first.name} per ${s.step} (best, mean, worst)`;
   document.getElementById('best').textContent = s.best ? fmt(first, s.best.accuracy) + '  ' + s.best.genome : '-';
   front(s);
-  chart(s.history);
+  chart(s.history, first);
   table('nodes', ['Node', 'Slots', 'Busy', 'Idle', 'Evaluations'],
     s.nodes.map(n => [n.node, n.slots, n.busy, Math.max(0, n.slots - n.busy), n.evaluations]));
   table('slots', ['Trainer', 'Genome', 'Epoch', first.column],
