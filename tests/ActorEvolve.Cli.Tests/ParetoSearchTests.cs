@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace ActorEvolve.Cli.Tests;
 
@@ -86,5 +87,24 @@ public sealed class ParetoSearchTests : IDisposable
         File.Delete(Path.Combine(run, "summary.json"));
         Assert.Equal(0, _cli.Run("runs").ExitCode);
         Assert.Equal(written, CliProcess.Front(run));
+    }
+
+    [Fact]
+    public void The_final_front_fits_a_terminal_of_80_columns_with_each_score_whole()
+    {
+        _cli.Environment["COLUMNS"] = "80";
+        var config = _cli.Write("two.conf",
+            "actorevolve.objective { metric = [accuracy, parameters], direction = [maximize, minimize] }");
+        var result = _cli.Run("search", "--fitness", $"table:{_cli.SizedGrid()}", "--config", config,
+            "--population", "10", "--generations", "3", "--seed", "4", "--run-id", "narrow");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_cli.WorkDir, "runs", "narrow",
+            "summary.json"))).RootElement;
+        var members = summary.GetProperty("front").GetArrayLength();
+        Assert.Matches(@"│ Val\. acc\. │ parameters │ Test\s+│", result.Stdout);
+        // One line per member, its scores whole: accuracy, parameter count and test accuracy (when tested).
+        Assert.Equal(members, Regex.Matches(result.Stdout, @"│ \d+\.\d\d % +│ [\d,]+ +│ (\d+\.\d\d %)? *│").Count);
+        Assert.All(result.Stdout.Split('\n').Where(l => l.StartsWith('│') || l.StartsWith('╭')),
+            line => Assert.InRange(line.Length, 1, 80));
     }
 }

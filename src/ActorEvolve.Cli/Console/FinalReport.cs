@@ -73,10 +73,12 @@ public static class FinalReport
     static Table FrontTable(IReadOnlyList<FrontMember> front, string[] genes, ObjectiveText objective)
     {
         var second = objective.Second!;
-        string Column(ObjectiveText o) => o.IsPercentage ? $"Val. {Markup.Escape(o.Name)}" : Markup.Escape(o.Name);
         var table = GenomeTable($"Pareto front: {Networks(front.Count)} ({Markup.Escape(objective.Name)} " +
                                 $"{objective.Objective.Direction}d, {Markup.Escape(second.Name)} " +
-                                $"{second.Objective.Direction}d)", genes, Column(objective), Column(second), "Test");
+                                $"{second.Objective.Direction}d)", genes);
+        // On a narrow terminal the gene columns wrap, never a score: a cut header or a number over two lines misleads.
+        foreach (var column in new[] { objective.Column, second.Column, "Test" })
+            table.AddColumn(new TableColumn(Markup.Escape(column)).NoWrap());
         foreach (var (member, rank) in front.Select((m, i) => (m, i + 1)))
             table.AddRow([Cells.Plain(rank), .. genes.Select(g => Cells.Plain(member.Member.Genome.Get(g))),
                 .. Cells.Plain(objective.Format(member.Member.Fitness.Accuracy),

@@ -101,8 +101,10 @@ public static class LiveView
     static IEnumerable<IRenderable> RungRows(ProgressModel m, RungSettings rungs)
     {
         var now = string.Join(", ", m.RungsNow.Select(r => $"{RungText.Epochs(r.Epochs)} {r.Back}/{r.Final}"));
-        var trained = $"{m.EpochsTrainedNow} epochs trained";
-        yield return Markup.FromInterpolated($"Rungs this {m.Step} (genomes back/final set): {now}; {trained}");
+        // Two lines: one would wrap on a terminal of 80 columns.
+        yield return Markup.FromInterpolated(
+            $"Rungs this {m.Step}: {m.EpochsTrainedNow} epochs trained; genomes back/final set:");
+        yield return Markup.FromInterpolated($"  {now}");
         var (generations, total) = m.RungTallies;
         if (total is null) yield break;
         var table = new Table().Border(TableBorder.Rounded).Title("Rungs: genomes that reached each, epochs saved")
