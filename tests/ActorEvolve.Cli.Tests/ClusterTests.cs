@@ -154,6 +154,21 @@ public sealed class ClusterTests : IDisposable
     }
 
     [Fact]
+    public void A_trainer_with_a_table_of_learning_curves_joins_a_run_with_auto_rungs()
+    {
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "grids", "fashion-mnist-curves.csv"), Grid);
+        // No table-max-epochs: the full budget is the table's longest learning curve, on either node.
+        _cli.Write("rungs.conf", "actorevolve.ga { rungs = auto, reduction = 3 }");
+        var (coordinator, port) = StartCoordinator("rungs", "--config", Path.Combine(_cli.WorkDir, "rungs.conf"));
+        var trainer = Trainer(port, "rungs.conf");
+        Assert.True(coordinator.WaitForExit(TimeSpan.FromMinutes(2)),
+            trainer.HasExited ? trainer.StandardError.ReadToEnd() : "the run did not complete with the trainer");
+        Assert.Equal(0, coordinator.ExitCode);
+        var results = File.ReadAllLines(Path.Combine(_cli.WorkDir, "runs", "rungs", "results.csv"));
+        Assert.Contains("rung", results[0].Split(','));
+    }
+
+    [Fact]
     public void A_trainer_without_the_dataset_refuses_to_join_in_one_line()
     {
         var result = _cli.Run("trainer", "--join", "127.0.0.1:4053", "--data", Path.Combine(_cli.WorkDir, "nowhere"));

@@ -43,7 +43,12 @@ public static class TrainerCommand
     static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellation)
     {
         var (host, port) = SharedOptions.ParseEndpoint(parse.GetValue(Join)!, "--join");
-        var config = HoconLoader.LoadTexts(SharedOptions.UserConfigFiles(parse), Overrides(parse).ToArray());
+        var userFiles = SharedOptions.UserConfigFiles(parse);
+        string[] overrides = [.. Overrides(parse)];
+        // A table's full budget for rungs = auto comes from the table, as a new run reads it (the trainer trains the
+        // epochs each trial asks for, but reads the same settings).
+        overrides = [.. overrides, .. FitnessConfig.PinnedForResume(HoconLoader.LoadTexts(userFiles, overrides))];
+        var config = HoconLoader.LoadTexts(userFiles, overrides);
         // Akka's log (including the expected warnings when the coordinator goes away) goes to a file, not the terminal,
         // and not into the working directory either: one per process in the temp folder.
         var log = Path.Combine(Path.GetTempPath(), "actorevolve", $"trainer-{Environment.ProcessId}.log");
