@@ -63,6 +63,18 @@ public sealed class ReportTests : IDisposable
     }
 
     [Fact]
+    public void A_run_minimising_parameters_charts_parameters_per_generation_not_accuracy()
+    {
+        var objective = _cli.Write("size.conf", "actorevolve.objective { metric = parameters, direction = minimize }");
+        var result = _cli.Run("search", "--fitness", $"table:{_cli.SizedGrid()}", "--population", "10",
+            "--generations", "3", "--seed", "2", "--run-id", "size", "--config", objective);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var html = File.ReadAllText(Path.Combine(_cli.WorkDir, "runs", "size", "report", "index.html"));
+        Assert.Contains("<h2>parameters per generation</h2>", html);
+        Assert.DoesNotContain("Validation accuracy per", html);
+    }
+
+    [Fact]
     public void An_interrupted_run_gets_a_markdown_report_on_demand()
     {
         // Counted once the run folder has its summary: the live lines can run ahead of the results writer.

@@ -51,7 +51,7 @@ public static class ReportWriter
             charts.Add(new Chart(file, title));
         }
 
-        Save(FitnessByGeneration(report), "fitness-by-generation.png", $"Validation accuracy per {Step(report)}");
+        Save(FitnessByGeneration(report), "fitness-by-generation.png", $"{FirstMetric(report)} per {Step(report)}");
         foreach (var gene in report.GeneNames)
         {
             Save(GeneFrequency(report, gene), $"genes-{gene}.png",
@@ -91,8 +91,10 @@ public static class ReportWriter
             line.LegendText = label;
         }
         plot.XLabel(Capitalized(Step(report)));
-        plot.YLabel("Validation accuracy");
-        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
+        plot.YLabel(FirstMetric(report));
+        // Away from where the lines converge: the top for a maximised metric, the bottom for a minimised one.
+        plot.ShowLegend(report.Summary?.Config.Objective?.Maximize == false
+            ? ScottPlot.Alignment.UpperRight : ScottPlot.Alignment.LowerRight);
         return plot;
     }
 
@@ -222,6 +224,12 @@ public static class ReportWriter
     /// </summary>
     static string Step(RunReport report) =>
         report.Summary?.Config.Ga.Mode == Core.Evolution.GaMode.SteadyState ? RunStep.Round : RunStep.Generation;
+
+    /// <summary>What the per-generation chart shows: the first objective's metric (a loss, a parameter count), named
+    /// as the dashboard names it.</summary>
+    static string FirstMetric(RunReport report) =>
+        report.Summary?.Config.Objective?.Metric is { } metric and not Objective.DefaultMetric
+            ? metric : "Validation accuracy";
 
     static string Capitalized(string word) => char.ToUpperInvariant(word[0]) + word[1..];
 
