@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace ActorEvolve.Cli.Tests;
 
@@ -48,5 +49,21 @@ public sealed class SearchEndToEndTests : IDisposable
         Assert.Equal(0, runs.ExitCode);
         Assert.Contains("small", runs.Stdout);
         Assert.Contains("completed", runs.Stdout);
+    }
+
+    [Fact]
+    public void The_winner_and_its_scores_fit_a_terminal_of_80_columns_each_whole()
+    {
+        _cli.Environment["COLUMNS"] = "80";
+        var result = _cli.Run("search", "--fitness", $"table:{_cli.SeedGrid()}", "--population", "10",
+            "--generations", "3", "--seed", "2", "--run-id", "narrow");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_cli.WorkDir, "runs", "narrow",
+            "summary.json")));
+        var genes = summary.RootElement.GetProperty("best").GetProperty("genes").EnumerateObject()
+            .Select(g => $"{g.Name}={g.Value.GetString()}");
+        // The genome on one line, unbroken; its validation and test scores on the next.
+        Assert.Matches($@"(?m)^Winner: {Regex.Escape(string.Join(";", genes))}\r?\n" +
+                       @"  \d+\.\d\d % validation accuracy, \d+\.\d\d % test accuracy\r?$", result.Stdout);
     }
 }

@@ -16,7 +16,9 @@ public static class FinalReport
         console.Write(run.Front is { } front ? FrontTable(front, genes, objective) : TopTable(run, genes, objective));
 
         var validation = $"{objective.Format(run.Winner.Fitness.Accuracy)} validation {objective.Name}";
-        console.MarkupInterpolated($"Winner: [bold]{run.Winner.Genome.Key}[/]  {validation}, ");
+        // The genes on a line of their own, the scores below: together they wrap on an 80-column terminal.
+        console.MarkupLineInterpolated($"Winner: [bold]{run.Winner.Genome.Key}[/]");
+        console.MarkupInterpolated($"  {validation}, ");
         switch (run.Test)
         {
             case { Failed: false } t:
