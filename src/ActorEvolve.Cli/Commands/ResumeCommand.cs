@@ -28,7 +28,8 @@ public static class ResumeCommand
         // The run's own settings, then whatever this command line changes (slots, data folder, ...): the journal
         // refuses a change to what decides the search (seed, GA settings, search space).
         var config = RunFolder.OwnConfig(files, SharedOptions.UserConfigFiles(parse), SharedOptions.Overrides(parse));
-        var started = FitnessConfig.ResultsDefinition(HoconLoader.Load([files.Config], null));
+        var own = HoconLoader.Load([files.Config], null); // run.conf on the shipped defaults
+        var started = FitnessConfig.ResultsDefinition(own);
         foreach (var ((setting, before), (_, now)) in started.Zip(FitnessConfig.ResultsDefinition(config)))
             if (before != now)
                 throw new UsageException($"run '{runId}' was started with {setting} = {before}; resuming it with " +
@@ -36,8 +37,8 @@ public static class ResumeCommand
         var engine = EngineSettings.From(config);
         // A command that asks for no other GA settings or objective than run.conf does continues with the journaled
         // ones, even when the shipped defaults under run.conf have changed since the run started.
-        var own = EngineSettings.From(HoconLoader.Load([files.Config], null));
-        var searchFromJournal = own.Ga == engine.Ga && own.Goal == engine.Goal;
+        var asStarted = EngineSettings.From(own);
+        var searchFromJournal = asStarted.Ga == engine.Ga && asStarted.Goal == engine.Goal;
         return await RunLauncher.RunAsync(config, engine, null, files, RunLauncher.ViewOf(parse), cancellation,
             searchFromJournal);
     }
