@@ -38,7 +38,7 @@ public sealed class AsyncHalving(RungSettings rungs)
     public IReadOnlyList<int> Reached => _reached.Select(r => r.Count).ToArray();
 
     /// <summary>A new genome's first rung, from scratch.</summary>
-    public RungTrial FirstRung(Genome genome) => new(genome, 0, Rungs.Epochs[0], 0);
+    public RungTrial FirstRung(Genome genome) => Rungs.Trial(genome, 0);
 
     /// <summary>The best promotion available now, or null: for rung k from the top down, the best genome in the top
     /// ⌊n_k/η⌋ of rung k that did not stop, is not training and was not measured at rung k + 1 yet.</summary>
@@ -52,8 +52,7 @@ public sealed class AsyncHalving(RungSettings rungs)
                 var genome = reached[i].Genome;
                 var outcomes = _outcomes[genome.Key];
                 if (outcomes.Count == rung + 1 && !outcomes[rung].Stopped && !_promoting.ContainsKey(genome.Key))
-                    return new RungTrial(genome, rung + 1, Rungs.Epochs[rung + 1], Rungs.Epochs[rung],
-                        outcomes[rung].Result.Trainer);
+                    return Rungs.Trial(genome, rung + 1, outcomes[rung].Result.Trainer);
             }
         }
         return null;
@@ -78,7 +77,7 @@ public sealed class AsyncHalving(RungSettings rungs)
         var kept = result with
         {
             Rung = rung, Partial = rung < Rungs.Count - 1 && !stopped,
-            EpochsTrained = result.EpochsSince(rung == 0 ? 0 : Rungs.Epochs[rung - 1]),
+            EpochsTrained = result.EpochsSince(Rungs.EpochsBefore(rung)),
         };
         if (rung == 0) _outcomes[key] = [];
         _outcomes[key].Add(new Outcome(kept, stopped));

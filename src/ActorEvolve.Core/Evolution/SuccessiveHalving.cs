@@ -24,6 +24,15 @@ public sealed record RungSettings(IReadOnlyList<int> Epochs, int Reduction)
         return new RungSettings(epochs, reduction);
     }
 
+    /// <summary>Where a trial at <paramref name="rung"/> goes on from: the rung below's budget (0 at rung 0).
+    /// </summary>
+    public int EpochsBefore(int rung) => rung == 0 ? 0 : Epochs[rung - 1];
+
+    /// <summary>The trial that trains <paramref name="genome"/> to <paramref name="rung"/>'s budget, from its
+    /// checkpoint at the rung below, which <paramref name="fromTrainer"/> holds (from scratch at rung 0).</summary>
+    public RungTrial Trial(Genome genome, int rung, string? fromTrainer = null) =>
+        new(genome, rung, Epochs[rung], EpochsBefore(rung), fromTrainer);
+
     /// <summary>The rung whose budget is <paramref name="epochs"/>.</summary>
     public int RungOf(int epochs) => Enumerable.Range(0, Count).First(rung => Epochs[rung] == epochs);
 
@@ -131,9 +140,7 @@ public sealed class SuccessiveHalving
     RungTrial Start(Genome genome, int rung)
     {
         _running.Add(genome.Key);
-        return rung == 0 ? new RungTrial(genome, 0, _rungs.Epochs[0], 0)
-            : new RungTrial(genome, rung, _rungs.Epochs[rung], _rungs.Epochs[rung - 1],
-                At(genome, rung - 1)!.Result.Trainer);
+        return _rungs.Trial(genome, rung, rung == 0 ? null : At(genome, rung - 1)!.Result.Trainer);
     }
 
     /// <summary>A child's outcome at a rung: measured there, or final at a lower one (it stopped).</summary>

@@ -173,9 +173,9 @@ public sealed class SteadyStateActor : RunActor
     /// <summary>A result; with rungs first as the rung trial it is (<see cref="RungTrained"/>).</summary>
     void PublishResult(int round, SteadyResult result)
     {
-        if (Settings.Ga.Rungs is { Epochs: var epochs } && result.Result.Rung is { } rung)
-            Publish(new RungTrained(round, result.Genome, rung, epochs[rung], rung == 0 ? 0 : epochs[rung - 1],
-                result.Result, result.Result.StoppedBefore(epochs[rung])));
+        if (Settings.Ga.Rungs is { } rungs && result.Result.Rung is { } rung)
+            Publish(RungTrained.Of(round, result.Genome, rung, result.Result,
+                result.Result.StoppedBefore(rungs.Epochs[rung]), rungs));
         Publish(new EvaluationRecorded(round, result.Genome, result.Result));
     }
 

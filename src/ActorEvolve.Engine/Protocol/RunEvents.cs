@@ -47,7 +47,7 @@ public sealed record RungTrained(int Generation, Genome Genome, int Rung, int Ep
     public static RungTrained Of(int generation, Genome genome, int rung, FitnessResult result, bool stopped,
         RungSettings rungs)
     {
-        var from = result.EpochsReached - result.EpochsSince(rung == 0 ? 0 : rungs.Epochs[rung - 1]);
+        var from = result.EpochsReached - result.EpochsSince(rungs.EpochsBefore(rung));
         return new(generation, genome, rung, rungs.Epochs[rung], Math.Max(0, from), result, stopped);
     }
 }
