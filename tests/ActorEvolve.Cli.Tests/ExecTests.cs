@@ -5,6 +5,7 @@ using ActorEvolve.Cli.Composition;
 using ActorEvolve.Core.Fitness;
 using ActorEvolve.Core.Genes;
 using ActorEvolve.Engine.Configuration;
+using ActorEvolve.Engine.Persistence;
 
 namespace ActorEvolve.Cli.Tests;
 
@@ -183,6 +184,46 @@ public sealed class ExecTests : IDisposable
         Assert.Equal(straight.Curve, continued.Curve);
         Assert.Equal(3, straight.Curve!.Count);
         Assert.Equal(first.Metrics, Train(1, checkpoint).Metrics); // its checkpoint is at epoch 3 now: from scratch
+    }
+
+    /// <summary>The PyTorch example in a steady-state ASHA run (rungs of 1 and 3 epochs): every birth trains its first
+    /// rung, the best third go on from their torch.save checkpoint (epochs 1-3, not 0-3), and the lines, results.csv
+    /// and the journal hold the same trials; the winner is fully trained and tested.</summary>
+    [Fact]
+    public async Task A_steady_state_pytorch_search_in_rungs_continues_its_promotions_from_their_checkpoints()
+    {
+        var config = _cli.Write("asha.conf", """
+            actorevolve.exec.args { train_samples = 300, validation_samples = 200, test_samples = 200 }
+            actorevolve.exec.max-epochs = 3
+            actorevolve.ga { mode = steady-state, evaluations = 6, rungs = [1, 3], reduction = 3,
+                             initial-population = grid, avoid-duplicates = on }
+            """);
+        var result = _cli.Run(Search(Example("torch_fashion_mnist.py"), "asha",
+            "--population", "3", "--slots", "2", "--config", config));
+        Assert.True(result.ExitCode == 0, result.Stderr);
+
+        var lines = result.Stdout.Split('\n');
+        var promotions = lines.Where(l => l.StartsWith("  rung 1 ")).ToArray();
+        Assert.Equal(6, lines.Count(l => l.StartsWith("  rung 0 ") && l.Contains(" epochs 0-1 ")));
+        Assert.InRange(promotions.Length, 6 / 3, 6);
+        Assert.All(promotions, l => Assert.Contains(" epochs 1-3 ", l)); // from the checkpoint, not from scratch
+        // results.csv: a row per trial, at its rung (the last two columns: rung, partial).
+        var rungs = Rows(Run("asha")).Select(r => int.Parse(r.Split(',')[^2], CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal((6, promotions.Length), (rungs.Count(r => r == 0), rungs.Count(r => r == 1)));
+        // The journal: each promotion's result cost the two epochs after its checkpoint.
+        await using var journal = JournalReader.Open(HoconLoader.Load(),
+            JournalSettings.From("", Path.Combine(_cli.WorkDir, "runs")));
+        var facts = (await journal.ReadAsync("asha")).Facts;
+        Assert.Equal(promotions.Length, facts.Count(f => f.Result.Rung == 1));
+        Assert.All(facts.Where(f => f.Result.Rung == 1), f => Assert.Equal((3, 2),
+            (f.Result.EpochsReached, f.Result.EpochsSince(0))));
+
+        var summary = Summary(Run("asha"));
+        Assert.Equal("completed", summary.GetProperty("status").GetString());
+        Assert.Equal(1, summary.GetProperty("best").GetProperty("rung").GetInt32());
+        Assert.False(summary.GetProperty("best").TryGetProperty("partial", out _)); // fully trained
+        Assert.InRange(summary.GetProperty("test_accuracy").GetDouble(), 0.1, 1);
+        Assert.False(Directory.Exists(Path.Combine(Run("asha"), "checkpoints"))); // none outlives the run
     }
 
     /// <summary>The PyTorch example on two trainers, one killed mid-run: the run ends as on one node.</summary>
