@@ -220,6 +220,10 @@ public sealed class ExecTests : IDisposable
 
         var summary = Summary(Run("asha"));
         Assert.Equal("completed", summary.GetProperty("status").GetString());
+        // Births and rung trials counted apart, the report as summary.json: 6 births' genomes evaluated.
+        Assert.Equal(6, summary.GetProperty("evaluations").GetInt32());
+        Assert.Contains($"Seed 5, 6 births trained ({6 + promotions.Length} rung trials) in 2 rounds",
+            File.ReadAllText(Path.Combine(Run("asha"), "report", "index.html")));
         Assert.Equal(1, summary.GetProperty("best").GetProperty("rung").GetInt32());
         Assert.False(summary.GetProperty("best").TryGetProperty("partial", out _)); // fully trained
         Assert.InRange(summary.GetProperty("test_accuracy").GetDouble(), 0.1, 1);

@@ -355,6 +355,64 @@ public sealed class RungViewsTests : IDisposable
                         "<td>38 (70%)</td>", dom);
         Assert.Matches("<td class=\"g\">nb_neurons=128</td><td>90.00 %</td><td>[^<]+</td><td>[^<]+</td>" +
                        "<td>1 \\(partial\\)</td>", dom);
-        Assert.Contains("id=\"rungs-now\">This generation (genomes back/final set): 1 ep. 6/6", dom);
+        Assert.Contains("id=\"rungs-now\">Rungs this generation: 16 epochs trained; genomes back/final set: " +
+                        "1 epoch 6/6, 3 epochs 2/2, 9 epochs 1/1<", dom);
+        Assert.Contains("6/6 trained this generation, 0 cached, 0 failed, 6 trainings in all", dom);
+    }
+
+    /// <summary>A steady-state rung run's first round (ASHA) as <see cref="SteadyStateActor"/> publishes it, each rung
+    /// trial a result: three of the round's four births trained their first epoch, the best (nb_neurons=32) went on
+    /// to 3 epochs; 5 epochs trained.</summary>
+    static IEnumerable<RunEvent> SteadyRound()
+    {
+        yield return new GenerationStarted(0, 3, Children[..4], 4, 0, DateTimeOffset.UtcNow, RunStep.Round,
+            [3, 2, 1, 0]);
+        foreach (var (child, rung, accuracy) in new[] { (0, 0, 0.5), (1, 0, 0.6), (2, 0, 0.7), (2, 1, 0.8) })
+        {
+            var result = Result(accuracy, Rungs.Epochs[rung]) with
+            {
+                Rung = rung, Partial = true, EpochsTrained = Rungs.Epochs[rung] - Rungs.EpochsBefore(rung),
+            };
+            yield return RungTrained.Of(0, Children[child], rung, result, stopped: false, Rungs);
+            yield return new EvaluationRecorded(0, Children[child], result);
+        }
+    }
+
+    /// <summary>ASHA has no generation: no rung has a final set, and a round's progress is its births, not the
+    /// promotions that come back in it. The live view, the dashboard and the plain lines count births and rung
+    /// trials apart, as summary.json (births' genomes) and the report do.</summary>
+    [SkippableFact]
+    public async Task A_steady_state_rung_run_s_views_count_births_and_rung_trials_apart_and_no_final_set()
+    {
+        var model = Model(SteadyRound(), Rungs);
+        model.Apply(new TrainerNodesChanged([("127.0.0.1:1", 2)]));
+        Assert.Equal(0.75, model.GenerationShare);
+        Assert.Contains("This round: 3/4 births trained, 0 running, 0 cached, 0 failed   (3 births trained, 4 rung " +
+                        "trials in all)", LiveViewTests.Rendered(model));
+        var text = LiveViewTests.Rendered(model, width: 80);
+        Assert.Matches(@"│ Rungs so far: 5 epochs trained; genomes that reached each: +│", text);
+        Assert.Matches(@"│   1 epoch 3, 3 epochs 1, 9 epochs 0 +│", text);
+        Assert.DoesNotContain("final set", text);
+        Assert.Matches(@"│ Node\s+│ Slots\s+│ Busy\s+│ Idle\s+│ Rung trials\s+│", text);
+        Assert.Matches(@"│ 127\.0\.0\.1:1\s+│ 2\s+│ 0\s+│ 2\s+│ 4\s+│", text);
+
+        var facts = SteadyRound().OfType<EvaluationRecorded>()
+            .Select(e => new RecordedFitness(e.Generation, e.Genome, e.Result)).ToArray();
+        var resumed = new RunResumed(0, facts, [], RunStep.Round);
+        var fresh = new ProgressModel(3) { Rungs = Rungs };
+        fresh.Apply(resumed);
+        Assert.Equal("resumed in round 1: 4 rung trials of 3 births recovered from the journal, none will be repeated",
+            PlainLines.Format(resumed, fresh));
+
+        const string chromium = "/usr/bin/chromium";
+        Skip.IfNot(File.Exists(chromium), "no Chromium: apt-get install chromium (as .ci/run does)");
+        var port = DashboardTests.FreePort();
+        await using var dashboard = await DashboardServer.StartAsync($"127.0.0.1:{port}", model, "asha");
+        var dom = DashboardTests.Browse($"http://127.0.0.1:{port}/", "--dump-dom");
+        Assert.Contains("3/4 births trained this round, 0 cached, 0 failed, 3 births trained, 4 rung trials in all",
+            dom);
+        Assert.Contains("id=\"rungs-now\">Rungs so far: 5 epochs trained; genomes that reached each: 1 epoch 3, " +
+                        "3 epochs 1, 9 epochs 0<", dom);
+        Assert.Contains("<th>Rung trials</th>", dom);
     }
 }

@@ -33,9 +33,9 @@ public static class LiveView
         var generation = $"{Capitalized(m.Step)} {m.Generation + 1}/{m.Generations}";
         rows.Add(Markup.FromInterpolated(
             $"[bold]{generation}[/]  [green]{filled}[/][grey]{empty}[/] {overall:P0}  [grey]{elapsed}[/]"));
-        var (done, trained, running) = (m.Done, $"/{m.ToTrain} trained, ", $"{m.Slots.Count} running");
+        var (done, trained, running) = (m.Done, $"/{m.ToTrain} {m.DoneWord}, ", $"{m.Slots.Count} running");
         var (cached, failed) = ($"{m.Cached} cached", $"{m.Failed} failed");
-        var all = $"   ({m.TotalTrained} trainings in all)";
+        var all = $"   ({m.InAll})";
         rows.Add(Markup.FromInterpolated(
             $"This {m.Step}: [green]{done}[/]{trained}[blue]{running}[/], [grey]{cached}[/], [red]{failed}[/]{all}"));
         if (m.Phase is not ("evolving" or null)) rows.Add(Markup.FromInterpolated($"[yellow]{m.Phase}[/]"));
@@ -53,7 +53,7 @@ public static class LiveView
         rows.Add(slots);
 
         var nodes = new Table().Border(TableBorder.Rounded).Title("Trainer nodes")
-            .AddColumns("Node", "Slots", "Busy", "Idle", "Evaluations");
+            .AddColumns("Node", "Slots", "Busy", "Idle", m.NodeCountHeader);
         foreach (var node in m.Nodes)
             nodes.AddRow(Cells.Plain(node.Node, node.Slots, node.Busy, Math.Max(0, node.Slots - node.Busy),
                 node.Evaluations));
@@ -96,14 +96,12 @@ public static class LiveView
         return table;
     }
 
-    /// <summary>A rung run: the current generation's rungs as their trials come back, then the last finished
-    /// generations' tallies and the whole run's.</summary>
+    /// <summary>A rung run: the current rungs (<see cref="RungText.Now"/>), then the last finished generations'
+    /// tallies and the whole run's.</summary>
     static IEnumerable<IRenderable> RungRows(ProgressModel m, RungSettings rungs)
     {
-        var now = string.Join(", ", m.RungsNow.Select(r => $"{RungText.Epochs(r.Epochs)} {r.Back}/{r.Final}"));
-        // Two lines: one would wrap on a terminal of 80 columns.
-        yield return Markup.FromInterpolated(
-            $"Rungs this {m.Step}: {m.EpochsTrainedNow} epochs trained; genomes back/final set:");
+        var (heading, now) = RungText.Now(m);
+        yield return Markup.FromInterpolated($"{heading}");
         yield return Markup.FromInterpolated($"  {now}");
         var (generations, total) = m.RungTallies;
         if (total is null) yield break;

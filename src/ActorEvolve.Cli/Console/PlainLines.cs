@@ -11,7 +11,7 @@ public static class PlainLines
         var objective = model.Objective;
         return e switch
         {
-            RunResumed r => $"resumed in {r.Step} {r.Generation + 1}: {r.Facts.Count} evaluations recovered from the " +
+            RunResumed r => $"resumed in {r.Step} {r.Generation + 1}: {Recovered(r, model)} recovered from the " +
                             "journal, none will be repeated",
             GenerationStarted { Step: RunStep.Round } g => $"round {g.Generation + 1}/{g.Generations}: births " +
                 $"{g.Generation * g.ToTrain + 1}-{(g.Generation + 1) * g.ToTrain} (steady state, population " +
@@ -37,6 +37,11 @@ public static class PlainLines
             _ => null,
         };
     }
+
+    /// <summary>"12 evaluations"; a steady-state rung run's "17 rung trials of 12 births", each trial a result.
+    /// </summary>
+    static string Recovered(RunResumed r, ProgressModel model) => model.SteadyRungs
+        ? $"{r.Facts.Count} rung trials of {model.TotalTrained} births" : $"{r.Facts.Count} evaluations";
 
     static string Score(Core.Fitness.FitnessResult result, ObjectiveText objective) => result.Failed
         ? $"failed ({result.FailureReason})" : objective.Scores(result);

@@ -28,10 +28,14 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
     public int Generation { get; private set; }
     /// <summary>What the run's steps are called: generations, or a steady-state run's rounds.</summary>
     public string Step { get; private set; } = RunStep.Generation;
+    /// <summary>The step's children: a generation's to train, a round's births.</summary>
     public int ToTrain { get; private set; }
+    /// <summary>The step's children trained so far (a steady-state rung run's births, not its promotions).</summary>
     public int Done { get; private set; }
     public int Cached { get; private set; }
     public int Failed { get; private set; }
+    /// <summary>Children trained in the whole run (a steady-state rung run's births; its trials:
+    /// <see cref="TotalTrials"/>).</summary>
     public int TotalTrained { get; private set; }
     public ScoredGenome? Best { get; private set; }
     /// <summary>A two-objective run's Pareto front of every evaluation so far, most accurate (first objective)
@@ -57,6 +61,29 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
     public IReadOnlyList<EvaluationRecorded> Evaluations => _evaluations.ToArray();
 
     public int EvaluationCount => _evaluations.Count;
+
+    /// <summary>A steady-state run with rungs (ASHA): each result is a rung trial, a birth's first or a promotion.
+    /// </summary>
+    public bool SteadyRungs => Rungs is not null && Step == RunStep.Round;
+
+    /// <summary>A steady-state rung run's rung trials so far (each recorded as a result).</summary>
+    public int TotalTrials => _evaluations.Count(e => e.Result.Rung is not null);
+
+    /// <summary>Whether a result is a child's own (a birth's first rung in a steady-state rung run), not a
+    /// promotion's.</summary>
+    bool IsChild(FitnessResult result) => !SteadyRungs || result.Rung is null or 0;
+
+    /// <summary>What <see cref="Done"/> counts, after "5/8": "trained", a steady-state rung run's "births trained".
+    /// </summary>
+    public string DoneWord => SteadyRungs ? "births trained" : "trained";
+
+    /// <summary>The whole run so far: "43 trainings in all", a steady-state rung run's "24 births trained, 36 rung
+    /// trials in all".</summary>
+    public string InAll => SteadyRungs ? $"{TotalTrained} births trained, {TotalTrials} rung trials in all"
+        : $"{TotalTrained} trainings in all";
+
+    /// <summary>What the trainer nodes table counts per node: results, or in a rung run its rung trials.</summary>
+    public string NodeCountHeader => Rungs is null ? "Evaluations" : "Rung trials";
 
     /// <summary>The evaluations after the first <paramref name="index"/>: what a follower that has those
     /// lacks.</summary>
@@ -91,14 +118,14 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
     }
 
     /// <summary>How much of the current generation is done; null when it has nothing to train. A rung run's
-    /// results all arrive once its rungs settle, so its share is the rung trials back of those it will take.
-    /// </summary>
+    /// results all arrive once its rungs settle, so its share is the rung trials back of those it will take; a
+    /// steady-state rung run's round is its births (promotions go on all run long).</summary>
     public double? GenerationShare
     {
         get
         {
             if (ToTrain == 0) return null;
-            if (Rungs is null) return (double)Done / ToTrain;
+            if (Rungs is null || SteadyRungs) return Math.Min(1, (double)Done / ToTrain);
             var rungs = RungsNow;
             return Math.Min(1, (double)rungs.Sum(r => r.Back) / rungs.Sum(r => r.Final));
         }
@@ -125,8 +152,8 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
     /// </summary>
     public PopulationAge? Ages => PopulationAge.Of(_ages);
 
-    /// <summary>Each trainer node: its slots, how many are training now, evaluations it has finished in this
-    /// process.</summary>
+    /// <summary>Each trainer node: its slots, how many are training now, evaluations (in a rung run, rung trials)
+    /// it has finished in this process.</summary>
     public IReadOnlyList<(string Node, int Slots, int Busy, int Evaluations)> Nodes => _nodes
         .Select(n => (n.Node, n.Slots, _slots.Keys.Count(t => NodeOf(t) == n.Node),
             _evaluationsByNode.GetValueOrDefault(n.Node)))
@@ -147,13 +174,13 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
             switch (e)
             {
                 case RunResumed r:
-                    TotalTrained = r.Facts.Count;
+                    Step = r.Step;
+                    TotalTrained = r.Facts.Count(f => IsChild(f.Result));
                     _evaluations.AddRange(
                         r.Facts.Select(f => new EvaluationRecorded(f.Generation, f.Genome, f.Result)));
                     foreach (var fact in r.Facts) Consider(fact.Genome, fact.Result);
                     _history.AddRange(r.History);
                     _trials.AddRange(r.Trials ?? []);
-                    Step = r.Step;
                     break;
                 case GenerationStarted g:
                     (Generation, ToTrain, Done, Cached, Failed, Phase) =
@@ -165,6 +192,7 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
                     break;
                 case RungTrained t:
                     _trials.Add(t);
+                    CountOnNode(t.Result.Trainer);
                     // Not when the slot already trains the genome's next rung (its progress shows a later epoch).
                     if (_slots.TryGetValue(t.Result.Trainer, out var trial) && trial.Genome == t.Genome.Key
                         && trial.Epoch <= t.Epochs)
@@ -172,15 +200,13 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
                     break;
                 case EvaluationRecorded r:
                     _evaluations.Add(r);
-                    Done++;
-                    TotalTrained++;
+                    if (IsChild(r.Result)) (Done, TotalTrained) = (Done + 1, TotalTrained + 1);
                     if (r.Result.Failed) Failed++;
                     // The slot may already report its next genome (progress travels a shorter path than results).
                     if (_slots.TryGetValue(r.Result.Trainer, out var slot) && slot.Genome == r.Genome.Key)
                         _slots.Remove(r.Result.Trainer);
                     Consider(r.Genome, r.Result);
-                    var node = NodeOf(r.Result.Trainer);
-                    _evaluationsByNode[node] = _evaluationsByNode.GetValueOrDefault(node) + 1;
+                    if (Rungs is null) CountOnNode(r.Result.Trainer);
                     break;
                 case GenerationCompleted c:
                     _history.Add(c.Summary);
@@ -195,6 +221,12 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
                     break;
             }
         }
+    }
+
+    void CountOnNode(string trainer)
+    {
+        var node = NodeOf(trainer);
+        _evaluationsByNode[node] = _evaluationsByNode.GetValueOrDefault(node) + 1;
     }
 
     /// <summary>Keeps the best so far, ranked as selection ranks (<see cref="Evolver.Rank(IEnumerable{ScoredGenome})"/>

@@ -7,6 +7,21 @@ namespace ActorEvolve.Cli.Console;
 /// columns everywhere.</summary>
 public static class RungText
 {
+    /// <summary>The current rungs in two lines (one would wrap on a terminal of 80 columns), as the live view and
+    /// the dashboard show them: a generation's trials back of each rung's final set; a steady-state run's genomes
+    /// that reached each rung so far, as its summary counts them (ASHA promotes all run long: no rung has a final
+    /// set).</summary>
+    public static (string Heading, string Rungs) Now(ProgressModel m)
+    {
+        if (!m.SteadyRungs)
+            return ($"Rungs this {m.Step}: {Number(m.EpochsTrainedNow)} epochs trained; genomes back/final set:",
+                string.Join(", ", m.RungsNow.Select(r => $"{Epochs(r.Epochs)} {r.Back}/{r.Final}")));
+        var total = m.RungTallies.Total;
+        var reached = m.Rungs!.Epochs.Select((epochs, rung) => $"{Epochs(epochs)} {Number(total?.Reached[rung] ?? 0)}");
+        return ($"Rungs so far: {Number(total?.EpochsTrained ?? 0)} epochs trained; genomes that reached each:",
+            string.Join(", ", reached));
+    }
+
     /// <summary>"1 epoch", "9 epochs".</summary>
     public static string Epochs(int epochs) => epochs == 1 ? "1 epoch" : $"{epochs} epochs";
 

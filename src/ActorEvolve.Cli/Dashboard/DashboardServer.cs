@@ -73,7 +73,8 @@ public sealed class DashboardServer(WebApplication app) : IAsyncDisposable
     {
         generation = m.Generation + 1, generations = m.Generations, done = m.Done, toTrain = m.ToTrain,
         share = m.GenerationShare ?? 0,
-        cached = m.Cached, failed = m.Failed, step = m.Step, trained = m.TotalTrained, phase = m.Phase,
+        cached = m.Cached, failed = m.Failed, step = m.Step, doneWord = m.DoneWord, inAll = m.InAll, phase = m.Phase,
+        nodeCount = m.NodeCountHeader,
         warning = m.Warning,
         metrics = m.Objective.Objective.Criteria.Select(o => new ObjectiveText(o))
             .Select(o => new { o.Name, o.Column, percent = o.IsPercentage }),
@@ -108,10 +109,10 @@ public sealed class DashboardServer(WebApplication app) : IAsyncDisposable
     {
         if (m.Rungs is not { } rungs) return null;
         var (generations, total) = m.RungTallies;
+        var (heading, now) = RungText.Now(m);
         return new
         {
-            rungs.Epochs, now = m.RungsNow.Select(r => new { r.Epochs, r.Back, r.Final }),
-            epochsTrainedNow = m.EpochsTrainedNow,
+            rungs.Epochs, heading, now,
             generations = generations.Select(g => new { generation = g.Generation + 1, g.Tally }), total,
         };
     }

@@ -82,8 +82,7 @@ const rung = e => e.rung == null ? '' : e.rung + (e.partial ? ' (partial)' : '')
 function rungs(r) {
   document.getElementById('rungs-section').hidden = !r;
   if (!r) return;
-  document.getElementById('rungs-now').textContent = 'This generation (genomes back/final set): ' +
-    r.now.map(n => `${n.epochs} ep. ${n.back}/${n.final}`).join(', ') + `; ${r.epochsTrainedNow} epochs trained`;
+  document.getElementById('rungs-now').textContent = `${r.heading} ${r.now}`;
   const cells = t => [...t.reached, t.partial, t.epochsTrained, t.epochsFull,
     `${t.epochsSaved} (${t.epochsFull ? Math.round(100 * t.epochsSaved / t.epochsFull) : 0}%)`];
   const rows = r.generations.map(g => [g.generation, ...cells(g.tally)]);
@@ -110,8 +109,8 @@ function render(s) {
   document.getElementById('progress').style.width = (100 * done) + '%';
   // A steady-state run's steps are rounds of population-size joins.
   document.getElementById('step').textContent = s.step === 'round' ? 'Round' : 'Generation';
-  document.getElementById('counts').textContent = `${s.done}/${s.toTrain} trained this ${s.step}, ` +
-    `${s.cached} cached, ${s.failed} failed, ${s.trained} trainings in all`;
+  document.getElementById('counts').textContent = `${s.done}/${s.toTrain} ${s.doneWord} this ${s.step}, ` +
+    `${s.cached} cached, ${s.failed} failed, ${s.inAll}`;
   document.getElementById('phase').textContent = s.phase && s.phase !== 'evolving' ? s.phase : '';
   document.getElementById('warning').textContent = s.warning || '';
   const [first, second] = s.metrics;
@@ -120,7 +119,7 @@ function render(s) {
   document.getElementById('best').textContent = s.best ? fmt(first, s.best.accuracy) + '  ' + s.best.genome : '-';
   front(s);
   chart(s.history, first);
-  table('nodes', ['Node', 'Slots', 'Busy', 'Idle', 'Evaluations'],
+  table('nodes', ['Node', 'Slots', 'Busy', 'Idle', s.nodeCount],
     s.nodes.map(n => [n.node, n.slots, n.busy, Math.max(0, n.slots - n.busy), n.evaluations]));
   table('slots', ['Trainer', 'Genome', 'Epoch', first.column],
     s.slots.map(t => [t.trainer, t.genome, t.epoch, fmt(first, t.accuracy)]));

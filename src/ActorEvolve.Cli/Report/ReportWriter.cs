@@ -241,7 +241,7 @@ public static class ReportWriter
         yield return $"Status: {s?.Status ?? "unknown (no summary.json yet)"}";
         if (s is null) yield break;
         var steps = $"{s.Generations.Count} {Step(report)}s";
-        yield return $"Seed {s.Seed}, {report.Evaluations.Count} evaluations in {steps}, " +
+        yield return $"Seed {s.Seed}, {Evaluated(report)} in {steps}, " +
                      $"{TimeSpan.FromSeconds(s.WallSeconds):hh\\:mm\\:ss} of run time";
         if (s.Front is { } front)
             yield return $"Pareto front: {Console.FinalReport.Networks(front.Count)} " +
@@ -258,6 +258,14 @@ public static class ReportWriter
                          $"validation {Pct(best.ValidationAccuracy)}" +
                          (s.TestAccuracy is { } test ? $", test {Pct(test)}" : "");
     }
+
+    /// <summary>"40 evaluations"; a steady-state rung run's "24 births trained (36 rung trials)": results.csv has a
+    /// row per rung trial, summary.json's evaluations count the births' genomes.</summary>
+    static string Evaluated(RunReport report) =>
+        Step(report) == RunStep.Round && report.Evaluations.Any(e => e.Rung is not null)
+            ? $"{report.Evaluations.Count(e => e.Rung is null or 0)} births trained " +
+              $"({report.Evaluations.Count(e => e.Rung is not null)} rung trials)"
+            : $"{report.Evaluations.Count} evaluations";
 
     sealed record NetworkTable(string Title, string[] Header, IReadOnlyList<string[]> Rows);
 

@@ -7,10 +7,11 @@ using ActorEvolve.Training.Tables;
 namespace ActorEvolve.Cli.Report;
 
 /// <summary>One row of results.csv: one evaluation, with every metric its fitness source reported;
-/// <paramref name="Partial"/>: a rung run's genome that selection stopped short of full training.</summary>
+/// <paramref name="Partial"/>: a rung run's genome that selection stopped short of full training;
+/// <paramref name="Rung"/>: the rung it was measured at (a steady-state rung run records each rung trial).</summary>
 public sealed record Evaluation(int Generation, IReadOnlyDictionary<string, string> Genes, double Fitness,
     double Seconds, string Trainer, bool Failed, DateTimeOffset? FinishedAt,
-    IReadOnlyDictionary<string, double>? Metrics = null, bool Partial = false);
+    IReadOnlyDictionary<string, double>? Metrics = null, bool Partial = false, int? Rung = null);
 
 /// <summary>What a report shows, read from a run folder (results.csv and summary.json), so it works for finished,
 /// interrupted and resumed runs alike (on resume both files are rebuilt from the journal).</summary>
@@ -28,8 +29,8 @@ public sealed record RunReport(string RunId, RunSummary? Summary, IReadOnlyList<
         var (generation, fitness, seconds, trainer, status) =
             (Column("generation"), Column("fitness"), Column("seconds"), Column("trainer"), Column("status"));
         // Optional: files from before these columns, and (partial) runs without rungs, lack them.
-        var (finishedAt, metrics, partial) =
-            (table.Column("finished_at"), table.Column("metrics"), table.Column("partial"));
+        var (finishedAt, metrics, partial, rung) =
+            (table.Column("finished_at"), table.Column("metrics"), table.Column("partial"), table.Column("rung"));
         var genes = table.Header.Skip(generation + 1).Take(fitness - generation - 1).ToArray();
         var evaluations = table.Rows.Select(row => new Evaluation(
             row.Integer(generation),
@@ -37,7 +38,8 @@ public sealed record RunReport(string RunId, RunSummary? Summary, IReadOnlyList<
             row.Number(fitness), row.Number(seconds), row[trainer], row[status] == "failed",
             finishedAt >= 0 && row[finishedAt] != "" ? Timestamp(row, finishedAt) : null,
             metrics >= 0 && row[metrics] != "" ? Metrics(row, metrics) : null,
-            partial >= 0 && row[partial] == "true")).ToArray();
+            partial >= 0 && row[partial] == "true",
+            rung >= 0 && row[rung] != "" ? row.Integer(rung) : null)).ToArray();
         return new RunReport(Path.GetFileName(files.Directory), files.ReadSummary(), genes, evaluations);
     }
 
