@@ -1,3 +1,8 @@
+using ActorEvolve.Cli.Report;
+using ActorEvolve.Core.Evolution;
+using ActorEvolve.Core.Fitness;
+using ActorEvolve.Engine.Results;
+
 namespace ActorEvolve.Cli.Tests;
 
 /// <summary>The report: charts a person can look at, for finished and interrupted runs.</summary>
@@ -72,6 +77,37 @@ public sealed class ReportTests : IDisposable
         var html = File.ReadAllText(Path.Combine(_cli.WorkDir, "runs", "size", "report", "index.html"));
         Assert.Contains("<h2>parameters per generation</h2>", html);
         Assert.DoesNotContain("Validation accuracy per", html);
+    }
+
+    /// <summary>A run minimising a program's loss: the by-value charts, the winner and the tables show the loss, its
+    /// best the lowest, as the dashboard does; none of them reads it as an accuracy.</summary>
+    [Fact]
+    public void A_run_minimising_a_loss_reports_the_loss_by_value_its_lowest_best_and_the_winner_s_loss()
+    {
+        static Evaluation Evaluated(string neurons, double loss, bool failed = false) => new(0,
+            new Dictionary<string, string> { ["nb_neurons"] = neurons }, loss, 1, "n/c1", failed, null,
+            new Dictionary<string, double> { ["loss"] = loss, ["accuracy"] = 0.8 });
+        var winner = new GenomeReport(new Dictionary<string, string> { ["nb_neurons"] = "128" }, 0.25, 0.25, 3, 1,
+            "n/c1", new Dictionary<string, double> { ["loss"] = 0.25, ["accuracy"] = 0.8 });
+        var summary = new RunSummary("loss", "completed", 1, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, 10,
+            new SummarySettings(new GaSettings(), "exec:x", 1, "sqlite", new Objective("loss", Maximize: false)),
+            ["nb_neurons"], 5, winner, TestAccuracy: 0.3125, TestLoss: null, Model: null, Generations: [],
+            Top: [winner]);
+        var report = new RunReport("loss", summary, ["nb_neurons"], [
+            Evaluated("64", 0.5), Evaluated("64", 0.3), Evaluated("128", 0.25), Evaluated("128", 0.45),
+            Evaluated("256", 0, failed: true),
+        ]);
+
+        // 256 only failed: no bar of 0, which would read as the best loss.
+        Assert.Equal([("64", 0.4, 0.3), ("128", 0.35, 0.25)], ReportWriter.ScoresByValue(report, "nb_neurons")
+            .Select(s => (s.Value, Math.Round(s.Mean, 6), s.Best)));
+        var markdown = File.ReadAllText(ReportWriter.Write(report, Path.Combine(_cli.WorkDir, "report"), true));
+        Assert.Contains("## nb_neurons: loss by value (mean and best)", markdown);
+        Assert.Contains("- Winner: nb_neurons 128: validation loss 0.25, test loss 0.3125", markdown);
+        Assert.Contains("| # | nb_neurons | loss | Epochs | Seconds | Parameters | accuracy |", markdown);
+        Assert.Contains("| 1 | 128 | 0.25 | 3 |", markdown);
+        Assert.DoesNotContain("%", markdown);
+        Assert.DoesNotContain("accuracy by", markdown);
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public static class ReportWriter
             Save(GeneFrequency(report, gene), $"genes-{gene}.png",
                 $"{gene}: share of each value among the {Step(report)}'s new networks");
             Save(FitnessByValue(report, gene), $"fitness-by-{gene}.png",
-                $"{gene}: validation accuracy by value (mean and best" +
+                $"{gene}: {MetricName(report)} by value (mean and best" +
                 (report.Summary?.Rungs is null ? ")" : " of the fully trained networks)"));
         }
         if (report.Evaluations.Any(e => e.FinishedAt is not null))
@@ -140,22 +140,32 @@ public static class ReportWriter
         return plot;
     }
 
+    /// <summary>Per value of <paramref name="gene"/> that a successful, fully trained network had: the mean and the
+    /// best of their scores by the run's first objective (the lowest when it is minimised).</summary>
+    public static IReadOnlyList<(string Value, double Mean, double Best)> ScoresByValue(RunReport report, string gene)
+    {
+        var maximize = Objective(report).Objective.Maximize;
+        // A partial genome's score is an early rung's: not comparable with a fully trained one's.
+        return Values(report, gene)
+            .Select(v => (Value: v, Scores: report.Evaluations
+                .Where(e => e.Genes[gene] == v && !e.Failed && !e.Partial).Select(e => e.Fitness).ToArray()))
+            .Where(v => v.Scores.Length > 0)
+            .Select(v => (v.Value, v.Scores.Average(), maximize ? v.Scores.Max() : v.Scores.Min())).ToArray();
+    }
+
     static ScottPlot.Plot FitnessByValue(RunReport report, string gene)
     {
         var plot = new ScottPlot.Plot();
-        var values = Values(report, gene);
-        // A partial genome's score is an early rung's: not comparable with a fully trained one's.
-        var scores = values.Select(v => report.Evaluations.Where(e => e.Genes[gene] == v && !e.Failed && !e.Partial)
-            .Select(e => e.Fitness).DefaultIfEmpty(0).ToArray()).ToArray();
-        double[] Positions(double offset) => Enumerable.Range(0, values.Count).Select(i => i + offset).ToArray();
-        var mean = plot.Add.Bars(Positions(-0.2), scores.Select(s => s.Average()).ToArray());
+        var scores = ScoresByValue(report, gene);
+        double[] Positions(double offset) => Enumerable.Range(0, scores.Count).Select(i => i + offset).ToArray();
+        var mean = plot.Add.Bars(Positions(-0.2), scores.Select(s => s.Mean).ToArray());
         mean.LegendText = "mean";
-        var best = plot.Add.Bars(Positions(0.2), scores.Select(s => s.Max()).ToArray());
+        var best = plot.Add.Bars(Positions(0.2), scores.Select(s => s.Best).ToArray());
         best.LegendText = "best";
         foreach (var bar in mean.Bars.Concat(best.Bars)) bar.Size = 0.38;
-        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, values.Count).Select(i => (double)i).ToArray(), values.ToArray());
-        plot.YLabel("Validation accuracy");
-        plot.Axes.SetLimitsY(0, 1);
+        plot.Axes.Bottom.SetTicks(Positions(0), scores.Select(s => s.Value).ToArray());
+        plot.YLabel(FirstMetric(report));
+        if (Objective(report).IsPercentage) plot.Axes.SetLimitsY(0, 1);
         plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         return plot;
     }
@@ -228,8 +238,21 @@ public static class ReportWriter
     /// <summary>What the per-generation chart shows: the first objective's metric (a loss, a parameter count), named
     /// as the dashboard names it.</summary>
     static string FirstMetric(RunReport report) =>
-        report.Summary?.Config.Objective?.Metric is { } metric and not Objective.DefaultMetric
-            ? metric : "Validation accuracy";
+        IsDefault(report) ? "Validation accuracy" : Objective(report).Name;
+
+    /// <summary>The first objective's metric within a sentence: "validation accuracy", "loss".</summary>
+    static string MetricName(RunReport report) => IsDefault(report) ? "validation accuracy" : Objective(report).Name;
+
+    static bool IsDefault(RunReport report) => Objective(report).Name == Core.Fitness.Objective.DefaultMetric;
+
+    /// <summary>The run's first objective, as the live view and the dashboard show it.</summary>
+    static Console.ObjectiveText Objective(RunReport report) =>
+        new((report.Summary?.Config.Objective ?? Core.Fitness.Objective.Default) with { Second = null });
+
+    /// <summary>A score by the first objective: an accuracy as the report always wrote it ("88.00%"), any other
+    /// metric by its own format.</summary>
+    static string Score(RunReport report, double value) =>
+        Objective(report).IsPercentage ? Pct(value) : Objective(report).Format(value);
 
     static string Capitalized(string word) => char.ToUpperInvariant(word[0]) + word[1..];
 
@@ -253,10 +276,12 @@ public static class ReportWriter
         if (s.Rungs is { } rungs)
             yield return $"Rungs (epochs {string.Join(", ", rungs.Epochs)}, reduction {rungs.Reduction}): " +
                          $"{Console.RungText.Reached(rungs)}; {Console.RungText.Saving(rungs.Total)}";
+        // The objective's values: "validation 88.00%, test 87.50%"; a loss "validation loss 0.3123, test loss 0.35".
+        var metric = IsDefault(report) ? "" : $" {Objective(report).Name}";
         if (s.Best is { } best)
             yield return $"Winner: {string.Join(", ", best.Genes.Select(g => $"{g.Key} {g.Value}"))}: " +
-                         $"validation {Pct(best.ValidationAccuracy)}" +
-                         (s.TestAccuracy is { } test ? $", test {Pct(test)}" : "");
+                         $"validation{metric} {Score(report, best.ValidationAccuracy)}" +
+                         (s.TestAccuracy is { } test ? $", test{metric} {Score(report, test)}" : "");
     }
 
     /// <summary>"40 evaluations"; a steady-state rung run's "24 births trained (36 rung trials)": results.csv has a
@@ -290,29 +315,31 @@ public static class ReportWriter
 
     static NetworkTable Networks(RunReport report, string title, IReadOnlyList<GenomeReport> networks, bool tested)
     {
-        var metrics = OtherMetrics(networks);
+        var objective = Objective(report);
+        var metrics = OtherMetrics(networks, objective.Name);
         // A rung run's genomes also say how far they got: partial ones rank below every fully trained one.
         var rungs = networks.Any(t => t.Rung is not null);
-        string[] header = ["#", .. report.GeneNames, "Val. acc.", "Epochs", "Seconds", "Parameters", .. metrics,
-            .. tested ? ["Test acc."] : Array.Empty<string>(), .. rungs ? ["Rung"] : Array.Empty<string>()];
+        var test = objective.IsPercentage ? "Test acc." : $"Test {objective.Name}";
+        string[] header = ["#", .. report.GeneNames, objective.Column, "Epochs", "Seconds", "Parameters", .. metrics,
+            .. tested ? [test] : Array.Empty<string>(), .. rungs ? ["Rung"] : Array.Empty<string>()];
         var rows = networks.Select((t, i) => (string[])[(i + 1).ToString(CultureInfo.InvariantCulture),
-            .. report.GeneNames.Select(g => t.Genes.GetValueOrDefault(g, "")), Pct(t.ValidationAccuracy),
+            .. report.GeneNames.Select(g => t.Genes.GetValueOrDefault(g, "")), Score(report, t.ValidationAccuracy),
             t.Epochs.ToString(CultureInfo.InvariantCulture),
             t.Seconds.ToString("0.0", CultureInfo.InvariantCulture),
             t.Metrics?.TryGetValue(ParametersMetric, out var size) == true
                 ? size.ToString("N0", CultureInfo.InvariantCulture) : ModelSize(report, t.Genes),
             .. metrics.Select(m => t.Metrics?.TryGetValue(m, out var v) == true
                 ? v.ToString("G4", CultureInfo.InvariantCulture) : ""),
-            .. tested ? [t.TestAccuracy is { } test ? Pct(test) : ""] : Array.Empty<string>(),
+            .. tested ? [t.TestAccuracy is { } score ? Score(report, score) : ""] : Array.Empty<string>(),
             .. rungs ? [Console.RungText.Rung(t.Rung, t.Partial)] : Array.Empty<string>()]).ToArray();
         return new NetworkTable(title, header, rows);
     }
 
-    /// <summary>Every metric the fitness source reported for these networks, beyond accuracy, epochs and parameters
-    /// (which have columns of their own): a user's program may report anything.</summary>
-    static IReadOnlyList<string> OtherMetrics(IReadOnlyList<GenomeReport> networks) =>
+    /// <summary>Every metric the fitness source reported for these networks, beyond the objective's, epochs and
+    /// parameters (which have columns of their own): a user's program may report anything.</summary>
+    static IReadOnlyList<string> OtherMetrics(IReadOnlyList<GenomeReport> networks, string objective) =>
         networks.SelectMany(t => t.Metrics?.Keys ?? []).Distinct()
-        .Where(m => m is not ("accuracy" or "epochs" or ParametersMetric)).Order(StringComparer.Ordinal).ToArray();
+        .Where(m => m != objective && m is not ("epochs" or ParametersMetric)).Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>The metric the Parameters column shows when the fitness reports it (the MLP does).</summary>
     const string ParametersMetric = "parameters";
