@@ -145,6 +145,8 @@ public sealed class SteadyStateRungsTests
         {
             foreach (var member in s.Population)
                 Assert.Equal(s.Evaluated[member.Scored.Genome.Key], member.Scored);
+            // The ranking kept between births follows promotions (a member's result moves up or down).
+            Assert.Equal(Evolver.Rank(s.Population.Select(m => m.Scored)), s.RankedPopulation);
         });
         var started = state.Facts.OfType<SteadyPromotion>().Select(p => (p.Genome.Key, p.Rung))
             .Concat(state.Facts.OfType<SteadyBirth>().Select(b => (b.Genome.Key, 0)).Distinct()).ToArray();

@@ -15,7 +15,8 @@ public sealed class SteadyStateSearchTests
     /// <paramref name="arrivalSeed"/> (as a cluster would return them). <paramref name="onStep"/> sees the state
     /// after every transition.</summary>
     static SteadyStateSearch Run(GaSettings settings, long seed, int slots, long arrivalSeed,
-        Action<SteadyStateSearch>? onStep = null, SearchSpace? space = null)
+        Action<SteadyStateSearch>? onStep = null, SearchSpace? space = null,
+        Func<Genome, FitnessResult>? fitness = null)
     {
         var state = new SteadyStateSearch(space ?? Spaces.Seed(), settings, seed);
         var arrival = new DeterministicRng((ulong)arrivalSeed);
@@ -31,7 +32,7 @@ public sealed class SteadyStateSearchTests
             if (state.IsFinished) return state; // the last births may have been cached: nothing left in training
             var done = training[arrival.NextInt(training.Count)];
             training.Remove(done);
-            state.RecordResult(done, Spaces.FakeFitness(done));
+            state.RecordResult(done, (fitness ?? Spaces.FakeFitness)(done));
             onStep?.Invoke(state);
         }
     }
@@ -86,6 +87,31 @@ public sealed class SteadyStateSearchTests
             seen = s.Facts.Count;
         });
         Assert.Equal(50, worstRemovals);
+    }
+
+    /// <summary>Accuracy in tenths: many members tie, and a tie must be broken by key as a full sort breaks it.
+    /// </summary>
+    static FitnessResult InTenths(Genome genome)
+    {
+        var result = Spaces.FakeFitness(genome);
+        return result with { Accuracy = Math.Round(result.Accuracy, 1) };
+    }
+
+    [Theory]
+    [InlineData(Removal.Oldest)]
+    [InlineData(Removal.Worst)]
+    public void The_population_kept_ranked_between_births_is_its_full_ranking_with_ties_broken_by_key(
+        Removal removal)
+    {
+        var steps = 0;
+        var state = Run(Steady(removal: removal), 13, slots: 5, arrivalSeed: 4, fitness: InTenths, onStep: s =>
+        {
+            Assert.Equal(Evolver.Rank(s.Population.Select(m => m.Scored)), s.RankedPopulation);
+            steps++;
+        });
+        Assert.True(steps > 100, $"{steps} steps");
+        var scores = state.Population.Select(m => m.Scored.Fitness.Score).ToArray();
+        Assert.True(scores.Distinct().Count() < scores.Length, "no tie in the final population");
     }
 
     [Fact]

@@ -61,8 +61,17 @@ public sealed class Evolver(SearchSpace space, GaSettings settings, Objective? o
     /// <summary>Best first; ties broken by genome key so the order never depends on arrival order. Like is compared
     /// with like: fully trained genomes first, then those stopped at a rung, the higher rung first.</summary>
     public static IReadOnlyList<ScoredGenome> Rank(IEnumerable<ScoredGenome> scored) =>
-        scored.OrderByDescending(s => Trained(s.Fitness))
-            .ThenByDescending(s => s.Fitness.Score).ThenBy(s => s.Genome.Key, StringComparer.Ordinal).ToArray();
+        scored.Order(BestFirst).ToArray();
+
+    /// <summary>The order of <see cref="Rank(IEnumerable{ScoredGenome})"/>: only results of one genome compare equal.
+    /// </summary>
+    public static readonly IComparer<ScoredGenome> BestFirst = Comparer<ScoredGenome>.Create((a, b) =>
+    {
+        var trained = Trained(b.Fitness).CompareTo(Trained(a.Fitness));
+        if (trained != 0) return trained;
+        var score = b.Fitness.Score.CompareTo(a.Fitness.Score);
+        return score != 0 ? score : string.CompareOrdinal(a.Genome.Key, b.Genome.Key);
+    });
 
     /// <summary>How far a result's training went, as ranking compares it: a partial result's rung, below every fully
     /// trained result (<see cref="int.MaxValue"/>; also every result of a run without rungs).</summary>
@@ -140,16 +149,15 @@ public sealed class Evolver(SearchSpace space, GaSettings settings, Objective? o
     public Genome Immigrant(DeterministicRng rng, Func<Genome, bool> isNew) =>
         Redraw(space.Sample(rng), isNew, _ => space.Sample(rng));
 
-    /// <summary>One steady-state child of the evaluated <paramref name="members"/>: two parents picked as for a
-    /// generation (tournament, or uniform), the seed's crossover and mutation, genes re-drawn while the child is not
-    /// new when avoid-duplicates is on. With guidance, the surrogate's pick of <c>Candidates</c> new children (a
-    /// random one of them with chance <c>Exploration</c>).</summary>
-    /// <param name="measured">Every genome measured so far in the run (for guidance; without it, none).</param>
-    public Genome Child(IEnumerable<ScoredGenome> members, DeterministicRng rng, Func<Genome, bool> isNew,
-        IReadOnlyCollection<ScoredGenome>? measured = null)
+    /// <summary>One steady-state child of the evaluated population: two parents picked as for a generation
+    /// (tournament, or uniform), the seed's crossover and mutation, genes re-drawn while the child is not new when
+    /// avoid-duplicates is on. With a <paramref name="surrogate"/> (guidance), its pick of <c>Candidates</c> new
+    /// children (a random one of them with chance <c>Exploration</c>).</summary>
+    /// <param name="parents">The population's genomes, best first (<see cref="Order"/>).</param>
+    public Genome Child(IReadOnlyList<Genome> parents, DeterministicRng rng, Func<Genome, bool> isNew,
+        Surrogate? surrogate = null)
     {
-        var parents = Order(members).Select(s => s.Genome).ToList();
-        if (Surrogate.Fit(space, settings.Guidance, measured ?? [], Goal) is { } surrogate &&
+        if (surrogate is not null &&
             CandidatePool(settings.Candidates, parents, rng, settings.MutateChance, isNew) is { Count: > 0 } pool)
             return rng.NextDouble() < settings.Exploration ? rng.Pick(pool) : Ranked(pool, surrogate)[0];
         var (mother, father) = PickPair(parents, rng);
