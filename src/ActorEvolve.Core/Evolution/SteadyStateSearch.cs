@@ -62,7 +62,7 @@ public sealed class SteadyStateSearch
     readonly List<ScoredGenome> _ranked = [];
     /// <summary>Every genome that has joined the population (once each): what guidance models. With birth order it
     /// depends on the births alone, not on the order results arrived in.</summary>
-    readonly Dictionary<string, ScoredGenome> _joinedGenomes = new(StringComparer.Ordinal);
+    readonly Measurements _joinedGenomes;
     readonly List<SteadyFact> _facts = [];
     /// <summary>With birth order: births 0 … this − 1 have joined.</summary>
     int _joinedPrefix;
@@ -84,6 +84,7 @@ public sealed class SteadyStateSearch
         Seed = seed;
         Objective = (objective ?? Objective.Default).Validated(Settings);
         _evolver = new Evolver(space, Settings, Objective);
+        _joinedGenomes = new Measurements(space);
         _initial = _evolver.InitialPopulation(DeterministicRng.Derive(seed, "initial-population"));
         if (Settings.Rungs is { } rungs) _halving = new AsyncHalving(rungs);
     }
@@ -192,7 +193,7 @@ public sealed class SteadyStateSearch
         if (_members.Count < Size || immigrant) return _evolver.Immigrant(rng, IsNew);
         var ranked = Objective.IsPareto ? RankedPopulation : _ranked;
         return _evolver.Child(ranked.Select(s => s.Genome).ToArray(), rng, IsNew,
-            Surrogate.Fit(Space, Settings.Guidance, _joinedGenomes.Values, Objective));
+            Surrogate.Fit(Settings.Guidance, _joinedGenomes, Objective));
     }
 
     /// <summary>Records a genome's result as the objective sees it (idempotent: a genome's second result is ignored);
@@ -232,7 +233,7 @@ public sealed class SteadyStateSearch
                 Rank(scored);
                 _members[i] = _members[i] with { Scored = scored };
             }
-        if (_joinedGenomes.ContainsKey(genome.Key)) _joinedGenomes[genome.Key] = scored;
+        if (_joinedGenomes.Contains(genome.Key)) _joinedGenomes.Set(scored);
     }
 
     /// <summary>Lets arrived births join: all at once, or with birth order the next ones in line once no child still
@@ -252,7 +253,7 @@ public sealed class SteadyStateSearch
             var scored = _evaluated[_births[birth].Key];
             _members.Add(new Member(birth, scored));
             Rank(scored);
-            _joinedGenomes.TryAdd(scored.Genome.Key, scored);
+            if (!_joinedGenomes.Contains(scored.Genome.Key)) _joinedGenomes.Set(scored);
             if (_members.Count > Size) Remove();
             if (++_joined % Size == 0 || _joined == Settings.Births()) CloseRound();
         }

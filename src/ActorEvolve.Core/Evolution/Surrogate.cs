@@ -33,36 +33,65 @@ public sealed class Surrogate
 
     readonly SearchSpace _space;
     readonly Guidance _kind;
-    readonly (int[] Levels, double Score)[] _measured;
+    /// <summary>kNN's: every measured genome's levels and score, in key order.</summary>
+    readonly (int[] Levels, double Score)[] _measured = [];
     readonly double[][] _goodDensity = [], _restDensity = [];
 
-    Surrogate(SearchSpace space, Guidance kind, IEnumerable<ScoredGenome> measured, Objective objective)
+    Surrogate(Guidance kind, Measurements measured, Objective objective)
     {
-        _space = space;
+        _space = measured.Space;
         _kind = kind;
-        var scored = measured.OrderBy(s => s.Genome.Key, StringComparer.Ordinal).ToArray();
-        var score = ModelScore(scored, objective);
+        var entries = measured.InKeyOrder;
+        var score = ModelScore(entries.Select(e => e.Scored), objective);
         // A failed genome teaches that its region is bad: it counts as the worst measured score.
-        var worst = scored.Where(s => !s.Fitness.Failed).Select(score).DefaultIfEmpty(0).Min();
-        _measured = scored.Select(s => (Levels(s.Genome), s.Fitness.Failed ? worst : score(s))).ToArray();
-        if (kind != Guidance.Tpe) return;
-        var ranked = Enumerable.Range(0, _measured.Length).OrderByDescending(i => _measured[i].Score).ToArray();
-        var good = Math.Clamp((int)Math.Ceiling(GoodShare * ranked.Length), MinGood, MaxGood);
-        good = Math.Min(good, ranked.Length / 2);
-        _goodDensity = Densities(ranked.Take(good));
-        _restDensity = Densities(ranked.Skip(good));
+        var worst = entries.Where(e => !e.Scored.Fitness.Failed).Select(e => score(e.Scored)).DefaultIfEmpty(0).Min();
+        double Score(ScoredGenome s) => s.Fitness.Failed ? worst : score(s);
+        if (kind != Guidance.Tpe)
+        {
+            _measured = entries.Select(e => (e.Levels, Score(e.Scored))).ToArray();
+            return;
+        }
+        var good = Math.Clamp((int)Math.Ceiling(GoodShare * entries.Count), MinGood, MaxGood);
+        var best = Best(entries, Math.Min(good, entries.Count / 2), Score);
+        var goodCounts = Measurements.CountLevels(measured.Space, best.Select(e => e.Levels));
+        _goodDensity = Densities(goodCounts);
+        _restDensity = Densities(measured.LevelCounts.Select((all, gene) =>
+            all.Select((count, level) => count - goodCounts[gene][level]).ToArray()).ToArray());
     }
 
     /// <summary>The model of <paramref name="measured"/>, or null when there is too little to fit (fewer than
     /// two genomes) or guidance is off.</summary>
     public static Surrogate? Fit(SearchSpace space, Guidance kind, IReadOnlyCollection<ScoredGenome> measured,
-        Objective? objective = null) => kind == Guidance.Off || measured.Count < 2 ? null
-        : new Surrogate(space, kind, measured, objective ?? Objective.Default);
+        Objective? objective = null) => Fit(kind, new Measurements(space, measured), objective);
+
+    /// <summary>The model of the genomes <paramref name="measured"/> holds (as <see cref="Fit(SearchSpace, Guidance,
+    /// IReadOnlyCollection{ScoredGenome}, Objective?)"/>), without sorting or reading them again.</summary>
+    public static Surrogate? Fit(Guidance kind, Measurements measured, Objective? objective = null) =>
+        kind == Guidance.Off || measured.Count < 2 ? null
+            : new Surrogate(kind, measured, objective ?? Objective.Default);
+
+    /// <summary>The <paramref name="count"/> best entries by score, best first, ties in key order: a stable sort's
+    /// first <paramref name="count"/>, in one pass.</summary>
+    static List<Measurements.Entry> Best(IList<Measurements.Entry> entries, int count,
+        Func<ScoredGenome, double> score)
+    {
+        var best = new List<(Measurements.Entry Entry, double Score)>(count + 1);
+        foreach (var entry in entries)
+        {
+            var value = score(entry.Scored);
+            if (best.Count == count && value.CompareTo(best[^1].Score) <= 0) continue;
+            var at = best.Count;
+            while (at > 0 && value.CompareTo(best[at - 1].Score) > 0) at--;
+            best.Insert(at, (entry, value));
+            if (best.Count > count) best.RemoveAt(count);
+        }
+        return best.Select(b => b.Entry).ToList();
+    }
 
     /// <summary>What the model learns of a genome: its score, or with two objectives its place in the Pareto
     /// ranking (non-dominated fronts, then crowding) from 1 for the first to 0 for the last, the way Optuna's
     /// multi-objective TPE tells the good from the rest by non-domination.</summary>
-    static Func<ScoredGenome, double> ModelScore(IReadOnlyList<ScoredGenome> scored, Objective objective)
+    static Func<ScoredGenome, double> ModelScore(IEnumerable<ScoredGenome> scored, Objective objective)
     {
         if (!objective.IsPareto) return s => s.Fitness.Score;
         var ranked = Pareto.Rank(scored, objective);
@@ -75,7 +104,7 @@ public sealed class Surrogate
     /// <summary>Higher is more promising (the expected score for kNN, the log density ratio for TPE).</summary>
     public double Predict(Genome genome)
     {
-        var levels = Levels(genome);
+        var levels = Levels(_space, genome);
         return _kind == Guidance.Tpe ? DensityRatio(levels) : NeighbourMean(levels);
     }
 
@@ -96,23 +125,19 @@ public sealed class Surrogate
     double DensityRatio(int[] levels) =>
         levels.Select((level, i) => Math.Log(_goodDensity[i][level] / _restDensity[i][level])).Sum();
 
-    /// <summary>Per gene, the share of <paramref name="members"/> at each level, with one pseudo-count per level so
-    /// an unseen value keeps a chance (the prior of TPE).</summary>
-    double[][] Densities(IEnumerable<int> members)
+    /// <summary>Per gene, the share of genomes at each level from their <paramref name="counts"/>, with one
+    /// pseudo-count per level so an unseen value keeps a chance (the prior of TPE).</summary>
+    static double[][] Densities(int[][] counts) => counts.Select(perLevel =>
     {
-        var chosen = members.ToArray();
-        return _space.Genes.Select((gene, i) =>
-        {
-            var counts = Enumerable.Repeat(1.0, LevelCount(gene)).ToArray();
-            foreach (var m in chosen) counts[_measured[m].Levels[i]]++;
-            var total = counts.Sum();
-            return counts.Select(c => c / total).ToArray();
-        }).ToArray();
-    }
+        var smoothed = perLevel.Select(count => 1.0 + count).ToArray();
+        var total = smoothed.Sum();
+        return smoothed.Select(c => c / total).ToArray();
+    }).ToArray();
 
-    static int LevelCount(GeneSpec gene) => gene.Cardinality ?? FloatBins;
+    internal static int LevelCount(GeneSpec gene) => gene.Cardinality ?? FloatBins;
 
-    int[] Levels(Genome genome) => _space.Genes.Select(gene => Level(gene, genome.Get(gene.Name))).ToArray();
+    internal static int[] Levels(SearchSpace space, Genome genome) =>
+        space.Genes.Select(gene => Level(gene, genome.Get(gene.Name))).ToArray();
 
     static int Level(GeneSpec gene, string value)
     {
@@ -128,5 +153,60 @@ public sealed class Surrogate
                 return Math.Clamp((int)(share * FloatBins), 0, FloatBins - 1);
             default: throw new ArgumentException($"gene '{gene.Name}' has a kind the surrogate does not know");
         }
+    }
+}
+
+/// <summary>
+/// Every genome measured so far in a run, kept as <see cref="Surrogate"/> reads them: in key order, each with its
+/// levels, and per gene how many genomes are at each level. A steady-state run fits a model for every child; kept
+/// this way, a fit is a pass over the genomes instead of sorting them by key and reading every gene again (at
+/// 400 slots that was most of the coordinator's breeding).
+/// </summary>
+public sealed class Measurements
+{
+    public sealed record Entry(int[] Levels, ScoredGenome Scored);
+
+    readonly SortedList<string, Entry> _byKey = new(StringComparer.Ordinal);
+
+    public Measurements(SearchSpace space, IEnumerable<ScoredGenome>? measured = null)
+    {
+        Space = space;
+        LevelCounts = CountLevels(space, []);
+        foreach (var scored in measured ?? []) Set(scored);
+    }
+
+    /// <summary>Per gene, how many of the genomes with these <paramref name="levels"/> are at each level.</summary>
+    public static int[][] CountLevels(SearchSpace space, IEnumerable<int[]> levels)
+    {
+        var counts = space.Genes.Select(gene => new int[Surrogate.LevelCount(gene)]).ToArray();
+        foreach (var genome in levels)
+            for (var gene = 0; gene < genome.Length; gene++) counts[gene][genome[gene]]++;
+        return counts;
+    }
+
+    public SearchSpace Space { get; }
+
+    public int Count => _byKey.Count;
+
+    /// <summary>The genomes in key order (ordinal).</summary>
+    public IList<Entry> InKeyOrder => _byKey.Values;
+
+    /// <summary>Per gene, how many of the genomes are at each level.</summary>
+    public int[][] LevelCounts { get; }
+
+    public bool Contains(string genomeKey) => _byKey.ContainsKey(genomeKey);
+
+    /// <summary>Adds a genome's result, or replaces the one it had (a promotion's).</summary>
+    public void Set(ScoredGenome scored)
+    {
+        var key = scored.Genome.Key;
+        if (_byKey.TryGetValue(key, out var entry))
+        {
+            _byKey[key] = entry with { Scored = scored };
+            return;
+        }
+        var levels = Surrogate.Levels(Space, scored.Genome);
+        for (var gene = 0; gene < levels.Length; gene++) LevelCounts[gene][levels[gene]]++;
+        _byKey.Add(key, new Entry(levels, scored));
     }
 }
