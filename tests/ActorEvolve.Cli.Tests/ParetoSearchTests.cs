@@ -101,10 +101,13 @@ public sealed class ParetoSearchTests : IDisposable
         var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_cli.WorkDir, "runs", "narrow",
             "summary.json"))).RootElement;
         var members = summary.GetProperty("front").GetArrayLength();
-        Assert.Matches(@"│ Val\. acc\. │ parameters │ Test\s+│", result.Stdout);
+        Assert.Matches(@"│ Val\. +│ parameters │ Test\s+│\r?\n.*│ acc\. +│ +│ +│", result.Stdout);
         // One line per member, its scores whole: accuracy, parameter count and test accuracy (when tested).
         Assert.Equal(members, Regex.Matches(result.Stdout, @"│ \d+\.\d\d % +│ [\d,]+ +│ (\d+\.\d\d %)? *│").Count);
-        Assert.All(result.Stdout.Split('\n').Where(l => l.StartsWith('│') || l.StartsWith('╭')),
-            line => Assert.InRange(line.Length, 1, 80));
+        // Every line of the final output, not only the table's, within 80 columns; the gene names whole.
+        var final = result.Stdout[result.Stdout.IndexOf("Pareto front: ", StringComparison.Ordinal)..].Split('\n');
+        Assert.All(final, line => Assert.InRange(line.TrimEnd('\r').Length, 0, 80));
+        Assert.Contains(final, l => Regex.IsMatch(l, @"^│ activation │ nb_ +│ nb_ +│ optimizer │"));
+        Assert.Contains(final, l => Regex.IsMatch(l, @"^│ +│ layers │ neurons │ +│"));
     }
 }

@@ -43,7 +43,7 @@ public sealed class SearchEndToEndTests : IDisposable
         Assert.DoesNotContain('\u001b', result.Stdout);
         Assert.Contains("Top 5 networks", result.Stdout);
         Assert.Contains("test accuracy", result.Stdout);
-        Assert.Matches(@"Engine overhead \(.*\): \d+\.\d\d s of \d+\.\d s", result.Stdout);
+        Assert.Matches(@"Engine overhead: \d+\.\d\d s of \d+\.\d s \(.*\)\r?\n  \(generation time .*\)", result.Stdout);
 
         var runs = _cli.Run("runs");
         Assert.Equal(0, runs.ExitCode);
@@ -65,5 +65,13 @@ public sealed class SearchEndToEndTests : IDisposable
         // The genome on one line, unbroken; its validation and test scores on the next.
         Assert.Matches($@"(?m)^Winner: {Regex.Escape(string.Join(";", genes))}\r?\n" +
                        @"  \d+\.\d\d % validation accuracy, \d+\.\d\d % test accuracy\r?$", result.Stdout);
+        // Every line of the final output within 80 columns (the run folder's path is short enough here), the top
+        // table's gene names whole: broken after an underscore, not where a column ends.
+        var final = result.Stdout[result.Stdout.IndexOf("Top 5 networks", StringComparison.Ordinal)..].Split('\n');
+        Assert.All(final, line => Assert.InRange(line.TrimEnd('\r').Length, 0, 80));
+        Assert.Contains(final, l => Regex.IsMatch(l, @"^│ # │ activation │ nb_ +│ nb_ +│ optimizer │ Val\. +│"));
+        Assert.Contains(final, l => Regex.IsMatch(l, @"^│   │ +│ layers │ neurons │ +│ acc\. +│"));
+        Assert.Contains(final, l => l.StartsWith("Finished in ") &&
+                                    l.TrimEnd('\r').EndsWith(" Results (results.csv, summary.json):"));
     }
 }
