@@ -20,8 +20,9 @@ public static class TrainerNames
 public sealed record TrainerNodesChanged(IReadOnlyList<(string Node, int Slots)> Nodes);
 
 /// <summary>GenomeActor → slots: give me an idle trainer slot, on node <paramref name="PreferredNode"/> (host:port,
-/// where the genome's checkpoint is) if one is idle there.</summary>
-public sealed record TrainerWanted(string? PreferredNode = null);
+/// where the genome's checkpoint is) if one is idle there. A <paramref name="Backup"/> (the genome's attempt is on an
+/// unreachable node) goes ahead of every ordinary request: lost work first.</summary>
+public sealed record TrainerWanted(string? PreferredNode = null, bool Backup = false);
 
 /// <summary>Run → slots: tell every trainer node.</summary>
 public sealed record ToEveryNode(ITrainerMessage Message);
@@ -32,6 +33,18 @@ public sealed record TrainerAssigned(IActorRef Trainer);
 /// <summary>GenomeActor → slots: the attempt on this trainer is over (answered or cancelled): lend it again.
 /// </summary>
 public sealed record TrainerReleased(IActorRef Trainer);
+
+/// <summary>Slots → the GenomeActor holding this slot: its node is unreachable (or leaving), so the attempt may never
+/// answer; the slot is not lent to anyone else meanwhile.</summary>
+public sealed record TrainerUnreachable(IActorRef Trainer);
+
+/// <summary>Slots → the GenomeActor holding this slot: its node is reachable again, the attempt may still answer.
+/// </summary>
+public sealed record TrainerReachable(IActorRef Trainer);
+
+/// <summary>Slots → the GenomeActor holding this slot: the slot is gone (its node was downed or removed, or the
+/// slot's actor stopped); the attempt will never answer.</summary>
+public sealed record TrainerGone(IActorRef Trainer);
 
 /// <summary>Published on the event stream by a GenomeActor when its request leaves for a trainer slot
 /// (<paramref name="Answered"/> false) and when the slot's answer reaches it (true): each slot's hand-overs, as
