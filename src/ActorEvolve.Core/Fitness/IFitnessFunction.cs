@@ -36,7 +36,9 @@ public interface IRungFitness : IFitnessFunction
 /// <param name="Trainer">Who is evaluating, recorded with the result.</param>
 /// <param name="Progress">Called after each epoch (epoch number, validation accuracy) for live views.</param>
 /// <param name="RunId">The run asking, for fitness sources that tell their own programs.</param>
-/// <param name="Attempt">1 for the first try at this genome, 2 after one failed attempt, and so on.</param>
+/// <param name="Attempt">1 for the first try at this genome, then one more for each further try: a retry after a
+/// failed attempt, or a backup started elsewhere while an earlier try's node is unreachable (both may run at once).
+/// </param>
 /// <param name="Log">Where output meant for the node's log goes (an <c>exec:</c> program's non-JSON lines).</param>
 public sealed record EvaluationContext(long RunSeed, string Trainer, Action<int, double>? Progress = null,
     string RunId = "", int Attempt = 1, Action<string>? Log = null);
