@@ -43,7 +43,7 @@ public static class FinalReport
         {
             var overhead = timed.Sum(g => g.EngineOverheadSeconds!.Value);
             var wallTime = timed.Sum(g => g.WallSeconds!.Value);
-            console.WriteLine($"Engine overhead: {overhead:F2} s of {wallTime:F1} s " +
+            console.WriteLine($"Engine overhead: {overhead:F2} s of {wallTime:F2} s " +
                               $"({(wallTime > 0 ? overhead / wallTime : 0):P2})");
             console.WriteLine("  (generation time not spent training in the busiest slot)");
         }
