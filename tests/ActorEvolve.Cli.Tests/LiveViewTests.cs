@@ -46,6 +46,19 @@ public sealed class LiveViewTests
         Assert.Equal(step == RunStep.Round, text.Contains("Population age"));
     }
 
+    /// <summary>20 births in rounds of 8: the last round holds the 4 left, in the plain lines and the live view.
+    /// </summary>
+    [Fact]
+    public void A_steady_state_run_s_last_round_holds_the_births_left()
+    {
+        var model = new ProgressModel(3) { Births = 20 };
+        var started = new GenerationStarted(2, 3, [Genome.Parse("a=1")], 8, 0, DateTimeOffset.UtcNow, RunStep.Round,
+            [0]);
+        model.Apply(started);
+        Assert.Equal("round 3/3: births 17-20 (steady state, population 8)", PlainLines.Format(started, model));
+        Assert.Contains("This round: 0/4 trained", Rendered(model));
+    }
+
     [Fact]
     public void A_steady_state_round_shows_its_populations_ages()
     {

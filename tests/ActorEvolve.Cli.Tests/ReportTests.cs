@@ -52,6 +52,8 @@ public sealed class ReportTests : IDisposable
         var steady = _cli.Write("steady.conf", "actorevolve.ga.mode = steady-state");
         var result = _cli.Run([.. Search("steady"), "--config", steady]);
         Assert.True(result.ExitCode == 0, result.Stderr);
+        // Its length is births, not the generations setting (which counts them with evaluations = 0).
+        Assert.Contains(": population 10, 30 births (3 rounds), seed 2, ", result.Stdout);
         var html = File.ReadAllText(Path.Combine(_cli.WorkDir, "runs", "steady", "report", "index.html"));
         Assert.Contains("Validation accuracy per round", html);
         Assert.Contains(" rounds, ", html);

@@ -209,7 +209,11 @@ public static class RunLauncher
     static ProgressModel Announce(IAnsiConsole console, Config config, EngineSettings engine, string runId,
         bool resume, Akka.Actor.Address address)
     {
-        var setup = $"population {engine.Ga.Population}, {engine.Ga.Generations} generations, seed {engine.Seed}, " +
+        var steady = engine.Ga.Mode == Core.Evolution.GaMode.SteadyState;
+        // A steady-state run's length is its births; its generations setting only counts them when evaluations = 0.
+        var length = steady ? $"{engine.Ga.Births()} births ({engine.Ga.Rounds()} rounds)"
+            : $"{engine.Ga.Generations} generations";
+        var setup = $"population {engine.Ga.Population}, {length}, seed {engine.Seed}, " +
                     $"{engine.LocalSlots} local trainer slots, " +
                     $"{engine.Space.Size?.ToString("N0") ?? "∞"} possible networks, " +
                     $"journal {engine.Journal.Description}";
@@ -219,8 +223,11 @@ public static class RunLauncher
         console.MarkupLineInterpolated($"Trainer nodes can join with: [bold]{join}[/]");
         var warning = InsecureWarning(config, address);
         if (warning is not null) console.MarkupLineInterpolated($"[bold red]{warning}[/]");
-        var steps = engine.Ga.Mode == Core.Evolution.GaMode.SteadyState ? engine.Ga.Rounds() : engine.Ga.Generations;
-        return new ProgressModel(steps, new ObjectiveText(engine.Goal)) { Warning = warning, Rungs = engine.Ga.Rungs };
+        var steps = steady ? engine.Ga.Rounds() : engine.Ga.Generations;
+        return new ProgressModel(steps, new ObjectiveText(engine.Goal))
+        {
+            Warning = warning, Rungs = engine.Ga.Rungs, Births = steady ? engine.Ga.Births() : null,
+        };
     }
 
     static async Task<int> Interrupted(string runId)

@@ -14,8 +14,8 @@ public static class PlainLines
             RunResumed r => $"resumed in {r.Step} {r.Generation + 1}: {Recovered(r, model)} recovered from the " +
                             "journal, none will be repeated",
             GenerationStarted { Step: RunStep.Round } g => $"round {g.Generation + 1}/{g.Generations}: births " +
-                $"{g.Generation * g.ToTrain + 1}-{(g.Generation + 1) * g.ToTrain} (steady state, population " +
-                $"{g.ToTrain})",
+                $"{g.Generation * g.ToTrain + 1}-{g.Generation * g.ToTrain + model.ToTrain} (steady state, " +
+                $"population {g.ToTrain})",
             GenerationStarted g =>
                 $"generation {g.Generation + 1}/{g.Generations}: {g.ToTrain} to train, {g.Cached} cached",
             RungTrained t =>

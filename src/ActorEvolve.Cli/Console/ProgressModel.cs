@@ -47,6 +47,9 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
     public string? Warning { get; init; }
     /// <summary>A rung run's rungs (<see cref="SuccessiveHalving"/>); null: every child is fully trained.</summary>
     public RungSettings? Rungs { get; init; }
+    /// <summary>A steady-state run's length in births (its last round may hold fewer than the population); null:
+    /// every round holds the population's.</summary>
+    public int? Births { get; init; }
 
     public T Read<T>(Func<ProgressModel, T> read)
     {
@@ -183,8 +186,10 @@ public sealed class ProgressModel(int generations, ObjectiveText? objective = nu
                     _trials.AddRange(r.Trials ?? []);
                     break;
                 case GenerationStarted g:
+                    var toTrain = g.Step == RunStep.Round && Births is { } births
+                        ? Math.Clamp(births - g.Generation * g.ToTrain, 0, g.ToTrain) : g.ToTrain;
                     (Generation, ToTrain, Done, Cached, Failed, Phase) =
-                        (g.Generation, g.ToTrain, 0, g.Cached, 0, "evolving");
+                        (g.Generation, toTrain, 0, g.Cached, 0, "evolving");
                     Step = g.Step;
                     _population = g.Population;
                     _ages = g.Ages;
