@@ -106,11 +106,17 @@ public sealed class SteadyStateActor : RunActor
     /// </summary>
     void OnRefill()
     {
-        while (_state.Running < TrainingsWanted && StartNext())
+        while (_state.Running < Wanted && StartNext())
         {
         }
         WriteFacts(Round);
     }
+
+    /// <summary>Trainings to keep asked for. With rungs one per slot, none waiting: the slots actor lends a freed
+    /// slot to the oldest request, so with births waiting the slot a rung result freed went to one of them and the
+    /// promotion it made (whose checkpoint is on that slot's node) got a slot elsewhere and trained from scratch.
+    /// </summary>
+    int Wanted => Settings.Ga.Rungs is null ? TrainingsWanted : SlotCount;
 
     /// <summary>Starts the search's next training (with rungs, its next trial; else the next child, which needs no
     /// training when it is already evaluated); false when nothing can start now.</summary>
