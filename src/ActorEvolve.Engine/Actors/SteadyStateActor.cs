@@ -11,7 +11,7 @@ namespace ActorEvolve.Engine.Actors;
 
 /// <summary>
 /// Drives a steady-state run (<see cref="SteadyStateSearch"/>, pure): it keeps every trainer slot supplied with a
-/// child, plus a few waiting (<see cref="RunActor.TrainingsWanted"/>). Every birth, result and removal is journaled
+/// child, plus a few waiting without rungs (<see cref="Wanted"/>). Every birth, result and removal is journaled
 /// in the order the search made it; on recovery the search is rebuilt from them (a transition whose write was cut
 /// short is journaled again whole), the children without a result are sent again, and breeding goes on from exactly
 /// that state. Listeners hear the run in rounds of population-size joins (as generations).
@@ -102,8 +102,7 @@ public sealed class SteadyStateActor : RunActor
         OnRefill();
     }
 
-    /// <summary>Starts trainings while slots (and the few waiting beside them) lack one and the search has one.
-    /// </summary>
+    /// <summary>Starts trainings while fewer than <see cref="Wanted"/> run and the search has one.</summary>
     void OnRefill()
     {
         while (_state.Running < Wanted && StartNext())
