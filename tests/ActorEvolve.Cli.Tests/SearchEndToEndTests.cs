@@ -43,7 +43,8 @@ public sealed class SearchEndToEndTests : IDisposable
         Assert.DoesNotContain('\u001b', result.Stdout);
         Assert.Contains("Top 5 networks", result.Stdout);
         Assert.Contains("test accuracy", result.Stdout);
-        Assert.Matches(@"Engine overhead: \d+\.\d\d s of \d+\.\d\d s \(.*\)\r?\n  \(generation time .*\)", result.Stdout);
+        Assert.Matches(@"Engine overhead: \d+\.\d\d s of \d+\.\d\d s \(.*\)\r?\n  \(generation time .*\)",
+            result.Stdout);
 
         var runs = _cli.Run("runs");
         Assert.Equal(0, runs.ExitCode);
