@@ -179,9 +179,14 @@ public sealed class Measurements
     public static int[][] CountLevels(SearchSpace space, IEnumerable<int[]> levels)
     {
         var counts = space.Genes.Select(gene => new int[Surrogate.LevelCount(gene)]).ToArray();
-        foreach (var genome in levels)
-            for (var gene = 0; gene < genome.Length; gene++) counts[gene][genome[gene]]++;
+        foreach (var genome in levels) AddLevels(counts, genome);
         return counts;
+    }
+
+    /// <summary>Counts one genome's <paramref name="levels"/>, a level per gene.</summary>
+    static void AddLevels(int[][] counts, int[] levels)
+    {
+        for (var gene = 0; gene < levels.Length; gene++) counts[gene][levels[gene]]++;
     }
 
     public SearchSpace Space { get; }
@@ -206,7 +211,7 @@ public sealed class Measurements
             return;
         }
         var levels = Surrogate.Levels(Space, scored.Genome);
-        for (var gene = 0; gene < levels.Length; gene++) LevelCounts[gene][levels[gene]]++;
+        AddLevels(LevelCounts, levels);
         _byKey.Add(key, new Entry(levels, scored));
     }
 }
