@@ -106,12 +106,8 @@ sealed class SlotLedger
     public void Forget(IActorRef asker)
     {
         Withdraw(asker);
-        if (!_held.Remove(asker, out var held)) return;
-        foreach (var slot in held)
-        {
-            slot.Holder = null;
-            Free(slot);
-        }
+        if (_held.TryGetValue(asker, out var held))
+            foreach (var slot in held.ToArray()) Unlend(slot);
     }
 
     /// <summary>Lends idle slots to waiting requests; returns who got which.</summary>
