@@ -61,7 +61,7 @@ public sealed class SteadyStateActor : RunActor
     protected override void Begin()
     {
         _state = new SteadyStateSearch(Settings.Space, Settings.Ga, Settings.Seed, Settings.Goal);
-        PublishRoundStarted();
+        Publish(RoundStarted());
         Self.Tell(Refill.Instance); // breed as a command: persisting from this callback would wait for the next one
     }
 
@@ -79,7 +79,7 @@ public sealed class SteadyStateActor : RunActor
         _journaledFacts = Journaled.SteadyFacts;
         _publishedRounds = _state.History.Count;
         Publish(new RunResumed(Round, Journaled.Facts.ToArray(), _state.History.ToArray(), RunStep.Round));
-        if (_state.Round < _state.Rounds) PublishRoundStarted();
+        if (_state.Round < _state.Rounds) Publish(RoundStarted());
         if (Settings.Ga.Rungs is null)
             foreach (var genome in _state.PendingEvaluations) Train(genome);
         else
@@ -156,7 +156,10 @@ public sealed class SteadyStateActor : RunActor
         // share of the coordinator's CPU per evaluation.
         var ranked = closed.Length > 0 ? _state.RankedPopulation : [];
         var finished = _state.IsFinished;
-        var roundsLeft = _state.Round < _state.Rounds; // with rungs, promotions go on after the last round
+        // The next round's start is built now: by the time the write is acknowledged, later results may have moved
+        // the state on (it announced "round 6/5" and never round 5). None after the last round (with rungs,
+        // promotions go on after it).
+        var next = closed.Length > 0 && _state.Round < _state.Rounds ? RoundStarted() : null;
         var written = 0;
         _writing++;
         PersistAllAsync(facts.Select(f => RunJournal.From(f, round)), _ =>
@@ -170,7 +173,7 @@ public sealed class SteadyStateActor : RunActor
                 Log.Info("Round {0}: best {1:P2} mean {2:P2} ({3})", summary.Generation, summary.Best, summary.Mean,
                     summary.BestGenome);
             }
-            if (closed.Length > 0 && roundsLeft) PublishRoundStarted();
+            if (next is not null) Publish(next);
             if (finished) FinishOnce();
         });
     }
@@ -198,11 +201,11 @@ public sealed class SteadyStateActor : RunActor
     /// </summary>
     int Round => Math.Min(_state.Round, _state.Rounds - 1);
 
-    void PublishRoundStarted()
+    GenerationStarted RoundStarted()
     {
         var members = _state.Population.Select(m => m.Scored.Genome).ToArray();
         var ages = _state.Population.Select(m => _state.Births - 1 - m.Birth).ToArray();
-        Publish(new GenerationStarted(_state.Round, _state.Rounds, members, Settings.Ga.Population, 0,
-            DateTimeOffset.UtcNow, RunStep.Round, ages));
+        return new GenerationStarted(_state.Round, _state.Rounds, members, Settings.Ga.Population, 0,
+            DateTimeOffset.UtcNow, RunStep.Round, ages);
     }
 }
